@@ -1,0 +1,67 @@
+package io.emprops.localstack;
+
+import io.emprops.localstack.infra.DevTokenIssuer;
+import io.emprops.localstack.infra.Infrastructure;
+import io.emprops.localstack.infra.StackLayout;
+import io.emprops.localstack.launcher.StackLauncher;
+import io.emprops.localstack.launcher.StackOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entry point of {@code local-stack-exec.jar}, which `./run` calls.
+ *
+ * <ul>
+ *   <li>{@code up [options]} — start the infrastructure and every application, print the URLs
+ *       and a dev token, run until SIGTERM/Ctrl-C, then stop everything by PID.
+ *   <li>{@code token [user] [roles] [--data-dir DIR]} — print a token the local gateway accepts.
+ * </ul>
+ */
+public final class LocalStack {
+
+  private LocalStack() {}
+
+  public static void main(String[] args) {
+    List<String> list = Arrays.asList(args);
+    String command = list.isEmpty() ? "up" : list.getFirst();
+    List<String> rest = list.isEmpty() ? List.of() : list.subList(1, list.size());
+    try {
+      switch (command) {
+        case "up" -> System.exit(new StackLauncher(StackOptions.parse(rest)).run());
+        case "token" -> printToken(rest);
+        case "help", "--help", "-h" -> System.out.print(StackOptions.USAGE);
+        default -> {
+          if (command.startsWith("--")) {
+            System.exit(new StackLauncher(StackOptions.parse(list)).run());
+          }
+          throw new IllegalArgumentException("unknown command " + command);
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("local-stack: " + e.getMessage());
+      System.err.print(StackOptions.USAGE);
+      System.exit(2);
+    }
+  }
+
+  private static void printToken(List<String> args) {
+    Path data = Path.of(".local").toAbsolutePath();
+    List<String> positional = new java.util.ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals("--data-dir") && i + 1 < args.size()) {
+        data = Path.of(args.get(++i)).toAbsolutePath();
+      } else {
+        positional.add(args.get(i));
+      }
+    }
+    String user = positional.isEmpty() ? StackLauncher.DEV_USER : positional.get(0);
+    List<String> roles = positional.size() < 2 ? List.of("user")
+        : Arrays.stream(positional.get(1).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    StackLayout layout = StackLayout.fromBase(StackLayout.DEFAULT_PORT_BASE, java.util.Map.of(), data,
+        StackLayout.defaultCacheDirectory(), true, false);
+    System.out.println(DevTokenIssuer.mint(Infrastructure.issuerKeyFile(layout), user, roles,
+        Duration.ofHours(12)));
+  }
+}

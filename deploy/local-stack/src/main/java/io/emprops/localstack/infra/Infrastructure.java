@@ -1,0 +1,206 @@
+package io.emprops.localstack.infra;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded infrastructure of one stack. Each component starts on first use (tests start only
+ * what they touch); the launcher starts them all at once with {@link #startAll}. Closing stops
+ * them in the reverse order of their start.
+ */
+public final class Infrastructure implements AutoCloseable {
+
+  public static final String BUCKET = "emprops";
+  /** Every schema the suite's services own, one per service. */
+  public static final List<String> SERVICE_SCHEMAS =
+      List.of("collections", "credits", "generator", "publishing", "storage");
+
+  private static final Logger log = LoggerFactory.getLogger(Infrastructure.class);
+
+  private final StackLayout layout;
+  private final Secrets secrets;
+  private final Deque<InfraComponent> started = new ArrayDeque<>();
+
+  private final Lazy<PostgresServer> postgres;
+  private final Lazy<KafkaServer> kafka;
+  private final Lazy<RedisServer> redis;
+  private final Lazy<ObjectStoreServer> objectStore;
+  private final Lazy<DevTokenIssuer> issuer;
+  private final Lazy<Optional<ChainServer>> chain;
+  private volatile String chainUnavailable;
+
+  public Infrastructure(StackLayout layout, Secrets secrets) {
+    this.layout = layout;
+    this.secrets = secrets;
+    this.postgres = new Lazy<>(() -> track(PostgresServer.start(layout.port("postgres"),
+        layout.data("postgres"), layout.fresh() || !layout.persistent())));
+    this.kafka = new Lazy<>(() -> track(KafkaServer.start(layout.port("kafka"),
+        layout.port("kafka-controller"), layout.data("kafka"))));
+    this.redis = new Lazy<>(() -> track(RedisServer.start(layout.port("redis"),
+        layout.persistent() ? layout.data("redis") : null)));
+    this.objectStore = new Lazy<>(() -> track(ObjectStoreServer.start(layout.port("s3"),
+        layout.data("s3"), "local-" + secrets.get("s3.access-key").substring(0, 12),
+        secrets.get("s3.secret-key"), BUCKET)));
+    this.issuer = new Lazy<>(() -> track(DevTokenIssuer.start(layout.port("dev-issuer"),
+        issuerKeyFile(layout))));
+    this.chain = new Lazy<>(this::startChain);
+  }
+
+  public StackLayout layout() {
+    return layout;
+  }
+
+  public Secrets secrets() {
+    return secrets;
+  }
+
+  public PostgresServer postgres() {
+    return postgres.get();
+  }
+
+  /** Postgres with the schema and role of one service provisioned; returns its password. */
+  public String provisionSchema(String schema) {
+    String password = secrets.get("db." + schema + ".password");
+    postgres().provisionServiceSchema(schema, password);
+    return password;
+  }
+
+  public KafkaServer kafka() {
+    return kafka.get();
+  }
+
+  public RedisServer redis() {
+    return redis.get();
+  }
+
+  public ObjectStoreServer objectStore() {
+    return objectStore.get();
+  }
+
+  public DevTokenIssuer issuer() {
+    return issuer.get();
+  }
+
+  public static Path issuerKeyFile(StackLayout layout) {
+    return layout.data("dev-issuer").resolve("signing-key.json");
+  }
+
+  /** The local chain, or empty when anvil cannot be had here ({@link #chainUnavailableReason}). */
+  public Optional<ChainServer> chain() {
+    return chain.get();
+  }
+
+  public String chainUnavailableReason() {
+    return chainUnavailable;
+  }
+
+  private Optional<ChainServer> startChain() {
+    StringBuilder whyNot = new StringBuilder();
+    Optional<Path> anvil = ChainServer.installAnvil(layout.cacheDirectory(), anvilVersion(), whyNot);
+    if (anvil.isEmpty()) {
+      chainUnavailable = whyNot.toString();
+      return Optional.empty();
+    }
+    Path state = null;
+    if (layout.persistent()) {
+      state = layout.data("chain").resolve("state.json");
+      state.getParent().toFile().mkdirs();
+    }
+    return Optional.of(track(ChainServer.start(layout.port("chain"), anvil.get(), state,
+        layout.logs().resolve("anvil.log"))));
+  }
+
+  /** Starts every component concurrently (cold start is bound by the slowest one). */
+  public void startAll(boolean withChain) {
+    List<Supplier<?>> starters = new ArrayList<>(List.of(
+        this::postgres, this::kafka, this::redis, this::objectStore, this::issuer));
+    if (withChain) {
+      starters.add(this::chain);
+    }
+    List<CompletableFuture<?>> futures = starters.stream()
+        .<CompletableFuture<?>>map(CompletableFuture::supplyAsync)
+        .toList();
+    try {
+      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+      SERVICE_SCHEMAS.forEach(this::provisionSchema);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** The version of the anvil npm package, fixed in the build (pom property anvil.npm.version). */
+  static String anvilVersion() {
+    try (InputStream in = Infrastructure.class.getResourceAsStream("/local-stack.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("local-stack.properties missing from the build");
+      }
+      Properties properties = new Properties();
+      properties.load(in);
+      return properties.getProperty("anvil.version");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read local-stack.properties", e);
+    }
+  }
+
+  private <T extends InfraComponent> T track(T component) {
+    synchronized (started) {
+      started.push(component);
+    }
+    log.info("{} ready at {}", component.name(), component.endpoint());
+    return component;
+  }
+
+  @Override
+  public void close() {
+    while (true) {
+      InfraComponent component;
+      synchronized (started) {
+        if (started.isEmpty()) {
+          return;
+        }
+        component = started.pop();
+      }
+      try {
+        component.close();
+      } catch (RuntimeException e) {
+        log.warn("{} did not stop cleanly: {}", component.name(), e.toString());
+      }
+    }
+  }
+
+  /** Computes once, on first use, under its own lock (components start concurrently). */
+  private static final class Lazy<T> {
+    private final Supplier<T> supplier;
+    private volatile T value;
+
+    Lazy(Supplier<T> supplier) {
+      this.supplier = supplier;
+    }
+
+    T get() {
+      T v = value;
+      if (v == null) {
+        synchronized (this) {
+          v = value;
+          if (v == null) {
+            v = supplier.get();
+            value = v;
+          }
+        }
+      }
+      return v;
+    }
+  }
+}

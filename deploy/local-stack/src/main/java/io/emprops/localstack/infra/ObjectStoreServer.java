@@ -1,0 +1,91 @@
+package io.emprops.localstack.infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+
+/**
+ * An S3-compatible object store (s3proxy, filesystem backend) inside this JVM. It checks SigV4
+ * signatures and presigned URLs as S3 does, so the AWS SDK v2 is exercised for real.
+ */
+public final class ObjectStoreServer implements InfraComponent {
+
+  public static final String REGION = "us-east-1";
+
+  private final S3Proxy proxy;
+  private final int port;
+  private final String accessKey;
+  private final String secretKey;
+  private final String bucket;
+
+  private ObjectStoreServer(S3Proxy proxy, int port, String accessKey, String secretKey, String bucket) {
+    this.proxy = proxy;
+    this.port = port;
+    this.accessKey = accessKey;
+    this.secretKey = secretKey;
+    this.bucket = bucket;
+  }
+
+  public static ObjectStoreServer start(
+      int port, Path baseDirectory, String accessKey, String secretKey, String bucket) {
+    try {
+      Files.createDirectories(baseDirectory);
+      var blobStore = new FilesystemNio2BlobStore(baseDirectory.toAbsolutePath().toString());
+      if (!blobStore.containerExists(bucket)) {
+        blobStore.createContainer(bucket);
+      }
+      S3Proxy proxy = S3Proxy.builder()
+          .blobStore(blobStore)
+          .endpoint(URI.create("http://" + Ports.LOOPBACK + ":" + port))
+          .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+          .build();
+      proxy.start();
+      Ports.awaitListening("object store", port, java.time.Duration.ofSeconds(20));
+      return new ObjectStoreServer(proxy, port, accessKey, secretKey, bucket);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the object store on port " + port, e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "s3";
+  }
+
+  @Override
+  public String endpoint() {
+    return url();
+  }
+
+  public String url() {
+    return "http://" + Ports.LOOPBACK + ":" + port;
+  }
+
+  public String accessKey() {
+    return accessKey;
+  }
+
+  public String secretKey() {
+    return secretKey;
+  }
+
+  public String bucket() {
+    return bucket;
+  }
+
+  @Override
+  public void close() {
+    try {
+      proxy.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop the object store", e);
+    }
+  }
+}

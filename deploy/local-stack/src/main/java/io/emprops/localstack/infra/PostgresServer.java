@@ -1,0 +1,130 @@
+package io.emprops.localstack.infra;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * Embedded PostgreSQL 17 (zonky binaries) configured for logical decoding, with one database
+ * ({@value #DATABASE}) in which every service owns one schema through a role of the same name.
+ */
+public final class PostgresServer implements InfraComponent {
+
+  public static final String DATABASE = "emprops";
+  private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+
+  private final EmbeddedPostgres postgres;
+  private final int port;
+
+  private PostgresServer(EmbeddedPostgres postgres, int port) {
+    this.postgres = postgres;
+    this.port = port;
+  }
+
+  /**
+   * @param dataDirectory kept between runs unless {@code fresh}
+   */
+  public static PostgresServer start(int port, Path dataDirectory, boolean fresh) {
+    try {
+      Files.createDirectories(dataDirectory);
+      EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+          .setPort(port)
+          .setDataDirectory(dataDirectory)
+          .setCleanDataDirectory(fresh)
+          .setServerConfig("listen_addresses", Ports.LOOPBACK)
+          .setServerConfig("wal_level", "logical")
+          .setServerConfig("max_replication_slots", "20")
+          .setServerConfig("max_wal_senders", "20")
+          // zonky turns synchronous_commit off; without a short WAL writer delay, logical
+          // decoding sees commits up to 200 ms late (INFRA.md: ~10x worse CDC latency).
+          .setServerConfig("wal_writer_delay", "10ms")
+          .setServerConfig("max_connections", "300")
+          .setServerConfig("shared_buffers", "128MB")
+          .setPGStartupWait(Duration.ofSeconds(90))
+          .start();
+      PostgresServer server = new PostgresServer(postgres, port);
+      server.ensureDatabase();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start PostgreSQL on port " + port, e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "postgres";
+  }
+
+  @Override
+  public String endpoint() {
+    return "postgresql://" + Ports.LOOPBACK + ":" + port + "/" + DATABASE;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String jdbcUrl(String schema) {
+    return "jdbc:postgresql://" + Ports.LOOPBACK + ":" + port + "/" + DATABASE
+        + "?currentSchema=" + schema;
+  }
+
+  /** A superuser connection, for provisioning and for tests that inspect the server. */
+  public Connection superuserConnection() throws SQLException {
+    return DriverManager.getConnection(
+        "jdbc:postgresql://" + Ports.LOOPBACK + ":" + port + "/" + DATABASE, "postgres", "postgres");
+  }
+
+  /**
+   * Creates (or updates) a service's role and schema: the role owns the schema, may open a
+   * replication connection and create publications (Debezium), and sees only its own schema by
+   * default. Idempotent; the password is reset to the given one.
+   */
+  public void provisionServiceSchema(String schema, String password) {
+    if (!IDENTIFIER.matcher(schema).matches()) {
+      throw new IllegalArgumentException("not a plain identifier: " + schema);
+    }
+    try (Connection c = superuserConnection(); Statement s = c.createStatement()) {
+      String quotedPassword = "'" + password.replace("'", "''") + "'";
+      s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + schema
+          + "') THEN CREATE ROLE " + schema + " LOGIN REPLICATION; END IF; END $$");
+      s.execute("ALTER ROLE " + schema + " WITH LOGIN REPLICATION PASSWORD " + quotedPassword);
+      s.execute("CREATE SCHEMA IF NOT EXISTS " + schema + " AUTHORIZATION " + schema);
+      s.execute("ALTER ROLE " + schema + " SET search_path = " + schema);
+      s.execute("GRANT CONNECT, CREATE ON DATABASE " + DATABASE + " TO " + schema);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot provision schema " + schema, e);
+    }
+  }
+
+  private void ensureDatabase() {
+    try (Connection c = DriverManager.getConnection(
+            "jdbc:postgresql://" + Ports.LOOPBACK + ":" + port + "/postgres", "postgres", "postgres");
+        Statement s = c.createStatement()) {
+      var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
+      if (!rs.next()) {
+        s.execute("CREATE DATABASE " + DATABASE);
+      }
+      s.execute("REVOKE ALL ON DATABASE " + DATABASE + " FROM PUBLIC");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create database " + DATABASE, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.emprops.localstack.launcher;
+
+import io.emprops.localstack.infra.ChainServer;
+import io.emprops.localstack.infra.DevTokenIssuer;
+import io.emprops.localstack.infra.Infrastructure;
+import io.emprops.localstack.infra.ObjectStoreServer;
+import io.emprops.localstack.infra.Ports;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The configuration each application receives: the one place that knows which property tells
+ * which service where its infrastructure is. The launcher passes it as environment variables;
+ * tests pass the same properties to their Spring contexts.
+ */
+public final class AppProperties {
+
+  private AppProperties() {}
+
+  /** Everything {@code app} needs to run against {@code infra}. */
+  public static Map<String, String> forApp(App app, Infrastructure infra) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("server.port", Integer.toString(infra.layout().port(app.module())));
+    p.put("server.address", Ports.LOOPBACK);
+    p.put("emprops.internal.secret", internalSecret(infra));
+    app.schema().ifPresent(schema -> p.putAll(database(infra, schema)));
+    switch (app) {
+      case GATEWAY -> {
+        p.putAll(redis(infra));
+        p.putAll(jwt(infra));
+        for (App target : App.values()) {
+          if (target != App.GATEWAY) {
+            p.put("emprops.gateway.services." + target.shortName(),
+                "http://" + Ports.LOOPBACK + ":" + infra.layout().port(target.module()));
+          }
+        }
+      }
+      case COLLECTIONS, CREDITS -> p.putAll(kafka(infra));
+      case GENERATOR -> {
+        p.putAll(kafka(infra));
+        p.putAll(redis(infra));
+        p.put("emprops.generator.credentials-key", infra.secrets().get("generator.credentials-key"));
+      }
+      case PUBLISHING -> {
+        p.putAll(kafka(infra));
+        p.putAll(chain(infra));
+      }
+      case STORAGE -> {
+        p.putAll(kafka(infra));
+        p.putAll(objectStore(infra));
+      }
+    }
+    return p;
+  }
+
+  public static String internalSecret(Infrastructure infra) {
+    return infra.secrets().get("internal.secret");
+  }
+
+  public static Map<String, String> database(Infrastructure infra, String schema) {
+    String password = infra.provisionSchema(schema);
+    return Map.of(
+        "spring.datasource.url", infra.postgres().jdbcUrl(schema),
+        "spring.datasource.username", schema,
+        "spring.datasource.password", password);
+  }
+
+  public static Map<String, String> kafka(Infrastructure infra) {
+    return Map.of("spring.kafka.bootstrap-servers", infra.kafka().bootstrapServers());
+  }
+
+  public static Map<String, String> redis(Infrastructure infra) {
+    return Map.of("spring.data.redis.url", infra.redis().url());
+  }
+
+  public static Map<String, String> objectStore(Infrastructure infra) {
+    ObjectStoreServer s3 = infra.objectStore();
+    return Map.of(
+        "emprops.storage.s3.endpoint", s3.url(),
+        "emprops.storage.s3.region", ObjectStoreServer.REGION,
+        "emprops.storage.s3.bucket", s3.bucket(),
+        "emprops.storage.s3.access-key", s3.accessKey(),
+        "emprops.storage.s3.secret-key", s3.secretKey());
+  }
+
+  public static Map<String, String> chain(Infrastructure infra) {
+    return infra.chain()
+        .map(chain -> Map.of(
+            "emprops.publishing.chain.enabled", "true",
+            "emprops.publishing.chain.rpc-url", chain.rpcUrl(),
+            "emprops.publishing.chain.chain-id", Long.toString(ChainServer.CHAIN_ID),
+            "emprops.publishing.chain.signer-key", ChainServer.DEV_PRIVATE_KEY))
+        .orElseGet(() -> Map.of(
+            "emprops.publishing.chain.enabled", "false",
+            "emprops.publishing.chain.disabled-reason", String.valueOf(infra.chainUnavailableReason())));
+  }
+
+  public static Map<String, String> jwt(Infrastructure infra) {
+    return Map.of(
+        "emprops.gateway.jwt.jwks-uri", infra.issuer().jwksUrl(),
+        "emprops.gateway.jwt.issuer", DevTokenIssuer.ISSUER,
+        "emprops.gateway.jwt.audience", DevTokenIssuer.AUDIENCE);
+  }
+
+  /**
+   * Spring property names as environment variables ({@code spring.kafka.bootstrap-servers} →
+   * {@code SPRING_KAFKA_BOOTSTRAPSERVERS}), which Spring's relaxed binding maps back.
+   */
+  public static Map<String, String> toEnvironment(Map<String, String> properties) {
+    Map<String, String> env = new LinkedHashMap<>();
+    properties.forEach((name, value) -> env.put(
+        name.replace("-", "").replace('.', '_').toUpperCase(Locale.ROOT), value));
+    return env;
+  }
+}

@@ -1,0 +1,249 @@
+package io.emprops.localstack.launcher;
+
+import io.emprops.localstack.infra.Infrastructure;
+import io.emprops.localstack.infra.Ports;
+import io.emprops.localstack.infra.Secrets;
+import io.emprops.localstack.infra.StackLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+
+/**
+ * Runs the whole suite locally: embedded infrastructure in this JVM (Postgres and Redis as its
+ * child processes, anvil too), each application as its own JVM. Everything it starts it stops,
+ * children first, by PID, when it receives SIGTERM or Ctrl-C.
+ */
+public final class StackLauncher {
+
+  public static final String DEV_USER = "dev-user";
+  static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+
+  private final StackOptions options;
+  private final StackLayout layout;
+  private final List<AppProcess> apps = new ArrayList<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private Infrastructure infrastructure;
+  private FileLock dataLock;
+
+  public StackLauncher(StackOptions options) {
+    this.options = options;
+    this.layout = options.layout();
+  }
+
+  /** @return the process exit code */
+  public int run() {
+    Instant start = Instant.now();
+    List<String> busy = layout.ports().entrySet().stream()
+        .filter(e -> !Ports.isFree(e.getValue()))
+        .map(e -> e.getKey() + " (port " + e.getValue() + ")")
+        .toList();
+    if (!busy.isEmpty()) {
+      System.err.println("local-stack: port already in use: " + String.join(", ", busy)
+          + ". Is a stack already running? Stop it, or choose other ports with --port-base N.");
+      return 3;
+    }
+    for (App app : options.apps()) {
+      if (!Files.isRegularFile(app.jar(options.root()))) {
+        System.err.println("local-stack: " + app.jar(options.root()) + " is missing; build first (./run does).");
+        return 4;
+      }
+    }
+    if (!lockDataDirectory()) {
+      System.err.println("local-stack: " + layout.dataDirectory()
+          + " is in use by another local stack; use another --data-dir.");
+      return 3;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "local-stack-shutdown"));
+    try {
+      if (options.fresh()) {
+        say("Wiping " + layout.dataDirectory() + " (--fresh)");
+        layout.wipeData();
+      }
+      infrastructure = new Infrastructure(layout, Secrets.loadOrCreate(layout.data("secrets.properties")));
+      say("Starting infrastructure (Postgres, Kafka, Redis, S3" + (options.chain() ? ", EVM chain" : "") + ") …");
+      infrastructure.startAll(options.chain());
+      if (options.chain() && infrastructure.chain().isEmpty()) {
+        say("EVM chain unavailable: " + infrastructure.chainUnavailableReason()
+            + ". Publishing runs disabled; everything else works.");
+      }
+      Duration infraTime = Duration.between(start, Instant.now());
+      say("Infrastructure ready in " + seconds(infraTime) + ". Starting applications …");
+      startApps();
+      Map<App, Duration> readyAfter = awaitApps();
+      printSummary(readyAfter, Duration.between(start, Instant.now()));
+    } catch (RuntimeException e) {
+      System.err.println("local-stack: start failed: " + e.getMessage());
+      stopAll();
+      return 1;
+    }
+    watchApps();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private void startApps() {
+    Path envDir = layout.dataDirectory().resolve("env");
+    for (App app : options.apps()) {
+      Map<String, String> env = AppProperties.toEnvironment(AppProperties.forApp(app, infrastructure));
+      writeEnvFile(envDir.resolve(app.module() + ".env"), env);
+      synchronized (apps) {
+        apps.add(AppProcess.start(app, layout.port(app.module()), options.root(), layout.logs(),
+            options.appJvmOptions(), env));
+      }
+    }
+    // Applications left out with --without still get an env file, to be run by hand.
+    for (App app : App.values()) {
+      if (!options.apps().contains(app)) {
+        writeEnvFile(envDir.resolve(app.module() + ".env"),
+            AppProperties.toEnvironment(AppProperties.forApp(app, infrastructure)));
+      }
+    }
+  }
+
+  private Map<App, Duration> awaitApps() {
+    List<CompletableFuture<Map.Entry<App, Duration>>> waits = apps.stream()
+        .map(a -> CompletableFuture.supplyAsync(() -> Map.entry(a.app(), a.awaitReady(READY_TIMEOUT))))
+        .toList();
+    try {
+      return waits.stream().map(CompletableFuture::join)
+          .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  private void printSummary(Map<App, Duration> readyAfter, Duration total) {
+    StringBuilder table = new StringBuilder("\n  %-20s %-28s %-8s %s%n".formatted("component", "url", "pid", "ready after"));
+    for (AppProcess a : apps) {
+      table.append("  %-20s %-28s %-8d %s%n".formatted(a.app().module(), a.url(), a.process().pid(),
+          seconds(readyAfter.get(a.app()))));
+    }
+    table.append("  %-20s %s%n".formatted("postgres", infrastructure.postgres().endpoint()));
+    table.append("  %-20s %s%n".formatted("kafka", infrastructure.kafka().bootstrapServers()));
+    table.append("  %-20s %s%n".formatted("redis", infrastructure.redis().url()));
+    table.append("  %-20s %s (bucket %s)%n".formatted("s3", infrastructure.objectStore().url(),
+        infrastructure.objectStore().bucket()));
+    if (options.chain()) {
+      table.append("  %-20s %s%n".formatted("chain", infrastructure.chain()
+          .map(c -> c.rpcUrl() + " (pid " + c.pid() + ")").orElse("disabled")));
+    }
+    table.append("  %-20s %s%n".formatted("dev issuer (JWKS)", infrastructure.issuer().jwksUrl()));
+    System.out.println(table);
+    String token = infrastructure.issuer().mint(DEV_USER, List.of("user", "admin"), Duration.ofHours(12));
+    System.out.println("Logs:      " + layout.logs());
+    System.out.println("Started in " + seconds(total) + "; launcher pid " + ProcessHandle.current().pid());
+    System.out.println("Gateway:   http://" + Ports.LOOPBACK + ":" + layout.port("gateway"));
+    System.out.println("Dev token: " + token);
+    System.out.println("           (user " + DEV_USER + ", roles user,admin; `./run token USER ROLES` mints another)");
+    System.out.println("READY — Ctrl-C stops everything.");
+    System.out.flush();
+  }
+
+  /** Reports an application that dies while the stack runs (it is not restarted). */
+  private void watchApps() {
+    Thread watcher = new Thread(() -> {
+      List<AppProcess> reported = new ArrayList<>();
+      while (stopped.getCount() > 0) {
+        for (AppProcess a : apps) {
+          if (!a.process().isAlive() && !reported.contains(a)) {
+            reported.add(a);
+            System.err.println("local-stack: " + a.app().module() + " exited; see " + a.process().logFile());
+          }
+        }
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "local-stack-watch");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+
+  private synchronized void stopAll() {
+    if (stopped.getCount() == 0) {
+      return;
+    }
+    List<AppProcess> running;
+    synchronized (apps) {
+      running = List.copyOf(apps);
+    }
+    if (!running.isEmpty()) {
+      say("Stopping applications …");
+      running.stream()
+          .map(a -> CompletableFuture.runAsync(() -> a.process().stop(Duration.ofSeconds(25))))
+          .toList()
+          .forEach(CompletableFuture::join);
+    }
+    if (infrastructure != null) {
+      say("Stopping infrastructure …");
+      infrastructure.close();
+    }
+    releaseDataLock();
+    stopped.countDown();
+    say("Stopped.");
+  }
+
+  private boolean lockDataDirectory() {
+    try {
+      Files.createDirectories(layout.dataDirectory());
+      FileChannel channel = FileChannel.open(layout.dataDirectory().resolve("stack.lock"),
+          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      dataLock = channel.tryLock();
+      return dataLock != null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void releaseDataLock() {
+    try {
+      if (dataLock != null) {
+        dataLock.release();
+        dataLock.channel().close();
+      }
+    } catch (IOException ignored) {
+      // the lock goes with the process anyway
+    }
+  }
+
+  private static void writeEnvFile(Path file, Map<String, String> env) {
+    try {
+      Files.createDirectories(file.getParent());
+      String content = env.entrySet().stream()
+          .map(e -> e.getKey() + "='" + e.getValue().replace("'", "'\\''") + "'")
+          .collect(Collectors.joining("\n", "# Environment of this application in the local stack\n", "\n"));
+      Files.writeString(file, content);
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String seconds(Duration d) {
+    return d == null ? "-" : String.format("%.1f s", d.toMillis() / 1000.0);
+  }
+
+  private static void say(String message) {
+    System.out.println("local-stack: " + message);
+    System.out.flush();
+  }
+}

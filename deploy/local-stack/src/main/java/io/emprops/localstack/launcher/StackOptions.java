@@ -1,0 +1,99 @@
+package io.emprops.localstack.launcher;
+
+import io.emprops.localstack.infra.StackLayout;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Command-line options of {@code local-stack up} (also what `./run` passes through). */
+public record StackOptions(
+    Path root, Path dataDirectory, int portBase, Map<String, Integer> portOverrides,
+    boolean fresh, boolean chain, Set<App> apps, List<String> appJvmOptions) {
+
+  public static final String USAGE = """
+      usage: ./run [up] [options]
+        --fresh              wipe .local/ data (databases, topics, objects, chain) before starting
+        --no-chain           do not start the local EVM chain (publishing runs disabled)
+        --without APP[,APP]  do not start these applications (to run one yourself, see README)
+        --port-base N        lay all ports out from N (default 8080; table in README)
+        --port NAME=N        override one port (names: gateway, collections-service, …, postgres, kafka)
+        --data-dir DIR       where data, logs and secrets live (default .local)
+        --jvm-opts "OPTS"    JVM options for every application (default: small heap, fast start)
+      """;
+
+  static final List<String> DEFAULT_JVM_OPTIONS = List.of(
+      "-Xms64m", "-Xmx320m", "-XX:MaxMetaspaceSize=192m", "-Xss512k", "-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
+
+  public static StackOptions parse(List<String> args) {
+    Path root = Path.of("").toAbsolutePath();
+    Path data = null;
+    int base = envInt("EMPROPS_PORT_BASE", StackLayout.DEFAULT_PORT_BASE);
+    Map<String, Integer> overrides = new HashMap<>();
+    boolean fresh = false;
+    boolean chain = true;
+    Set<App> apps = EnumSet.allOf(App.class);
+    List<String> jvm = DEFAULT_JVM_OPTIONS;
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      switch (arg) {
+        case "--fresh" -> fresh = true;
+        case "--no-chain" -> chain = false;
+        case "--root" -> root = Path.of(value(args, ++i, arg)).toAbsolutePath();
+        case "--data-dir" -> data = Path.of(value(args, ++i, arg)).toAbsolutePath();
+        case "--port-base" -> base = parseInt(value(args, ++i, arg), arg);
+        case "--port" -> {
+          String[] kv = value(args, ++i, arg).split("=", 2);
+          if (kv.length != 2 || !StackLayout.PORT_OFFSETS.containsKey(kv[0])) {
+            throw new IllegalArgumentException("--port takes NAME=N with NAME one of "
+                + StackLayout.PORT_OFFSETS.keySet());
+          }
+          overrides.put(kv[0], parseInt(kv[1], arg));
+        }
+        case "--without" -> {
+          for (String name : value(args, ++i, arg).split(",")) {
+            apps.remove(App.byName(name.trim()).orElseThrow(
+                () -> new IllegalArgumentException("no application named " + name)));
+          }
+        }
+        case "--jvm-opts" -> jvm = List.of(value(args, ++i, arg).trim().split("\\s+"));
+        default -> throw new IllegalArgumentException("unknown option " + arg);
+      }
+    }
+    if (base < 1024 || base + StackLayout.PORT_BLOCK > 65_535) {
+      throw new IllegalArgumentException("--port-base must leave room for "
+          + StackLayout.PORT_BLOCK + " ports between 1024 and 65535");
+    }
+    return new StackOptions(root, data == null ? root.resolve(".local") : data, base,
+        Map.copyOf(overrides), fresh, chain, apps, new ArrayList<>(jvm));
+  }
+
+  public StackLayout layout() {
+    return StackLayout.fromBase(portBase, portOverrides, dataDirectory,
+        StackLayout.defaultCacheDirectory(), true, fresh);
+  }
+
+  private static String value(List<String> args, int i, String option) {
+    if (i >= args.size()) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args.get(i);
+  }
+
+  private static int parseInt(String s, String option) {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + ": not a number: " + s);
+    }
+  }
+
+  private static int envInt(String name, int fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : parseInt(value, name);
+  }
+}
