@@ -24,6 +24,9 @@ public final class LocalStack {
   private LocalStack() {}
 
   public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "local-stack-logback.xml");
+    }
     List<String> list = Arrays.asList(args);
     String command = list.isEmpty() ? "up" : list.getFirst();
     List<String> rest = list.isEmpty() ? List.of() : list.subList(1, list.size());

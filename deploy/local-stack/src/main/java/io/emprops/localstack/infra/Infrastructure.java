@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,15 +131,27 @@ public final class Infrastructure implements AutoCloseable {
     if (withChain) {
       starters.add(this::chain);
     }
-    List<CompletableFuture<?>> futures = starters.stream()
-        .<CompletableFuture<?>>map(CompletableFuture::supplyAsync)
-        .toList();
+    // Not the common pool: its threads carry the system class loader, which inside the
+    // launcher's fat jar cannot see Kafka's classes (Kafka resolves config classes through the
+    // thread's context class loader).
+    ClassLoader loader = Infrastructure.class.getClassLoader();
+    ExecutorService executor = Executors.newFixedThreadPool(starters.size(), runnable -> {
+      Thread thread = new Thread(runnable, "infra-start");
+      thread.setContextClassLoader(loader);
+      thread.setDaemon(true);
+      return thread;
+    });
     try {
+      List<CompletableFuture<?>> futures = starters.stream()
+          .<CompletableFuture<?>>map(starter -> CompletableFuture.supplyAsync(starter, executor))
+          .toList();
       CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
       SERVICE_SCHEMAS.forEach(this::provisionSchema);
     } catch (RuntimeException e) {
       close();
-      throw e;
+      throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause ? cause : e;
+    } finally {
+      executor.shutdown();
     }
   }
 

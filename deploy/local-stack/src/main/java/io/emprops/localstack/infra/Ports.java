@@ -18,7 +18,8 @@ public final class Ports {
 
   public static boolean isFree(int port) {
     try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(false);
+      // As servers bind: a socket in TIME_WAIT from a previous run must not count as busy.
+      socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port));
       return true;
     } catch (IOException e) {

@@ -84,8 +84,8 @@ public final class StackLauncher {
       startApps();
       Map<App, Duration> readyAfter = awaitApps();
       printSummary(readyAfter, Duration.between(start, Instant.now()));
-    } catch (RuntimeException e) {
-      System.err.println("local-stack: start failed: " + e.getMessage());
+    } catch (RuntimeException | Error e) {
+      System.err.println("local-stack: start failed: " + describe(e));
       stopAll();
       return 1;
     }
@@ -236,6 +236,18 @@ public final class StackLauncher {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The message of a failure and of each of its causes, without a stack trace. */
+  private static String describe(Throwable e) {
+    StringBuilder out = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (!out.isEmpty()) {
+        out.append("\n  caused by: ");
+      }
+      out.append(t.getMessage() == null ? t.getClass().getName() : t.getMessage());
+    }
+    return out.toString();
   }
 
   private static String seconds(Duration d) {

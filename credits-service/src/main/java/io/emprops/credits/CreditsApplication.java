@@ -1,0 +1,13 @@
+package io.emprops.credits;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** Accounts, the credit ledger and reservations for generations. */
+@SpringBootApplication
+public class CreditsApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(CreditsApplication.class, args);
+  }
+}

@@ -1,0 +1,13 @@
+package io.emprops.generator;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** Workflows and models, the generation engine, the job-queue bridge, live progress. */
+@SpringBootApplication
+public class GeneratorApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(GeneratorApplication.class, args);
+  }
+}

@@ -1,0 +1,123 @@
+package io.emprops.web.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.emprops.web.identity.CallerIdentity;
+import io.emprops.web.identity.IdentityHeaders;
+import io.emprops.web.identity.InternalCredential;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * What every domain service must do from its first commit, checked against its real schema:
+ * probes answer, metrics are exported, its Flyway history is applied in its own schema, and it
+ * admits only requests carrying the gateway's credential, answering everything in the envelope.
+ *
+ * <p>A service's test extends this and adds {@code @EmbeddedInfrastructure(app = "...")}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ServiceFoundationContract {
+
+  @Autowired
+  protected Environment environment;
+
+  @Autowired
+  protected JdbcTemplate jdbc;
+
+  protected GatewayCalls calls;
+  protected String baseUrl;
+
+  /** The tables the service's migrations must have created in its schema. */
+  protected abstract List<String> expectedTables();
+
+  @BeforeEach
+  void connect() {
+    baseUrl = "http://127.0.0.1:" + environment.getProperty("local.server.port");
+    calls = new GatewayCalls(baseUrl, environment.getProperty("emprops.internal.secret"));
+  }
+
+  protected String schema() {
+    return environment.getProperty("emprops.service.schema");
+  }
+
+  @Test
+  void livenessAndReadinessProbesAnswerWithoutCredential() {
+    for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
+      HttpResponse<String> response = calls.send(HttpRequest.newBuilder(URI.create(baseUrl + probe)).build());
+      assertThat(response.statusCode()).as(probe).isEqualTo(200);
+      assertThat(response.body()).contains("\"UP\"");
+    }
+  }
+
+  @Test
+  void prometheusExportsJvmAndHttpMetrics() {
+    calls.get("/actuator/health", CallerIdentity.anonymous());
+    HttpResponse<String> response = calls.send(
+        HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus")).build());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("jvm_memory_used_bytes", "hikaricp_connections");
+  }
+
+  @Test
+  void migrationsRanInTheServiceOwnSchemaAsItsOwnRole() {
+    assertThat(jdbc.queryForObject("SELECT current_user", String.class)).isEqualTo(schema());
+    assertThat(jdbc.queryForObject(
+        "SELECT count(*) FROM " + schema() + ".flyway_schema_history WHERE version = '1' AND success",
+        Integer.class)).isEqualTo(1);
+    List<String> tables = jdbc.queryForList(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", String.class, schema());
+    assertThat(tables).containsAll(expectedTables());
+  }
+
+  @Test
+  void requestWithoutInternalCredentialIsRejectedInTheEnvelope() {
+    HttpResponse<String> response = calls.send(HttpRequest.newBuilder(URI.create(baseUrl + "/anything"))
+        .header(IdentityHeaders.USER_ID, "mallory").build());
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).isEqualTo(
+        "{\"data\":null,\"error\":\"Requests must come through the gateway\",\"code\":\"UNAUTHORIZED\"}");
+  }
+
+  @Test
+  void credentialSignedWithAnotherSecretIsRejected() {
+    var forger = new InternalCredential("not-the-secret-but-long-enough-to-be-accepted-here");
+    CallerIdentity mallory = GatewayCalls.user("mallory", "admin");
+    HttpResponse<String> response = calls.send(HttpRequest.newBuilder(URI.create(baseUrl + "/anything"))
+        .header(IdentityHeaders.USER_ID, "mallory")
+        .header(IdentityHeaders.USER_ROLES, "admin")
+        .header(IdentityHeaders.INTERNAL_AUTH, forger.sign("GET", "/anything", mallory))
+        .build());
+    assertThat(response.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void credentialIsBoundToItsIdentityAndPath() {
+    CallerIdentity alice = GatewayCalls.user("alice");
+    HttpRequest signedForAlice = calls.request("GET", "/anything", alice, HttpRequest.BodyPublishers.noBody()).build();
+    String header = signedForAlice.headers().firstValue(IdentityHeaders.INTERNAL_AUTH).orElseThrow();
+
+    HttpResponse<String> asAdmin = calls.send(HttpRequest.newBuilder(URI.create(baseUrl + "/anything"))
+        .header(IdentityHeaders.USER_ID, "alice").header(IdentityHeaders.USER_ROLES, "admin")
+        .header(IdentityHeaders.INTERNAL_AUTH, header).build());
+    HttpResponse<String> otherPath = calls.send(HttpRequest.newBuilder(URI.create(baseUrl + "/elsewhere"))
+        .header(IdentityHeaders.USER_ID, "alice").header(IdentityHeaders.INTERNAL_AUTH, header).build());
+
+    assertThat(asAdmin.statusCode()).isEqualTo(401);
+    assertThat(otherPath.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void unknownPathThroughTheGatewayIsA404InTheEnvelope() {
+    HttpResponse<String> response = calls.get("/no-such-endpoint", GatewayCalls.user("alice"));
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body()).contains("\"data\":null", "\"code\":\"NOT_FOUND\"").doesNotContain("trace");
+  }
+}

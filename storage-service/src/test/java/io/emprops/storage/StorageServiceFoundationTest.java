@@ -1,0 +1,14 @@
+package io.emprops.storage;
+
+import io.emprops.localstack.testing.EmbeddedInfrastructure;
+import io.emprops.web.testing.ServiceFoundationContract;
+import java.util.List;
+
+@EmbeddedInfrastructure(app = "storage-service")
+class StorageServiceFoundationTest extends ServiceFoundationContract {
+
+  @Override
+  protected List<String> expectedTables() {
+    return List.of("assets");
+  }
+}
