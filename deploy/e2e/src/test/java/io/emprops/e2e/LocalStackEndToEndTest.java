@@ -1,0 +1,150 @@
+package io.emprops.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.emprops.localstack.infra.Ports;
+import io.emprops.localstack.infra.StackLayout;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The suite as a developer gets it from {@code ./run}: every application healthy behind the
+ * gateway, tokens from the launcher and from {@code ./run token} accepted, anonymous and direct
+ * calls refused in the envelope, a second stack refused, and SIGTERM leaving nothing behind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalStackEndToEndTest {
+
+  private static final List<String> SERVICES = List.of("collections", "credits", "generator", "publishing", "storage");
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final JsonMapper json = JsonMapper.builder().build();
+  private RunningStack stack;
+
+  @BeforeAll
+  void startStack() throws Exception {
+    stack = RunningStack.start();
+  }
+
+  @AfterAll
+  void stopStack() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void gatewayAndEveryServiceAreHealthyThroughTheGateway() throws Exception {
+    assertThat(get("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
+    for (String service : SERVICES) {
+      HttpResponse<String> health = get("/health/" + service, null);
+      assertThat(health.statusCode()).as(service).isEqualTo(200);
+      assertThat(health.body()).as(service).contains("UP");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void protectedRouteRejectsAnAnonymousCallWithA401Envelope() throws Exception {
+    HttpResponse<String> response = get("/projects", null);
+    assertThat(response.statusCode()).isEqualTo(401);
+    JsonNode body = json.readTree(response.body());
+    assertThat(body.get("data").isNull()).isTrue();
+    assertThat(body.get("error").asString()).isNotBlank();
+    assertThat(body.get("code").asString()).isEqualTo("UNAUTHORIZED");
+  }
+
+  @Test
+  @Order(3)
+  void launcherTokenIsAcceptedAndTheServiceSeesTheForwardedCall() throws Exception {
+    // An unknown path under /credits: the gateway accepts the token and routes; the credits
+    // service accepts the internal credential and answers its own 404 in the envelope.
+    HttpResponse<String> response = get("/credits/e2e-no-such-endpoint", stack.devToken);
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(json.readTree(response.body()).get("code").asString()).isEqualTo("NOT_FOUND");
+  }
+
+  @Test
+  @Order(4)
+  void runTokenMintsATokenTheGatewayAccepts() throws Exception {
+    String output = RunningStack.runToCompletion(stack.root, Duration.ofMinutes(2),
+        "token", "alice", "user", "--data-dir", stack.dataDirectory.toString());
+    String token = output.lines().filter(l -> l.startsWith("ey")).reduce((a, b) -> b).orElseThrow();
+    assertThat(get("/credits/e2e-no-such-endpoint", token).statusCode()).isEqualTo(404);
+    assertThat(get("/credits/e2e-no-such-endpoint", token + "x").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @Order(5)
+  void aServicePortReachedDirectlyGrantsNothing() throws Exception {
+    int creditsPort = stack.port("credits-service");
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + creditsPort + "/credits/balance"))
+        .header("X-User-Id", "mallory").header("X-User-Roles", "admin").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(json.readTree(response.body()).get("code").asString()).isEqualTo("UNAUTHORIZED");
+  }
+
+  @Test
+  @Order(6)
+  void aSecondStackOnTheSamePortsFailsFastNamingTheBusyPort() throws Exception {
+    Path other = Files.createTempDirectory("emprops-e2e-second-");
+    Path output = Files.createTempFile("emprops-e2e-second-", ".out");
+    long started = System.nanoTime();
+    Process second = RunningStack.run(stack.root, output, "up", "--port-base",
+        Integer.toString(stack.portBase), "--data-dir", other.toString());
+    assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("second stack exits on its own").isTrue();
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+    assertThat(second.exitValue()).isNotZero();
+    assertThat(RunningStack.read(output)).contains("port already in use: gateway (port " + stack.portBase + ")");
+    assertThat(seconds).as("fails fast").isLessThan(60);
+  }
+
+  @Test
+  @Order(7)
+  void sigtermStopsEveryProcessOfTheStack() throws Exception {
+    List<ProcessHandle> children = stack.launcher.descendants().toList();
+    assertThat(children).as("applications and infrastructure run as child processes").hasSizeGreaterThanOrEqualTo(7);
+    long postgres = stack.postgresPid().orElseThrow();
+
+    stack.launcher.destroy(); // SIGTERM
+    assertThat(stack.launcher.waitFor(90, TimeUnit.SECONDS)).as("launcher exits after SIGTERM").isTrue();
+
+    for (ProcessHandle child : children) {
+      assertThat(child.isAlive()).as("child %d %s", child.pid(), child.info().command().orElse("")).isFalse();
+    }
+    assertThat(ProcessHandle.of(postgres).map(ProcessHandle::isAlive).orElse(false)).as("postgres").isFalse();
+    for (String name : StackLayout.PORT_OFFSETS.keySet()) {
+      assertThat(Ports.isFree(stack.port(name))).as("port of %s released", name).isTrue();
+    }
+    assertThat(stack.log()).contains("Stopped.");
+  }
+
+  private HttpResponse<String> get(String path, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.gatewayUrl + path))
+        .timeout(Duration.ofSeconds(20));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

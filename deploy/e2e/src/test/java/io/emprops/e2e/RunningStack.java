@@ -1,0 +1,145 @@
+package io.emprops.e2e;
+
+import io.emprops.localstack.infra.Ports;
+import io.emprops.localstack.infra.StackLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The whole suite started exactly as a developer starts it — {@code ./run up} from the repository
+ * root — on its own port block and data folder, so it never collides with a stack already running.
+ */
+final class RunningStack implements AutoCloseable {
+
+  static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+  private static final Pattern GATEWAY = Pattern.compile("^Gateway:\\s+(\\S+)", Pattern.MULTILINE);
+  private static final Pattern TOKEN = Pattern.compile("^Dev token:\\s+(\\S+)", Pattern.MULTILINE);
+
+  final Path root;
+  final Path dataDirectory;
+  final int portBase;
+  final Process launcher;
+  final Path output;
+  final String gatewayUrl;
+  final String devToken;
+
+  private RunningStack(Path root, Path dataDirectory, int portBase, Process launcher, Path output,
+      String gatewayUrl, String devToken) {
+    this.root = root;
+    this.dataDirectory = dataDirectory;
+    this.portBase = portBase;
+    this.launcher = launcher;
+    this.output = output;
+    this.gatewayUrl = gatewayUrl;
+    this.devToken = devToken;
+  }
+
+  static RunningStack start() throws IOException, InterruptedException {
+    Path root = repositoryRoot();
+    Path data = Files.createTempDirectory("emprops-e2e-");
+    int base = Ports.freeBlock(31_000, StackLayout.PORT_BLOCK);
+    Path output = data.resolveSibling(data.getFileName() + ".out");
+    Process launcher = run(root, output, "up", "--port-base", Integer.toString(base),
+        "--data-dir", data.toString());
+    Instant deadline = Instant.now().plus(START_TIMEOUT);
+    while (Instant.now().isBefore(deadline)) {
+      String text = read(output);
+      if (text.contains("READY")) {
+        return new RunningStack(root, data, base, launcher, output,
+            find(GATEWAY, text).orElseThrow(), find(TOKEN, text).orElseThrow());
+      }
+      if (!launcher.isAlive()) {
+        throw new IllegalStateException("./run up exited with " + launcher.exitValue() + ":\n" + text);
+      }
+      Thread.sleep(250);
+    }
+    launcher.destroy();
+    throw new IllegalStateException("./run up not ready within " + START_TIMEOUT + ":\n" + read(output));
+  }
+
+  /** Runs {@code ./run ARGS} from the repository root, output (both streams) to a file. */
+  static Process run(Path root, Path output, String... args) throws IOException {
+    List<String> command = new java.util.ArrayList<>(List.of("bash", root.resolve("run").toString()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).directory(root.toFile())
+        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+  }
+
+  /** Runs {@code ./run ARGS} to completion and returns its output; fails on a non-zero exit. */
+  static String runToCompletion(Path root, Duration timeout, String... args) throws IOException, InterruptedException {
+    Path output = Files.createTempFile("emprops-run-", ".out");
+    Process process = run(root, output, args);
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("./run " + String.join(" ", args) + " did not finish in " + timeout);
+    }
+    String text = read(output);
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException("./run " + String.join(" ", args) + " exited " + process.exitValue() + ":\n" + text);
+    }
+    return text;
+  }
+
+  String log() {
+    return read(output);
+  }
+
+  int port(String name) {
+    return portBase + StackLayout.PORT_OFFSETS.get(name);
+  }
+
+  /** The postmaster's PID: Postgres daemonizes, so it is not among the launcher's descendants. */
+  Optional<Long> postgresPid() throws IOException {
+    Path pidFile = dataDirectory.resolve("postgres").resolve("postmaster.pid");
+    return Files.exists(pidFile)
+        ? Optional.of(Long.parseLong(Files.readAllLines(pidFile).getFirst().trim()))
+        : Optional.empty();
+  }
+
+  @Override
+  public void close() {
+    if (launcher.isAlive()) {
+      launcher.destroy();
+      try {
+        if (!launcher.waitFor(90, TimeUnit.SECONDS)) {
+          launcher.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static Path repositoryRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.isRegularFile(dir.resolve("run"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("cannot find the repository root (the folder with ./run)");
+    }
+    return dir;
+  }
+
+  private static Optional<String> find(Pattern pattern, String text) {
+    Matcher m = pattern.matcher(text);
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
