@@ -1,0 +1,174 @@
+package io.emprops.generator.queue;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes and reads steps in the EmProps Job Queue's Redis exactly as the queue's own API does
+ * (JOB-QUEUE.md). Each write is one Lua script, so it is atomic, and submission is keyed by the
+ * step id, so a retried submit never enqueues a step twice.
+ */
+public class JobQueueClient {
+
+  private static final String SUBMIT = script("submit-step.lua");
+  private static final String CANCEL = script("cancel-step.lua");
+  private static final String READ = script("read-step.lua");
+
+  private final StatefulRedisConnection<String, String> connection;
+  private final JsonMapper json;
+  private final Clock clock;
+
+  public JobQueueClient(StatefulRedisConnection<String, String> connection, JsonMapper json, Clock clock) {
+    this.connection = connection;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  /** @return true when enqueued now, false when this step id was submitted before */
+  public boolean submit(StepSubmission step) {
+    List<String> args = new ArrayList<>();
+    args.add(step.stepId());
+    args.add(Double.toString(step.score()));
+    args.add(submittedMessage(step));
+    hashFields(step).forEach((field, value) -> {
+      args.add(field);
+      args.add(value);
+    });
+    Long result = redis().eval(SUBMIT, ScriptOutputType.INTEGER,
+        new String[] {QueueKeys.job(step.stepId()), QueueKeys.PENDING}, args.toArray(String[]::new));
+    return result != null && result == 1L;
+  }
+
+  /**
+   * Cancels a step that is not finished: removes it from the pending set and tells its worker.
+   *
+   * @return the status it had before ({@code missing}, or {@code completed}/{@code failed} when it
+   *     was already terminal and is left untouched)
+   */
+  public String cancel(String stepId, String reason) {
+    Instant now = clock.instant();
+    return redis().eval(CANCEL, ScriptOutputType.VALUE,
+        new String[] {QueueKeys.job(stepId), QueueKeys.PENDING},
+        stepId, now.toString(), Long.toString(now.toEpochMilli()), reason);
+  }
+
+  /** Everything the queue knows about a step, read atomically. */
+  public StepState read(String stepId) {
+    List<Object> parts = redis().eval(READ, ScriptOutputType.MULTI,
+        new String[] {QueueKeys.job(stepId), QueueKeys.progress(stepId), QueueKeys.COMPLETED, QueueKeys.FAILED},
+        stepId);
+    return new StepState(pairs(parts.get(0)), pairs(parts.get(1)), text(parts.get(2)), text(parts.get(3)));
+  }
+
+  /** Whether the worker's heartbeat key exists (workers refresh it every 30 s with a 60 s TTL). */
+  public boolean isWorkerAlive(String workerId) {
+    return redis().exists(QueueKeys.heartbeat(workerId)) == 1L;
+  }
+
+  /** Whether the step is still waiting in {@code jobs:pending} (no worker has claimed it). */
+  public boolean isPending(String stepId) {
+    return redis().zscore(QueueKeys.PENDING, stepId) != null;
+  }
+
+  /** The hash fields, all strings, absent values as "" (the queue's own format). */
+  Map<String, String> hashFields(StepSubmission step) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("id", step.stepId());
+    fields.put("service_required", step.serviceRequired());
+    fields.put("priority", Integer.toString(step.priority()));
+    fields.put("payload", step.payload());
+    // No requirements: a key the workers do not know would make the step unmatchable forever.
+    fields.put("requirements", "");
+    fields.put("customer_id", orEmpty(step.customerId()));
+    fields.put("created_at", step.createdAt().toString());
+    fields.put("status", "pending");
+    fields.put("retry_count", "0");
+    fields.put("max_retries", Integer.toString(step.maxRetries()));
+    fields.put("workflow_id", step.workflowId());
+    fields.put("workflow_priority", Integer.toString(step.workflowPriority()));
+    fields.put("workflow_datetime", Long.toString(step.workflowDatetime()));
+    fields.put("current_step", Integer.toString(step.currentStep()));
+    fields.put("total_steps", Integer.toString(step.totalSteps()));
+    fields.put("job_trace_id", orEmpty(step.jobTraceId()));
+    fields.put("job_span_id", orEmpty(step.jobSpanId()));
+    fields.put("workflow_trace_id", orEmpty(step.workflowTraceId()));
+    fields.put("workflow_span_id", orEmpty(step.workflowSpanId()));
+    fields.put("ctx", orEmpty(step.ctx()));
+    return fields;
+  }
+
+  private String submittedMessage(StepSubmission step) {
+    ObjectNode message = json.createObjectNode();
+    message.put("job_id", step.stepId());
+    message.put("service_required", step.serviceRequired());
+    message.put("priority", step.priority());
+    message.set("payload", parseOrText(step.payload()));
+    message.put("requirements", "");
+    message.put("customer_id", orEmpty(step.customerId()));
+    message.put("created_at", step.createdAt().toString());
+    message.put("status", "pending");
+    message.put("timestamp", clock.millis());
+    message.put("workflow_id", step.workflowId());
+    message.put("workflow_priority", step.workflowPriority());
+    message.put("workflow_datetime", step.workflowDatetime());
+    message.put("current_step", step.currentStep());
+    message.put("total_steps", step.totalSteps());
+    return json.writeValueAsString(message);
+  }
+
+  private JsonNode parseOrText(String payload) {
+    try {
+      return json.readTree(payload);
+    } catch (RuntimeException e) {
+      return json.getNodeFactory().textNode(payload);
+    }
+  }
+
+  private RedisCommands<String, String> redis() {
+    return connection.sync();
+  }
+
+  private static Map<String, String> pairs(Object flat) {
+    Map<String, String> map = new LinkedHashMap<>();
+    if (flat instanceof List<?> list) {
+      for (int i = 0; i + 1 < list.size(); i += 2) {
+        map.put(String.valueOf(list.get(i)), String.valueOf(list.get(i + 1)));
+      }
+    }
+    return map;
+  }
+
+  private static Optional<String> text(Object value) {
+    return value == null || value.toString().isEmpty() ? Optional.empty() : Optional.of(value.toString());
+  }
+
+  private static String orEmpty(String value) {
+    return value == null ? "" : value;
+  }
+
+  private static String script(String name) {
+    try (InputStream in = JobQueueClient.class.getResourceAsStream("/queue/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing script /queue/" + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

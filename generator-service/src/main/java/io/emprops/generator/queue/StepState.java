@@ -1,0 +1,52 @@
+package io.emprops.generator.queue;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the queue's hashes say about a step — the source of truth for terminality, since pub/sub
+ * messages can be lost, duplicated or late.
+ *
+ * @param fields {@code job:<id>}
+ * @param progress {@code job:<id>:progress}
+ * @param completedResult the {@code jobs:completed} entry (JSON), if any
+ * @param failure the {@code jobs:failed} entry (JSON), if any
+ */
+public record StepState(
+    Map<String, String> fields, Map<String, String> progress,
+    Optional<String> completedResult, Optional<String> failure) {
+
+  public boolean exists() {
+    return !fields.isEmpty();
+  }
+
+  public String status() {
+    return fields.getOrDefault("status", "");
+  }
+
+  public Optional<String> workerId() {
+    return Optional.ofNullable(fields.get("worker_id")).filter(w -> !w.isEmpty());
+  }
+
+  public boolean isCompleted() {
+    return "completed".equals(status());
+  }
+
+  /** Failed for good: retries exhausted, or cancelled. A retryable failure is back to pending. */
+  public boolean isFailed() {
+    return "failed".equals(status());
+  }
+
+  public boolean isTerminal() {
+    return isCompleted() || isFailed();
+  }
+
+  /** Claimed by a worker and not finished: what a dead worker leaves behind forever. */
+  public boolean isInFlight() {
+    return "assigned".equals(status()) || "in_progress".equals(status());
+  }
+
+  public Optional<String> error() {
+    return Optional.ofNullable(fields.get("error")).filter(e -> !e.isEmpty());
+  }
+}
