@@ -41,6 +41,7 @@ public final class AppProperties {
         p.putAll(kafka(infra));
         p.putAll(redis(infra));
         p.put("emprops.generator.credentials-key", infra.secrets().get("generator.credentials-key"));
+        p.put("emprops.generator.seed-examples", "true");
       }
       case PUBLISHING -> {
         p.putAll(kafka(infra));

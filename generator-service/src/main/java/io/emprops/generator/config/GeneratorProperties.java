@@ -1,0 +1,11 @@
+package io.emprops.generator.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * @param credentialsKey AES-256 key (base64) that encrypts model credentials at rest; required
+ * @param seedExamples whether to create the example workflows at start (the local stack turns it
+ *     on so that a new user can generate at once; off by default)
+ */
+@ConfigurationProperties("emprops.generator")
+public record GeneratorProperties(String credentialsKey, boolean seedExamples) {}
