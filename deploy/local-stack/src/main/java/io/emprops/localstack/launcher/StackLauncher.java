@@ -1,5 +1,6 @@
 package io.emprops.localstack.launcher;
 
+import io.emprops.localstack.infra.ChildProcess;
 import io.emprops.localstack.infra.Infrastructure;
 import io.emprops.localstack.infra.Ports;
 import io.emprops.localstack.infra.Secrets;
@@ -34,6 +35,7 @@ public final class StackLauncher {
   private final StackOptions options;
   private final StackLayout layout;
   private final List<AppProcess> apps = new ArrayList<>();
+  private volatile ChildProcess devWorker;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Infrastructure infrastructure;
   private FileLock dataLock;
@@ -54,6 +56,10 @@ public final class StackLauncher {
       System.err.println("local-stack: port already in use: " + String.join(", ", busy)
           + ". Is a stack already running? Stop it, or choose other ports with --port-base N.");
       return 3;
+    }
+    if (options.devWorker() && !Files.isRegularFile(devWorkerJar())) {
+      System.err.println("local-stack: " + devWorkerJar() + " is missing; build first (./run does).");
+      return 4;
     }
     for (App app : options.apps()) {
       if (!Files.isRegularFile(app.jar(options.root()))) {
@@ -82,6 +88,9 @@ public final class StackLauncher {
       Duration infraTime = Duration.between(start, Instant.now());
       say("Infrastructure ready in " + seconds(infraTime) + ". Starting applications …");
       startApps();
+      if (options.devWorker()) {
+        startDevWorker();
+      }
       Map<App, Duration> readyAfter = awaitApps();
       printSummary(readyAfter, Duration.between(start, Instant.now()));
     } catch (RuntimeException | Error e) {
@@ -117,6 +126,19 @@ public final class StackLauncher {
     }
   }
 
+  /** The worker that serves queue service "mock" with deterministic PNGs, so generations work locally. */
+  private void startDevWorker() {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    devWorker = ChildProcess.start("dev-worker",
+        List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-Djava.awt.headless=true", "-jar", devWorkerJar().toString(),
+            "--redis", infrastructure.redis().url(), "--service", "mock"),
+        Map.of(), options.root(), layout.logs().resolve("dev-worker.log"));
+  }
+
+  private Path devWorkerJar() {
+    return options.root().resolve("deploy/dev-worker/target/dev-worker.jar");
+  }
+
   private Map<App, Duration> awaitApps() {
     List<CompletableFuture<Map.Entry<App, Duration>>> waits = apps.stream()
         .map(a -> CompletableFuture.supplyAsync(() -> Map.entry(a.app(), a.awaitReady(READY_TIMEOUT))))
@@ -134,6 +156,9 @@ public final class StackLauncher {
     for (AppProcess a : apps) {
       table.append("  %-20s %-28s %-8d %s%n".formatted(a.app().module(), a.url(), a.process().pid(),
           seconds(readyAfter.get(a.app()))));
+    }
+    if (devWorker != null) {
+      table.append("  %-20s %-28s %-8d%n".formatted("dev-worker", "queue service \"mock\"", devWorker.pid()));
     }
     table.append("  %-20s %s%n".formatted("postgres", infrastructure.postgres().endpoint()));
     table.append("  %-20s %s%n".formatted("kafka", infrastructure.kafka().bootstrapServers()));
@@ -185,6 +210,9 @@ public final class StackLauncher {
     List<AppProcess> running;
     synchronized (apps) {
       running = List.copyOf(apps);
+    }
+    if (devWorker != null) {
+      devWorker.stop(Duration.ofSeconds(10));
     }
     if (!running.isEmpty()) {
       say("Stopping applications …");

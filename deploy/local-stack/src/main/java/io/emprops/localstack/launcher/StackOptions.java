@@ -12,12 +12,13 @@ import java.util.Set;
 /** Command-line options of {@code local-stack up} (also what `./run` passes through). */
 public record StackOptions(
     Path root, Path dataDirectory, int portBase, Map<String, Integer> portOverrides,
-    boolean fresh, boolean chain, Set<App> apps, List<String> appJvmOptions) {
+    boolean fresh, boolean chain, boolean devWorker, Set<App> apps, List<String> appJvmOptions) {
 
   public static final String USAGE = """
       usage: ./run [up] [options]
         --fresh              wipe .local/ data (databases, topics, objects, chain) before starting
         --no-chain           do not start the local EVM chain (publishing runs disabled)
+        --no-worker          do not start the development worker (queue service "mock")
         --without APP[,APP]  do not start these applications (to run one yourself, see README)
         --port-base N        lay all ports out from N (default 8080; table in README)
         --port NAME=N        override one port (names: gateway, collections-service, …, postgres, kafka)
@@ -36,6 +37,7 @@ public record StackOptions(
     Map<String, Integer> overrides = new HashMap<>();
     boolean fresh = false;
     boolean chain = true;
+    boolean devWorker = true;
     Set<App> apps = EnumSet.allOf(App.class);
     List<String> jvm = DEFAULT_JVM_OPTIONS;
     for (int i = 0; i < args.size(); i++) {
@@ -43,6 +45,7 @@ public record StackOptions(
       switch (arg) {
         case "--fresh" -> fresh = true;
         case "--no-chain" -> chain = false;
+        case "--no-worker" -> devWorker = false;
         case "--root" -> root = Path.of(value(args, ++i, arg)).toAbsolutePath();
         case "--data-dir" -> data = Path.of(value(args, ++i, arg)).toAbsolutePath();
         case "--port-base" -> base = parseInt(value(args, ++i, arg), arg);
@@ -69,7 +72,7 @@ public record StackOptions(
           + StackLayout.PORT_BLOCK + " ports between 1024 and 65535");
     }
     return new StackOptions(root, data == null ? root.resolve(".local") : data, base,
-        Map.copyOf(overrides), fresh, chain, apps, new ArrayList<>(jvm));
+        Map.copyOf(overrides), fresh, chain, devWorker, apps, new ArrayList<>(jvm));
   }
 
   public StackLayout layout() {

@@ -1,0 +1,78 @@
+package io.emprops.gateway.errors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.emprops.gateway.support.GatewayTestSupport;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A service that is down answers 503, a service that hangs 504 — fast and in the envelope,
+ * never a hang or a stack trace. Publishing points at a port where nothing listens.
+ */
+class DownstreamFailureTest extends GatewayTestSupport {
+
+  private static final int DEAD_PORT = unusedPort();
+
+  @DynamicPropertySource
+  static void deadPublishingAndShortTimeout(DynamicPropertyRegistry registry) {
+    registerServices(registry, Map.of("publishing", "http://127.0.0.1:" + DEAD_PORT));
+    registry.add("spring.cloud.gateway.server.webflux.httpclient.response-timeout", () -> "1s");
+  }
+
+  @Test
+  void deadServiceIsA503InTheEnvelopeAndTheBreakerOpens() {
+    String token = bearer(token(newUserId()));
+    // Enough calls to open the breaker (10 of 20): afterwards calls are refused without a connect attempt.
+    for (int i = 0; i < 12; i++) {
+      client.get().uri("/chains").header("Authorization", token)
+          .exchange()
+          .expectStatus().isEqualTo(503)
+          .expectBody()
+          .jsonPath("$.data").isEmpty()
+          .jsonPath("$.code").isEqualTo("SERVICE_UNAVAILABLE")
+          .jsonPath("$.error").value(error -> assertThat((String) error).doesNotContain("Exception"));
+    }
+    client.post().uri("/collections/c1/publication").header("Authorization", token)
+        .exchange()
+        .expectStatus().isEqualTo(503);
+  }
+
+  @Test
+  void healthOfADeadServiceIsA503() {
+    client.get().uri("/health/publishing")
+        .exchange()
+        .expectStatus().isEqualTo(503)
+        .expectBody().jsonPath("$.code").isEqualTo("SERVICE_UNAVAILABLE");
+  }
+
+  @Test
+  void hangingServiceIsA504AndIsNotRetriedForWrites() {
+    service("credits").delayResponses(Duration.ofSeconds(3));
+    try {
+      long start = System.nanoTime();
+      client.post().uri("/credits/grants").header("Authorization", bearer(token(newUserId())))
+          .exchange()
+          .expectStatus().isEqualTo(504)
+          .expectBody().jsonPath("$.code").isEqualTo("GATEWAY_TIMEOUT");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+      service("credits").takeRequest();
+      assertThat(service("credits").receivesWithin(Duration.ofMillis(300))).isFalse();
+    } finally {
+      service("credits").delayResponses(Duration.ZERO);
+    }
+  }
+
+  private static int unusedPort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

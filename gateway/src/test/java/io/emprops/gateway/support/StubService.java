@@ -1,0 +1,165 @@
+package io.emprops.gateway.support;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.springframework.http.HttpHeaders;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * A stand-in for one downstream service on 127.0.0.1: records every request it receives and
+ * answers in the envelope with its own name and the path it saw. It also speaks the few special
+ * protocols the gateway must pass through: SSE on {@code .../events}, WebSocket on {@code /ws},
+ * readiness and an OpenAPI document.
+ */
+public final class StubService implements AutoCloseable {
+
+  /** What the service received, exactly as it arrived. */
+  public record Received(String method, String uri, HttpHeaders headers, String body) {
+
+    public String rawPath() {
+      return pathOf(uri);
+    }
+  }
+
+  private final String name;
+  private final DisposableServer server;
+  private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+  private volatile Duration responseDelay = Duration.ZERO;
+  private volatile Sinks.Empty<Void> streamRelease = Sinks.empty();
+
+  private StubService(String name) {
+    this.name = name;
+    this.server = HttpServer.create()
+        .host("127.0.0.1")
+        .port(0)
+        .handle(this::handle)
+        .bindNow();
+  }
+
+  public static StubService start(String name) {
+    return new StubService(name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.port();
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  /** Delays every ordinary answer (to make the gateway time out). */
+  public void delayResponses(Duration delay) {
+    this.responseDelay = delay;
+  }
+
+  /** Lets the currently open SSE streams send their last event and end. */
+  public void releaseStreams() {
+    Sinks.Empty<Void> release = streamRelease;
+    streamRelease = Sinks.empty();
+    release.tryEmitEmpty();
+  }
+
+  public void clear() {
+    received.clear();
+  }
+
+  /** The next request the service received, waiting up to 5 s for it. */
+  public Received takeRequest() {
+    try {
+      Received next = received.poll(5, TimeUnit.SECONDS);
+      if (next == null) {
+        throw new AssertionError(name + " received no request");
+      }
+      return next;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Whether a request arrives within {@code wait}; for asserting that none did. */
+  public boolean receivesWithin(Duration wait) {
+    try {
+      return received.poll(wait.toMillis(), TimeUnit.MILLISECONDS) != null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+    HttpHeaders headers = new HttpHeaders();
+    request.requestHeaders().forEach(h -> headers.add(h.getKey(), h.getValue()));
+    String path = pathOf(request.uri());
+    if ("/ws".equals(path) && "websocket".equalsIgnoreCase(headers.getFirst(HttpHeaders.UPGRADE))) {
+      received.add(new Received(request.method().name(), request.uri(), headers, ""));
+      return response.sendWebsocket((in, out) ->
+          out.sendString(in.receive().asString().map(message -> name + " echoes " + message)));
+    }
+    return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+        .flatMap(body -> {
+          received.add(new Received(request.method().name(), request.uri(), headers, body));
+          if (path.endsWith("/events")) {
+            return sse(response);
+          }
+          return Mono.delay(responseDelay).then(
+              response.status(200)
+                  .header(HttpHeaders.CONTENT_TYPE, "application/json")
+                  .sendString(Mono.just(answer(path)))
+                  .then());
+        });
+  }
+
+  private static String pathOf(String uri) {
+    int query = uri.indexOf('?');
+    return query < 0 ? uri : uri.substring(0, query);
+  }
+
+  private Mono<Void> sse(HttpServerResponse response) {
+    Mono<Void> release = streamRelease.asMono();
+    Flux<String> events = Flux.concat(
+        Mono.just("id: 1\nevent: job_status\ndata: {\"status\":\"processing\"}\n\n"),
+        release.then(Mono.just("id: 2\nevent: job_completed\ndata: {\"status\":\"completed\"}\n\n")));
+    return response.status(200)
+        .header(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+        .sendString(events)
+        .then();
+  }
+
+  private String answer(String path) {
+    return switch (path) {
+      case "/actuator/health/readiness" -> "{\"status\":\"UP\"}";
+      case "/v3/api-docs" -> "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"" + name
+          + "\",\"version\":\"1\"},\"paths\":{\"/" + name + "-only\":{}}}";
+      default -> "{\"data\":{\"service\":\"" + name + "\",\"path\":\"" + path + "\"},\"error\":null}";
+    };
+  }
+
+  @Override
+  public void close() {
+    server.disposeNow();
+  }
+
+  /** One stub per service of the suite, by the name the gateway's configuration uses. */
+  public static Map<String, StubService> forEveryService() {
+    return List.of("collections", "credits", "generator", "publishing", "storage").stream()
+        .collect(Collectors.toUnmodifiableMap(n -> n, StubService::start));
+  }
+}
