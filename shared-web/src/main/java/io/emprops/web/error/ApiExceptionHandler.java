@@ -104,6 +104,10 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   }
 
   private static String conciseMessage(Exception e, HttpStatusCode status) {
+    if (e instanceof org.springframework.web.servlet.resource.NoResourceFoundException
+        || e instanceof org.springframework.web.servlet.NoHandlerFoundException) {
+      return "No such endpoint";
+    }
     if (e instanceof org.springframework.web.ErrorResponse er && er.getBody().getDetail() != null) {
       return er.getBody().getDetail();
     }

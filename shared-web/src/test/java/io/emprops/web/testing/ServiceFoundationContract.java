@@ -118,6 +118,6 @@ public abstract class ServiceFoundationContract {
   void unknownPathThroughTheGatewayIsA404InTheEnvelope() {
     HttpResponse<String> response = calls.get("/no-such-endpoint", GatewayCalls.user("alice"));
     assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(response.body()).contains("\"data\":null", "\"code\":\"NOT_FOUND\"").doesNotContain("trace");
+    assertThat(response.body()).isEqualTo("{\"data\":null,\"error\":\"No such endpoint\",\"code\":\"NOT_FOUND\"}");
   }
 }

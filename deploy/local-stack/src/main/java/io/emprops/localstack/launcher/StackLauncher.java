@@ -37,6 +37,7 @@ public final class StackLauncher {
   private final List<AppProcess> apps = new ArrayList<>();
   private volatile ChildProcess devWorker;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean stopping;
   private Infrastructure infrastructure;
   private FileLock dataLock;
 
@@ -185,9 +186,9 @@ public final class StackLauncher {
   private void watchApps() {
     Thread watcher = new Thread(() -> {
       List<AppProcess> reported = new ArrayList<>();
-      while (stopped.getCount() > 0) {
+      while (!stopping) {
         for (AppProcess a : apps) {
-          if (!a.process().isAlive() && !reported.contains(a)) {
+          if (!a.process().isAlive() && !reported.contains(a) && !stopping) {
             reported.add(a);
             System.err.println("local-stack: " + a.app().module() + " exited; see " + a.process().logFile());
           }
@@ -207,6 +208,7 @@ public final class StackLauncher {
     if (stopped.getCount() == 0) {
       return;
     }
+    stopping = true;
     List<AppProcess> running;
     synchronized (apps) {
       running = List.copyOf(apps);
