@@ -55,6 +55,9 @@ public class RateLimitFilter implements WebFilter {
     this.clock = clock;
   }
 
+  /** How long a request may wait for its rate-limit count before it passes uncounted. */
+  static final java.time.Duration REDIS_BUDGET = java.time.Duration.ofMillis(250);
+
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     if (!enabled) {
@@ -69,6 +72,9 @@ public class RateLimitFilter implements WebFilter {
             .map(caller -> limitFor(exchange, caller))
             .switchIfEmpty(Mono.fromSupplier(() -> anonymousLimit(exchange)))
             .flatMap(target -> limiter.count(target.rateClass(), target.subject(), target.limit())
+                // Fail open fast: without this a slow or dead Redis would hold every request
+                // for the client's command timeout (seconds) before letting it pass.
+                .timeout(REDIS_BUDGET)
                 .map(Optional::of)
                 .onErrorResume(error -> {
                   log.warn("Rate limiting unavailable, letting the request pass: {}", error.toString());
