@@ -9,6 +9,7 @@ class CollectionsServiceFoundationTest extends ServiceFoundationContract {
 
   @Override
   protected List<String> expectedTables() {
-    return List.of("projects");
+    return List.of("projects", "collections", "components", "receivers", "previews", "social_links",
+        "sample_images", "publications");
   }
 }
