@@ -12,6 +12,7 @@ import io.emprops.collections.domain.Receiver;
 import io.emprops.collections.domain.ReceiverInput;
 import io.emprops.web.api.ApiException;
 import io.emprops.web.api.ApiResponse;
+import io.emprops.web.api.IfMatch;
 import io.emprops.web.api.PageResponse;
 import io.emprops.web.identity.CallerIdentity;
 import jakarta.validation.Valid;

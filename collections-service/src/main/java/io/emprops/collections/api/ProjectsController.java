@@ -4,6 +4,7 @@ import io.emprops.collections.domain.Project;
 import io.emprops.collections.domain.Projects;
 import io.emprops.collections.domain.Projects.DefaultProject;
 import io.emprops.web.api.ApiResponse;
+import io.emprops.web.api.IfMatch;
 import io.emprops.web.api.PageResponse;
 import io.emprops.web.identity.CallerIdentity;
 import jakarta.validation.Valid;

@@ -9,6 +9,7 @@ import io.emprops.collections.domain.SocialCustody;
 import io.emprops.collections.domain.SocialCustody.SocialIdentity;
 import io.emprops.web.api.ApiException;
 import io.emprops.web.api.ApiResponse;
+import io.emprops.web.api.IfMatch;
 import io.emprops.web.identity.CallerIdentity;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;

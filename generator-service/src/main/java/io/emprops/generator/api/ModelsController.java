@@ -4,6 +4,7 @@ import io.emprops.generator.domain.model.Model;
 import io.emprops.generator.domain.model.ModelCatalog;
 import io.emprops.generator.domain.model.ModelDraft;
 import io.emprops.web.api.ApiResponse;
+import io.emprops.web.api.IfMatch;
 import io.emprops.web.identity.CallerIdentity;
 import java.util.List;
 import java.util.UUID;
@@ -58,7 +59,7 @@ public class ModelsController {
   public ApiResponse<Model> replace(CallerIdentity caller, @PathVariable UUID id, @RequestBody ModelDraft draft,
       @RequestHeader(name = "If-Match", required = false) String ifMatch) {
     caller.requireRole(CallerIdentity.ADMIN_ROLE);
-    return ApiResponse.ok(catalog.replace(id, draft, Versions.fromIfMatch(ifMatch)));
+    return ApiResponse.ok(catalog.replace(id, draft, IfMatch.version(ifMatch)));
   }
 
   public record BatchRequest(List<String> names) {}

@@ -6,6 +6,7 @@ import io.emprops.generator.domain.workflow.Workflow;
 import io.emprops.generator.domain.workflow.WorkflowCatalog;
 import io.emprops.generator.domain.workflow.WorkflowDraft;
 import io.emprops.web.api.ApiResponse;
+import io.emprops.web.api.IfMatch;
 import io.emprops.web.identity.CallerIdentity;
 import java.util.List;
 import java.util.UUID;
@@ -71,7 +72,7 @@ public class WorkflowsController {
   public ApiResponse<WorkflowView> replace(CallerIdentity caller, @PathVariable UUID id, @RequestBody WorkflowDraft draft,
       @org.springframework.web.bind.annotation.RequestHeader(name = "If-Match", required = false) String ifMatch) {
     caller.requireRole(CallerIdentity.ADMIN_ROLE);
-    return ApiResponse.ok(WorkflowView.of(catalog.replace(id, draft, Versions.fromIfMatch(ifMatch))));
+    return ApiResponse.ok(WorkflowView.of(catalog.replace(id, draft, IfMatch.version(ifMatch))));
   }
 
   public record TestRequest(JsonNode variables) {}

@@ -1,19 +1,17 @@
-package io.emprops.collections.api;
-
-import io.emprops.web.api.ApiException;
+package io.emprops.web.api;
 
 /**
  * Versions in HTTP terms: a resource's ETag is its version ({@code "3"}); a write may send it back
  * in {@code If-Match} so that it only applies to the version the client read.
  */
-final class IfMatch {
+public final class IfMatch {
 
-  static final String HEADER = "If-Match";
+  public static final String HEADER = "If-Match";
 
   private IfMatch() {}
 
   /** The version named by the header; null when the header is absent or {@code *}. */
-  static Long version(String header) {
+  public static Long version(String header) {
     if (header == null || header.isBlank() || header.strip().equals("*")) {
       return null;
     }
@@ -31,7 +29,7 @@ final class IfMatch {
     }
   }
 
-  static String etag(long version) {
+  public static String etag(long version) {
     return "\"" + version + "\"";
   }
 }
