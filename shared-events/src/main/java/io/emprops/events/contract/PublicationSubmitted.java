@@ -1,0 +1,26 @@
+package io.emprops.events.contract;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The deployment transaction of a collection was signed and sent; confirmations are awaited.
+ * Publications are keyed by collection id: one publication per collection.
+ *
+ * @param contractAddress where the contract will live (known from the signer's nonce)
+ */
+@EventType(value = "PublicationSubmitted.v1", topic = Topic.PUBLICATIONS)
+public record PublicationSubmitted(
+    UUID collectionId,
+    Blockchain blockchain,
+    long chainId,
+    String txHash,
+    String contractAddress,
+    Instant submittedAt)
+    implements DomainEvent {
+
+  @Override
+  public String aggregateId() {
+    return collectionId.toString();
+  }
+}

@@ -1,0 +1,202 @@
+package io.emprops.events.bench;
+
+import io.emprops.events.contract.GenerationRequested;
+import io.emprops.events.contract.Topic;
+import io.emprops.events.outbox.Outbox;
+import io.emprops.events.relay.OutboxRelay;
+import io.emprops.events.relay.RelaySettings;
+import io.emprops.events.relay.RelayState;
+import io.emprops.events.testing.KafkaTopics;
+import io.emprops.events.testing.ServiceDatabase;
+import io.emprops.events.testing.TestEvents;
+import io.emprops.localstack.testing.SharedInfrastructure;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.LongSummaryStatistics;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Measures the event backbone on the embedded infrastructure, for the Debezium relay and, as a
+ * baseline, a polling relay ({@link PollingRelay}), and prints one table:
+ * <ul>
+ *   <li>latency from the writer's commit to the consumer handling the event, at a fixed rate of
+ *       {@value #RATE_PER_SECOND} single-event transactions per second for {@value #LATENCY_SECONDS} s
+ *       (the schedule is fixed in advance, so a slow relay cannot slow the load down);
+ *   <li>sustained throughput: {@value #WRITERS} writers commit {@value #ROWS_PER_TRANSACTION}-row
+ *       transactions as fast as they can for {@value #THROUGHPUT_SECONDS} s; the rate is what the
+ *       consumer receives, from the phase's first event to its last.
+ * </ul>
+ *
+ * <pre>./mvnw -B -q -o -pl shared-events test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=io.emprops.events.bench.EventsBenchmark</pre>
+ */
+public final class EventsBenchmark {
+
+  private static final int RATE_PER_SECOND = 200;
+  private static final int LATENCY_SECONDS = 30;
+  private static final int ROWS_PER_TRANSACTION = 100;
+  private static final int THROUGHPUT_SECONDS = 20;
+  private static final int WRITERS = 2;
+  private static final int WARM_UP_EVENTS = 500;
+  private static final int AGGREGATES = 200;
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(120);
+
+  private EventsBenchmark() {}
+
+  /** Commits events in one transaction of the service and returns their ids. */
+  private interface TransactionalWriter extends Function<List<GenerationRequested>, List<UUID>> {}
+
+  private record Result(
+      String relay, long[] sortedLatenciesNanos, double writtenPerSecond, double relayedPerSecond, long lost) {
+
+    String latencyMillis(double percentile) {
+      if (sortedLatenciesNanos.length == 0) {
+        return "-";
+      }
+      int rank = (int) Math.ceil(percentile / 100.0 * sortedLatenciesNanos.length) - 1;
+      return String.format("%.1f", sortedLatenciesNanos[Math.clamp(rank, 0, sortedLatenciesNanos.length - 1)] / 1e6);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    List<Result> results = new ArrayList<>();
+    try {
+      results.add(benchmarkCdcRelay());
+      results.add(benchmarkPollingRelay());
+    } finally {
+      print(results);
+      // Stops the embedded Kafka and Postgres, whose threads would keep exec:java waiting.
+      SharedInfrastructure.get().close();
+    }
+  }
+
+  private static Result benchmarkCdcRelay() throws InterruptedException {
+    String namespace = KafkaTopics.freshNamespace("bench-cdc");
+    try (ServiceDatabase database = ServiceDatabase.provision("bench_cdc")) {
+      // The relay as a service gets it: every setting at its default.
+      RelaySettings settings = RelaySettings.builder("bench-cdc", database.schema())
+          .database(database.jdbcUrl(), database.username(), database.password())
+          .kafkaClientProperties(Map.of("bootstrap.servers", KafkaTopics.bootstrapServers()))
+          .namespace(namespace)
+          .offsetTopicReplicationFactor(1)
+          .build();
+      OutboxRelay relay = new OutboxRelay(settings, new SimpleMeterRegistry());
+      relay.start();
+      try {
+        awaitTrue(() -> relay.state() == RelayState.RELAYING, Duration.ofSeconds(60));
+        Outbox outbox = database.outbox();
+        TransactionTemplate transactions = database.transactions();
+        return measure("CDC relay (Debezium, pgoutput)", namespace,
+            events -> transactions.execute(status -> outbox.publishAll(events)));
+      } finally {
+        relay.stop();
+      }
+    }
+  }
+
+  private static Result benchmarkPollingRelay() throws InterruptedException {
+    String namespace = KafkaTopics.freshNamespace("bench-polling");
+    try (ServiceDatabase database = ServiceDatabase.provision("bench_polling");
+        PollingRelay relay = new PollingRelay(database, namespace)) {
+      TransactionTemplate transactions = database.transactions();
+      return measure("polling relay (SKIP LOCKED, 10 ms idle)", namespace,
+          events -> transactions.execute(status -> relay.write(events)));
+    }
+  }
+
+  private static Result measure(String relay, String namespace, TransactionalWriter writer) throws InterruptedException {
+    List<UUID> aggregates = IntStream.range(0, AGGREGATES).mapToObj(i -> UUID.randomUUID()).toList();
+    try (HandledClock consumer = new HandledClock(Topic.GENERATIONS.topicName(namespace))) {
+      consumer.awaitAssignment();
+
+      System.out.printf("%s: warming up with %d events%n", relay, WARM_UP_EVENTS);
+      List<UUID> warmUp = new ArrayList<>();
+      for (int i = 0; i < WARM_UP_EVENTS; i++) {
+        warmUp.addAll(writer.apply(List.of(TestEvents.generationRequested(aggregates.get(i % AGGREGATES), i))));
+      }
+      awaitTrue(() -> consumer.handledAll(warmUp), DRAIN_TIMEOUT);
+
+      System.out.printf("%s: %d events/s for %d s%n", relay, RATE_PER_SECOND, LATENCY_SECONDS);
+      Map<UUID, Long> committedAt = new ConcurrentHashMap<>();
+      long intervalNanos = 1_000_000_000L / RATE_PER_SECOND;
+      long start = System.nanoTime();
+      for (int i = 0; i < RATE_PER_SECOND * LATENCY_SECONDS; i++) {
+        LockSupport.parkNanos(start + i * intervalNanos - System.nanoTime());
+        UUID id = writer.apply(List.of(TestEvents.generationRequested(aggregates.get(i % AGGREGATES), i))).getFirst();
+        committedAt.put(id, System.nanoTime());
+      }
+      boolean latencyDrained = awaitTrue(() -> consumer.handledAll(committedAt.keySet()), DRAIN_TIMEOUT);
+      long[] latencies = committedAt.entrySet().stream()
+          .filter(e -> consumer.handledAt(e.getKey()) != null)
+          // Handled before the writer saw its commit return: as good as no latency at all.
+          .mapToLong(e -> Math.max(0, consumer.handledAt(e.getKey()) - e.getValue()))
+          .sorted()
+          .toArray();
+
+      System.out.printf("%s: %d-row transactions from %d writers for %d s%n",
+          relay, ROWS_PER_TRANSACTION, WRITERS, THROUGHPUT_SECONDS);
+      Set<UUID> written = ConcurrentHashMap.newKeySet();
+      long deadline = System.nanoTime() + Duration.ofSeconds(THROUGHPUT_SECONDS).toNanos();
+      List<Thread> writers = IntStream.range(0, WRITERS).mapToObj(w -> Thread.ofPlatform().start(() -> {
+        for (int first = 0; System.nanoTime() < deadline; first += ROWS_PER_TRANSACTION) {
+          int offset = first;
+          written.addAll(writer.apply(IntStream.range(offset, offset + ROWS_PER_TRANSACTION)
+              .mapToObj(i -> TestEvents.generationRequested(aggregates.get(i % AGGREGATES), i))
+              .toList()));
+        }
+      })).toList();
+      for (Thread thread : writers) {
+        thread.join();
+      }
+      awaitTrue(() -> consumer.handledAll(written), DRAIN_TIMEOUT);
+      LongSummaryStatistics handled = written.stream().map(consumer::handledAt).filter(Objects::nonNull)
+          .mapToLong(Long::longValue).summaryStatistics();
+      double relayedPerSecond = handled.getCount() / ((handled.getMax() - handled.getMin()) / 1e9);
+
+      long lost = (committedAt.size() - latencies.length) + (written.size() - handled.getCount());
+      if (!latencyDrained) {
+        System.out.printf("%s: %d events of the latency run not handled within %s%n",
+            relay, committedAt.size() - latencies.length, DRAIN_TIMEOUT);
+      }
+      return new Result(relay, latencies, written.size() / (double) THROUGHPUT_SECONDS, relayedPerSecond, lost);
+    }
+  }
+
+  private static void print(List<Result> results) {
+    String row = "| %-38s | %7s | %7s | %7s | %7s | %5s | %12s | %12s |%n";
+    System.out.println();
+    System.out.printf(row, "relay", "p50 ms", "p95 ms", "p99 ms", "max ms", "lost", "written/s", "relayed/s");
+    System.out.printf(row, "-".repeat(38), "-".repeat(7), "-".repeat(7), "-".repeat(7), "-".repeat(7), "-".repeat(5),
+        "-".repeat(12), "-".repeat(12));
+    for (Result r : results) {
+      System.out.printf(row, r.relay(), r.latencyMillis(50), r.latencyMillis(95), r.latencyMillis(99),
+          r.latencyMillis(100), r.lost(), String.format("%,.0f", r.writtenPerSecond()),
+          String.format("%,.0f", r.relayedPerSecond()));
+    }
+    System.out.printf("latency: commit -> handled by a Kafka consumer, %d single-event transactions/s for %d s;%n"
+            + "throughput: %d writers committing %d-row transactions for %d s, rate as received by the consumer%n",
+        RATE_PER_SECOND, LATENCY_SECONDS, WRITERS, ROWS_PER_TRANSACTION, THROUGHPUT_SECONDS);
+  }
+
+  private static boolean awaitTrue(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+}

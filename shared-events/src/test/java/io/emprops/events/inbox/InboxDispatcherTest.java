@@ -1,0 +1,123 @@
+package io.emprops.events.inbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.emprops.events.contract.CollectionPublishRequested;
+import io.emprops.events.contract.CreditsGranted;
+import io.emprops.events.contract.EventHeaders;
+import io.emprops.events.contract.EventJson;
+import io.emprops.events.contract.GenerationRequested;
+import io.emprops.events.testing.ServiceDatabase;
+import io.emprops.events.testing.TestEvents;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One consumed record through the handlers of its type, against a real inbox table. */
+class InboxDispatcherTest {
+
+  private static ServiceDatabase database;
+
+  private final InboxHandlers handlers = new InboxHandlers();
+  private final List<String> effects = new CopyOnWriteArrayList<>();
+  private InboxDispatcher dispatcher;
+
+  @BeforeAll
+  static void provision() {
+    database = ServiceDatabase.provision("inbox_dispatch");
+  }
+
+  @AfterAll
+  static void release() {
+    database.close();
+  }
+
+  @BeforeEach
+  void dispatcher() {
+    dispatcher = new InboxDispatcher(handlers, new Inbox(database.dataSource(), database.schema()),
+        database.transactions(), new InboxMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+  }
+
+  @Test
+  void aHandlerThatCommittedIsSkippedWhenTheEventComesBackForAnotherThatFailed() {
+    boolean[] auditFails = {true};
+    handlers.register("ledger", CreditsGranted.class, (event, metadata) -> effects.add("ledger"));
+    handlers.register("audit", CreditsGranted.class, (event, metadata) -> {
+      if (auditFails[0]) {
+        throw new IllegalStateException("audit store unavailable");
+      }
+      effects.add("audit");
+    });
+    ConsumerRecord<String, byte[]> record = record(UUID.randomUUID(), "CreditsGranted.v1",
+        EventJson.serialize(TestEvents.creditsGranted("user-1", 5, "welcome")));
+
+    assertThatThrownBy(() -> dispatcher.onMessage(record)).hasMessage("audit store unavailable");
+    auditFails[0] = false;
+    dispatcher.onMessage(record);
+    dispatcher.onMessage(record);
+
+    assertThat(effects).containsExactly("ledger", "audit");
+  }
+
+  @Test
+  void aFailedHandlerLeavesNoClaimBehind() {
+    handlers.register("failing", GenerationRequested.class, (event, metadata) -> {
+      throw new IllegalStateException("boom");
+    });
+    UUID eventId = UUID.randomUUID();
+    ConsumerRecord<String, byte[]> record = record(eventId, "GenerationRequested.v1",
+        EventJson.serialize(TestEvents.generationRequested(UUID.randomUUID(), 1)));
+
+    assertThatThrownBy(() -> dispatcher.onMessage(record)).isInstanceOf(IllegalStateException.class);
+    assertThat(claims(eventId)).isZero();
+  }
+
+  @Test
+  void eventsWithoutHandlersAreAcknowledgedWithoutAClaim() {
+    handlers.register("grants", CreditsGranted.class, (event, metadata) -> effects.add("grant"));
+    UUID eventId = UUID.randomUUID();
+
+    dispatcher.onMessage(record(eventId, "GenerationRequested.v1",
+        EventJson.serialize(TestEvents.generationRequested(UUID.randomUUID(), 1))));
+    dispatcher.onMessage(record(UUID.randomUUID(), "GenerationRequested.v9", "{}"));
+
+    assertThat(effects).isEmpty();
+    assertThat(claims(eventId)).isZero();
+  }
+
+  @Test
+  void recordsThatAreNotReadableEventsAreMalformed() {
+    handlers.register("publisher", CollectionPublishRequested.class, (event, metadata) -> effects.add("publish"));
+    ConsumerRecord<String, byte[]> withoutEventId = new ConsumerRecord<>("t", 0, 0, "key", "{}".getBytes(StandardCharsets.UTF_8));
+    // A required list missing: the record's constructor refuses it.
+    ConsumerRecord<String, byte[]> incomplete = record(UUID.randomUUID(), "CollectionPublishRequested.v1", """
+        {"collection_id": "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f", "user_id": "u", "editions": 1}""");
+
+    assertThatThrownBy(() -> dispatcher.onMessage(withoutEventId)).isInstanceOf(MalformedEventException.class);
+    assertThatThrownBy(() -> dispatcher.onMessage(incomplete)).isInstanceOf(MalformedEventException.class);
+    assertThat(effects).isEmpty();
+  }
+
+  private static ConsumerRecord<String, byte[]> record(UUID eventId, String type, String payload) {
+    ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("test.topic", 0, 0, "key", payload.getBytes(StandardCharsets.UTF_8));
+    record.headers()
+        .add(EventHeaders.EVENT_ID, eventId.toString().getBytes(StandardCharsets.UTF_8))
+        .add(EventHeaders.EVENT_TYPE, type.getBytes(StandardCharsets.UTF_8))
+        .add(EventHeaders.OCCURRED_AT, Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+    return record;
+  }
+
+  private static long claims(UUID eventId) {
+    return database.jdbc().sql("SELECT count(*) FROM inbox WHERE event_id = ?").param(eventId).query(Long.class).single();
+  }
+}

@@ -1,0 +1,31 @@
+package io.emprops.events.testing;
+
+import io.emprops.events.contract.Topic;
+import io.emprops.localstack.testing.SharedInfrastructure;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/** A private topic namespace per test class, so test classes never see each other's events. */
+public final class KafkaTopics {
+
+  private KafkaTopics() {}
+
+  /** A fresh namespace with every event topic and dead-letter topic created (3 partitions). */
+  public static String freshNamespace(String label) {
+    String namespace = "test-" + label.toLowerCase(Locale.ROOT) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    SharedInfrastructure.get().kafka().createTopics(allTopics(namespace), 3);
+    return namespace;
+  }
+
+  public static List<String> allTopics(String namespace) {
+    return Stream.of(Topic.values())
+        .flatMap(topic -> Stream.of(topic.topicName(namespace), topic.deadLetterTopicName(namespace)))
+        .toList();
+  }
+
+  public static String bootstrapServers() {
+    return SharedInfrastructure.get().kafka().bootstrapServers();
+  }
+}
