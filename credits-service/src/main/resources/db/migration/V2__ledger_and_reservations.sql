@@ -5,6 +5,8 @@
 -- idempotent even without the inbox.
 CREATE TABLE ledger_entries (
     id           uuid        PRIMARY KEY,
+    -- Write order: entries of one transaction share created_at, the history must not reorder them.
+    seq          bigint      GENERATED ALWAYS AS IDENTITY,
     user_id      text        NOT NULL REFERENCES accounts (user_id),
     amount       bigint      NOT NULL,
     kind         text        NOT NULL CHECK (kind IN ('grant', 'reserve', 'charge', 'release', 'refund')),
@@ -14,7 +16,7 @@ CREATE TABLE ledger_entries (
     CONSTRAINT ledger_entries_once UNIQUE (reference, kind)
 );
 
-CREATE INDEX ledger_entries_by_user ON ledger_entries (user_id, created_at DESC, id);
+CREATE INDEX ledger_entries_by_user ON ledger_entries (user_id, seq DESC);
 
 -- One reservation per generation job. A terminal event that arrives before the reservation
 -- (out of order) leaves a 'closed' row, so a late request can no longer take credits.

@@ -27,14 +27,17 @@ public class CreditAccounts {
   private final ReservationRepository reservations;
   private final CreditsProperties properties;
   private final CreditMetrics metrics;
+  private final CreditNotifications notifications;
 
   public CreditAccounts(AccountRepository accounts, LedgerRepository ledger,
-      ReservationRepository reservations, CreditsProperties properties, CreditMetrics metrics) {
+      ReservationRepository reservations, CreditsProperties properties, CreditMetrics metrics,
+      CreditNotifications notifications) {
     this.accounts = accounts;
     this.ledger = ledger;
     this.reservations = reservations;
     this.properties = properties;
     this.metrics = metrics;
+    this.notifications = notifications;
   }
 
   /**
@@ -74,7 +77,9 @@ public class CreditAccounts {
     metrics.ledgerWrite(kind);
     Balance balance = accounts.addToBalance(userId, amount);
     LedgerEntry entry = ledger.find(reference, kind).orElseThrow();
-    return Optional.of(new GrantReceipt(entry.id(), userId, amount, description, balance, entry.createdAt()));
+    GrantReceipt receipt = new GrantReceipt(entry.id(), userId, amount, description, balance, entry.createdAt());
+    notifications.granted(receipt);
+    return Optional.of(receipt);
   }
 
   /**
@@ -88,19 +93,26 @@ public class CreditAccounts {
       ReservationOutcome outcome = "closed".equals(existing.status())
           ? ReservationOutcome.TOO_LATE : ReservationOutcome.DUPLICATE;
       metrics.reservation(outcome);
-      return new ReservationDecision(outcome, existing, accounts.find(userId).orElseThrow());
+      // Re-announce the standing decision: the requester may have missed the first answer.
+      return announced(new ReservationDecision(outcome, existing, accounts.find(userId).orElseThrow()));
     }
     Optional<Balance> held = accounts.hold(userId, amount);
     if (held.isEmpty()) {
       reservations.reject(jobId);
       metrics.reservation(ReservationOutcome.REJECTED);
-      return new ReservationDecision(ReservationOutcome.REJECTED,
-          reservations.find(jobId).orElseThrow(), accounts.find(userId).orElseThrow());
+      return announced(new ReservationDecision(ReservationOutcome.REJECTED,
+          reservations.find(jobId).orElseThrow(), accounts.find(userId).orElseThrow()));
     }
     ledger.append(userId, -amount, LedgerKind.RESERVE, jobReference(jobId), "Reserved for generation " + jobId);
     metrics.ledgerWrite(LedgerKind.RESERVE);
     metrics.reservation(ReservationOutcome.RESERVED);
-    return new ReservationDecision(ReservationOutcome.RESERVED, reservations.find(jobId).orElseThrow(), held.get());
+    return announced(new ReservationDecision(ReservationOutcome.RESERVED, reservations.find(jobId).orElseThrow(),
+        held.get()));
+  }
+
+  private ReservationDecision announced(ReservationDecision decision) {
+    notifications.decided(decision);
+    return decision;
   }
 
   /**
@@ -136,7 +148,10 @@ public class CreditAccounts {
     metrics.ledgerWrite(LedgerKind.RELEASE);
     Balance balance = accounts.settle(reservation.userId(), reservation.amount(), charged);
     reservations.settle(jobId, charged, outcome);
-    return new Settlement(jobId, reservation.userId(), charged, reservation.amount() - charged, balance, true);
+    Settlement settlement =
+        new Settlement(jobId, reservation.userId(), charged, reservation.amount() - charged, balance, true);
+    notifications.settled(settlement);
+    return settlement;
   }
 
   static String jobReference(UUID jobId) {

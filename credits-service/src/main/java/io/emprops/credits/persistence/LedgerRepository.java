@@ -58,11 +58,11 @@ public class LedgerRepository {
         .optional();
   }
 
-  /** Newest first; ties broken by id so pages never overlap. */
+  /** Newest first, in write order, so pages never overlap or reorder. */
   public List<LedgerEntry> page(String userId, int offset, int limit) {
     return jdbc.sql("""
             SELECT * FROM ledger_entries WHERE user_id = :user
-            ORDER BY created_at DESC, id DESC OFFSET :offset LIMIT :limit""")
+            ORDER BY seq DESC OFFSET :offset LIMIT :limit""")
         .param("user", userId)
         .param("offset", offset)
         .param("limit", limit)

@@ -36,6 +36,7 @@ public class EmbeddedInfrastructureContextCustomizerFactory implements ContextCu
     @Override
     public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
       Map<String, Object> properties = new HashMap<>(AppProperties.forApp(app, SharedInfrastructure.get()));
+      SharedInfrastructure.registerDependent(context);
       // The test framework chooses the port (RANDOM_PORT / MOCK), not the stack layout.
       properties.remove("server.port");
       // Above the application's own configuration, below what the test itself declares.
