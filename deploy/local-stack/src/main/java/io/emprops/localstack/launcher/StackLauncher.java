@@ -115,7 +115,7 @@ public final class StackLauncher {
       writeEnvFile(envDir.resolve(app.module() + ".env"), env);
       synchronized (apps) {
         apps.add(AppProcess.start(app, layout.port(app.module()), options.root(), layout.logs(),
-            options.appJvmOptions(), env));
+            options.jvmOptions(app), env));
       }
     }
     // Applications left out with --without still get an env file, to be run by hand.
