@@ -66,6 +66,11 @@ public class Publications {
     return collectionRows.find(collectionId).orElseThrow();
   }
 
+  /** PublicationSubmitted: shows the deployment transaction while confirmations are awaited. */
+  public void submitted(UUID collectionId, String contractAddress, String txHash) {
+    publications.submitted(collectionId, contractAddress, txHash);
+  }
+
   /**
    * PublicationConfirmed. Repeating it (a redelivered event) changes nothing.
    *

@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** A collection's generated images, known from the storage service's AssetStored events. */
+/** A collection's generated images, known from the storage service's AssetStored and AssetDeleted events. */
 @Service
 @Transactional
 public class SampleImages {
@@ -33,5 +33,14 @@ public class SampleImages {
       return false;
     }
     return images.record(assetId, collectionId, url, altText, storedAt);
+  }
+
+  /**
+   * AssetDeleted: the image is gone from storage, so it leaves the collection. Idempotent.
+   *
+   * @return whether an image was removed now
+   */
+  public boolean forget(UUID assetId) {
+    return images.forget(assetId);
   }
 }

@@ -25,6 +25,14 @@ public class PublicationRepository {
         .param("collection", collectionId).update();
   }
 
+  /** The deployment transaction is on its way; only a pending publication shows it. */
+  public void submitted(UUID collectionId, String contractAddress, String txHash) {
+    jdbc.sql("""
+            UPDATE publications SET contract_address = :contract, tx_hash = :tx, updated_at = now()
+            WHERE collection_id = :collection AND status = 'pending'""")
+        .param("collection", collectionId).param("contract", contractAddress).param("tx", txHash).update();
+  }
+
   public void confirmed(UUID collectionId, String contractAddress, String txHash) {
     jdbc.sql("""
             UPDATE publications SET status = 'confirmed', contract_address = :contract, tx_hash = :tx,

@@ -11,7 +11,7 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The read model of generated images, fed by the storage service's AssetStored events. */
+/** The read model of generated images, fed by the storage service's AssetStored and AssetDeleted events. */
 @Repository
 public class SampleImageRepository {
 
@@ -33,6 +33,11 @@ public class SampleImageRepository {
         .param("asset", assetId).param("collection", collectionId).param("url", url).param("alt", altText)
         .param("createdAt", JsonColumns.timestamp(createdAt))
         .update() == 1;
+  }
+
+  /** @return false when no such image was recorded */
+  public boolean forget(UUID assetId) {
+    return jdbc.sql("DELETE FROM sample_images WHERE asset_id = :asset").param("asset", assetId).update() == 1;
   }
 
   /** Newest first. */
