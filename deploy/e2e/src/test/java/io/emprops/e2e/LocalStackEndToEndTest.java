@@ -115,7 +115,7 @@ class LocalStackEndToEndTest {
     assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("second stack exits on its own").isTrue();
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
     assertThat(second.exitValue()).isNotZero();
-    assertThat(RunningStack.read(output)).contains("port already in use: gateway (port " + stack.portBase + ")");
+    assertThat(RunningStack.read(output)).contains("port already in use: ", "gateway (port " + stack.portBase + ")");
     assertThat(seconds).as("fails fast").isLessThan(60);
   }
 

@@ -39,7 +39,8 @@ public record StackLayout(
   public static final int PORT_BLOCK = 16;
 
   public StackLayout {
-    ports = Map.copyOf(ports);
+    // Layout order (applications first), so messages listing ports read in a stable order.
+    ports = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ports));
   }
 
   public static StackLayout fromBase(
