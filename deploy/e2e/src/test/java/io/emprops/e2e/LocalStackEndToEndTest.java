@@ -26,13 +26,16 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The suite as a developer gets it from {@code ./run}: every application healthy behind the
  * gateway, tokens from the launcher and from {@code ./run token} accepted, anonymous and direct
- * calls refused in the envelope, a second stack refused, and SIGTERM leaving nothing behind.
+ * calls refused in the envelope, a second stack refused, SIGTERM leaving nothing behind, and a
+ * restart on the same data folder keeping its data.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackEndToEndTest {
 
   private static final List<String> SERVICES = List.of("collections", "credits", "generator", "publishing", "storage");
+  /** Granted credits before the restart; their balance must survive it. */
+  private static final String PERSISTENT_USER = "e2e-persistent-user";
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final JsonMapper json = JsonMapper.builder().build();
@@ -94,6 +97,20 @@ class LocalStackEndToEndTest {
 
   @Test
   @Order(5)
+  void anAdminGrantIsCreditedThroughTheGateway() throws Exception {
+    HttpResponse<String> granted = http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl + "/credits/grants"))
+            .header("Authorization", "Bearer " + stack.devToken)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(
+                "{\"user_id\":\"" + PERSISTENT_USER + "\",\"amount\":50,\"reason\":\"e2e\"}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(granted.statusCode()).as(granted.body()).isEqualTo(201);
+    assertThat(json.readTree(granted.body()).get("data").get("balance").asLong()).isEqualTo(150);
+  }
+
+  @Test
+  @Order(6)
   void aServicePortReachedDirectlyGrantsNothing() throws Exception {
     int creditsPort = stack.port("credits-service");
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(
@@ -105,12 +122,12 @@ class LocalStackEndToEndTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aSecondStackOnTheSamePortsFailsFastNamingTheBusyPort() throws Exception {
     Path other = Files.createTempDirectory("emprops-e2e-second-");
     Path output = Files.createTempFile("emprops-e2e-second-", ".out");
     long started = System.nanoTime();
-    Process second = RunningStack.run(stack.root, output, "up", "--port-base",
+    Process second = RunningStack.run(stack.root, output, "up", "--no-build", "--port-base",
         Integer.toString(stack.portBase), "--data-dir", other.toString());
     assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("second stack exits on its own").isTrue();
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
@@ -120,7 +137,7 @@ class LocalStackEndToEndTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void sigtermStopsEveryProcessOfTheStack() throws Exception {
     List<ProcessHandle> children = stack.launcher.descendants().toList();
     assertThat(children).as("applications and infrastructure run as child processes").hasSizeGreaterThanOrEqualTo(7);
@@ -137,6 +154,19 @@ class LocalStackEndToEndTest {
       assertThat(Ports.isFree(stack.port(name))).as("port of %s released", name).isTrue();
     }
     assertThat(stack.log()).contains("Stopped.");
+  }
+
+  @Test
+  @Order(9)
+  void aRestartOnTheSameDataComesUpWithItsData() throws Exception {
+    stack = RunningStack.start(stack.dataDirectory, stack.portBase);
+    String token = RunningStack.runToCompletion(stack.root, Duration.ofMinutes(2),
+        "token", PERSISTENT_USER, "user", "--data-dir", stack.dataDirectory.toString())
+        .lines().filter(l -> l.startsWith("ey")).reduce((a, b) -> b).orElseThrow();
+
+    HttpResponse<String> balance = get("/credits/balance", token);
+    assertThat(balance.statusCode()).as(balance.body()).isEqualTo(200);
+    assertThat(json.readTree(balance.body()).get("data").get("balance").asLong()).isEqualTo(150);
   }
 
   private HttpResponse<String> get(String path, String token) throws Exception {

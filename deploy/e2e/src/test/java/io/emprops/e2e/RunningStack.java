@@ -44,11 +44,15 @@ final class RunningStack implements AutoCloseable {
   }
 
   static RunningStack start() throws IOException, InterruptedException {
+    return start(Files.createTempDirectory("emprops-e2e-"), Ports.freeBlock(31_000, StackLayout.PORT_BLOCK));
+  }
+
+  /** Starts on {@code data} (a restart when it holds an earlier stack's data). */
+  static RunningStack start(Path data, int base) throws IOException, InterruptedException {
     Path root = repositoryRoot();
-    Path data = Files.createTempDirectory("emprops-e2e-");
-    int base = Ports.freeBlock(31_000, StackLayout.PORT_BLOCK);
-    Path output = data.resolveSibling(data.getFileName() + ".out");
-    Process launcher = run(root, output, "up", "--port-base", Integer.toString(base),
+    Path output = Files.createTempFile("emprops-e2e-", ".out");
+    // --no-build: these tests run inside the build that has just packaged every jar.
+    Process launcher = run(root, output, "up", "--no-build", "--port-base", Integer.toString(base),
         "--data-dir", data.toString());
     Instant deadline = Instant.now().plus(START_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {

@@ -69,16 +69,10 @@ public final class KafkaServer implements InfraComponent {
           Map.entry("log.retention.hours", "168")));
       KafkaConfig kafkaConfig = new KafkaConfig(config, false);
 
-      new Formatter()
-          .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-          .setClusterId(Uuid.randomUuid().toString())
-          .setNodeId(1)
-          .setControllerListenerName(CONTROLLER)
-          .setDirectories(List.of(logDirectory.toString()))
-          .setMetadataLogDirectory(logDirectory.toString())
-          .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-          .setIgnoreFormatted(true)
-          .run();
+      // Format once: the cluster id written then must match on every later start.
+      if (!Files.exists(logDirectory.resolve("meta.properties"))) {
+        format(logDirectory);
+      }
 
       KafkaRaftServer server = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
       server.startup();
@@ -90,6 +84,18 @@ public final class KafkaServer implements InfraComponent {
     } catch (Exception e) {
       throw new IllegalStateException("cannot start Kafka on port " + port, e);
     }
+  }
+
+  private static void format(Path logDirectory) throws Exception {
+    new Formatter()
+        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+        .setClusterId(Uuid.randomUuid().toString())
+        .setNodeId(1)
+        .setControllerListenerName(CONTROLLER)
+        .setDirectories(List.of(logDirectory.toString()))
+        .setMetadataLogDirectory(logDirectory.toString())
+        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+        .run();
   }
 
   @Override
