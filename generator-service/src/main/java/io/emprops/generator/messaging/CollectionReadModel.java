@@ -1,0 +1,38 @@
+package io.emprops.generator.messaging;
+
+import io.emprops.events.contract.CollectionArchived;
+import io.emprops.events.contract.CollectionCreated;
+import io.emprops.events.contract.CollectionUpdated;
+import io.emprops.events.inbox.InboxHandler;
+import io.emprops.generator.persistence.CollectionViewRepository;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the generator's copy of collections from {@code emprops.collections}. Each event is
+ * handled once (inbox) and applied only if newer than what is stored (revision), so redelivered
+ * or late snapshots never roll a collection back.
+ */
+@Component
+class CollectionReadModel {
+
+  private final CollectionViewRepository views;
+
+  CollectionReadModel(CollectionViewRepository views) {
+    this.views = views;
+  }
+
+  @InboxHandler("generator.collection-created")
+  void created(CollectionCreated event) {
+    views.apply(event.collection());
+  }
+
+  @InboxHandler("generator.collection-updated")
+  void updated(CollectionUpdated event) {
+    views.apply(event.collection());
+  }
+
+  @InboxHandler("generator.collection-archived")
+  void archived(CollectionArchived event) {
+    views.archive(event.collectionId(), event.projectId(), event.userId(), event.revision());
+  }
+}
