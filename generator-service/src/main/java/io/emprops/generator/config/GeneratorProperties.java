@@ -6,6 +6,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param credentialsKey AES-256 key (base64) that encrypts model credentials at rest; required
  * @param seedExamples whether to create the example workflows at start (the local stack turns it
  *     on so that a new user can generate at once; off by default)
+ * @param creditDecisionWait how long {@code POST .../generations} waits for credits to decide
+ *     before answering 202 {@code pending} (ARCHITECTURE.md: about 3 s)
  */
 @ConfigurationProperties("emprops.generator")
-public record GeneratorProperties(String credentialsKey, boolean seedExamples) {}
+public record GeneratorProperties(String credentialsKey, boolean seedExamples, java.time.Duration creditDecisionWait) {
+
+  public GeneratorProperties {
+    creditDecisionWait = creditDecisionWait == null ? java.time.Duration.ofSeconds(3) : creditDecisionWait;
+  }
+}

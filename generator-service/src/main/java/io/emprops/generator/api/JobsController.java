@@ -1,0 +1,119 @@
+package io.emprops.generator.api;
+
+import io.emprops.generator.config.GeneratorProperties;
+import io.emprops.generator.domain.job.GenerationRequest;
+import io.emprops.generator.domain.job.GenerationRequests;
+import io.emprops.generator.domain.job.Job;
+import io.emprops.generator.persistence.JobRepository;
+import io.emprops.web.api.ApiException;
+import io.emprops.web.api.ApiResponse;
+import io.emprops.web.api.ErrorCode;
+import io.emprops.web.api.PageResponse;
+import io.emprops.web.identity.CallerIdentity;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Generations and jobs (API.md, "Generations and jobs"). */
+@RestController
+@Validated
+public class JobsController {
+
+  static final List<String> STATUSES = List.of("pending", "queued", "processing", "completed", "failed", "cancelled");
+
+  private final GenerationRequests requests;
+  private final JobRepository jobs;
+  private final GeneratorProperties properties;
+
+  public JobsController(GenerationRequests requests, JobRepository jobs, GeneratorProperties properties) {
+    this.requests = requests;
+    this.jobs = jobs;
+    this.properties = properties;
+  }
+
+  /**
+   * Starts a generation: 202 {@code queued} when credits were reserved within the wait, 202
+   * {@code pending} when they have not decided yet (follow the job), 402 when they refused.
+   */
+  @PostMapping("/collections/{collectionId}/generations")
+  public ResponseEntity<ApiResponse<Accepted>> generate(
+      CallerIdentity caller,
+      @PathVariable UUID collectionId,
+      @RequestBody(required = false) GenerationRequest body,
+      @RequestHeader(name = "Idempotency-Key", required = false)
+      @Size(min = 1, max = 200) @Pattern(regexp = "[\\x21-\\x7e]+", message = "must be printable ASCII")
+      String idempotencyKey) {
+    String userId = caller.requireUserId();
+    GenerationRequest request = body == null ? new GenerationRequest(null, null, null) : body;
+    Job accepted = requests.accept(userId, collectionId, request, idempotencyKey);
+    Job decided = requests.awaitCreditDecision(accepted.id(), properties.creditDecisionWait());
+    if (Job.FAILED.equals(decided.status()) && "INSUFFICIENT_CREDITS".equals(decided.errorCode())) {
+      throw new ApiException(ErrorCode.INSUFFICIENT_CREDITS, "User lacks required credits: " + decided.error());
+    }
+    return ResponseEntity.status(HttpStatus.ACCEPTED).body(ApiResponse.ok(Accepted.of(decided)));
+  }
+
+  @GetMapping("/jobs/{jobId}")
+  public ApiResponse<JobView> job(CallerIdentity caller, @PathVariable UUID jobId) {
+    String userId = caller.requireUserId();
+    Job job = jobs.find(jobId).filter(j -> j.userId().equals(userId))
+        .orElseThrow(() -> ApiException.notFound("Job"));
+    return ApiResponse.ok(JobView.of(job));
+  }
+
+  @GetMapping("/jobs")
+  public ApiResponse<PageResponse<JobView>> list(
+      CallerIdentity caller,
+      @RequestParam(required = false) String status,
+      @RequestParam(defaultValue = "1") @Min(1) int page,
+      @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
+    String userId = caller.requireUserId();
+    if (status != null && !STATUSES.contains(status)) {
+      throw ApiException.invalid("status", "must be one of: " + String.join(", ", STATUSES));
+    }
+    long offset = (long) (page - 1) * size;
+    if (offset > Integer.MAX_VALUE) {
+      throw ApiException.invalid("page", "is too large");
+    }
+    List<JobView> items = jobs.page(userId, status, (int) offset, size).stream().map(JobView::of).toList();
+    return ApiResponse.ok(PageResponse.of(items, page, size, jobs.count(userId, status)));
+  }
+
+  /** 202 body: the job and where to follow it. */
+  public record Accepted(UUID jobId, String status, Map<String, String> urls) {
+    static Accepted of(Job job) {
+      return new Accepted(job.id(), job.status(),
+          Map.of("job_url", "/jobs/" + job.id(), "job_events_url", "/jobs/" + job.id() + "/events"));
+    }
+  }
+
+  /**
+   * A job. {@code data.outputs} and {@code workflow_output} also give the job queue's own API the
+   * shape it expects ({@code {data:{status, workflow_output, data:{outputs}}}}).
+   */
+  public record JobView(UUID id, String status, int progress, String jobType, UUID collectionId, long cost,
+      int generations, Instant createdAt, Instant startedAt, Instant completedAt, String error, String errorCode,
+      List<Object> outputs, Object workflowOutput, Map<String, Object> data) {
+    static JobView of(Job job) {
+      List<Object> outputs = List.of();
+      return new JobView(job.id(), job.status(), job.progress(), job.jobType(), job.collectionId(), job.cost(),
+          job.generations(), job.createdAt(), job.startedAt(), job.completedAt(), job.error(), job.errorCode(),
+          outputs, null, Map.of("outputs", outputs));
+    }
+  }
+}

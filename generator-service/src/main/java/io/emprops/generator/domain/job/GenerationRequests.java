@@ -1,0 +1,147 @@
+package io.emprops.generator.domain.job;
+
+import io.emprops.events.contract.GenerationRequested;
+import io.emprops.events.outbox.Outbox;
+import io.emprops.generator.domain.engine.GenerationPlan;
+import io.emprops.generator.domain.engine.InstructionSet;
+import io.emprops.generator.domain.workflow.Workflow;
+import io.emprops.generator.persistence.CollectionViewRepository;
+import io.emprops.generator.persistence.CollectionViewRepository.CollectionView;
+import io.emprops.generator.persistence.JobRepository;
+import io.emprops.generator.persistence.WorkflowRepository;
+import io.emprops.web.api.ApiException;
+import io.emprops.web.api.ErrorCode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Step 1 of the generation saga (ARCHITECTURE.md): validate the request against the generator's
+ * copy of the collection, price it, and in one transaction store the job ({@code pending}) and
+ * publish {@code GenerationRequested} for credits-service to decide on.
+ */
+@Service
+public class GenerationRequests {
+
+  private final CollectionViewRepository collections;
+  private final WorkflowRepository workflows;
+  private final JobRepository jobs;
+  private final Outbox outbox;
+  private final JsonMapper json;
+  private final Clock clock = Clock.systemUTC();
+
+  public GenerationRequests(CollectionViewRepository collections, WorkflowRepository workflows, JobRepository jobs,
+      Outbox outbox, JsonMapper json) {
+    this.collections = collections;
+    this.workflows = workflows;
+    this.jobs = jobs;
+    this.outbox = outbox;
+    this.json = json;
+  }
+
+  /**
+   * Accepts a generation. With an idempotency key already used by this user, returns that job
+   * when the request is the same and answers 409 when it is not.
+   */
+  @Transactional
+  public Job accept(String userId, UUID collectionId, GenerationRequest request, String idempotencyKey) {
+    String requestHash = hash(collectionId, request);
+    if (idempotencyKey != null) {
+      var earlier = jobs.findByIdempotencyKey(userId, idempotencyKey);
+      if (earlier.isPresent()) {
+        return sameRequestOrConflict(earlier.get(), requestHash);
+      }
+    }
+    CollectionView collection = collections.find(collectionId)
+        .filter(c -> !"unknown".equals(c.status()))
+        .filter(c -> c.userId().equals(userId) || ("published".equals(c.status()) && c.isRemixable()))
+        .orElseThrow(() -> ApiException.notFound("Collection"));
+    if (collection.archived()) {
+      throw ApiException.conflict("The collection is archived");
+    }
+    InstructionSet set = InstructionSet.read(collection.data());
+    GenerationPlan plan = GenerationPlan.plan(set, request.variables(), request.generations(), request.hashes());
+    long costPerGeneration = 0;
+    for (InstructionSet.Step step : plan.stepOrder()) {
+      Workflow workflow = workflows.findByName(step.nodeName()).orElseThrow(() -> new ApiException(
+          ErrorCode.WORKFLOW_NOT_FOUND, "Step " + step.id() + " names workflow " + step.nodeName() + ", which does not exist"));
+      if (!workflow.enabled()) {
+        throw new ApiException(ErrorCode.WORKFLOW_NOT_EXECUTABLE, "Workflow " + workflow.name() + " is disabled");
+      }
+      costPerGeneration += workflow.creditsCost();
+    }
+    int generations = plan.generations().size();
+    Job job = new Job(UUID.randomUUID(), userId, collectionId, "collection_generation", Job.PENDING, 0, generations,
+        Math.multiplyExact(costPerGeneration, generations), null, null, requestHash, null, null, null);
+    if (!jobs.insert(job, planJson(plan), idempotencyKey)) {
+      // A concurrent request with the same key won the insert; answer as its retry.
+      return sameRequestOrConflict(jobs.findByIdempotencyKey(userId, idempotencyKey).orElseThrow(), requestHash);
+    }
+    jobs.recordHistory(job.id(), Job.PENDING, "Generation requested; waiting for credits");
+    outbox.publish(new GenerationRequested(job.id(), userId, collectionId, job.cost(), generations, clock.instant()));
+    return jobs.find(job.id()).orElseThrow();
+  }
+
+  /** Watches the job row (whichever instance consumes the decision) until credits decided or time is up. */
+  public Job awaitCreditDecision(UUID jobId, Duration wait) {
+    Instant deadline = clock.instant().plus(wait);
+    Job job = jobs.find(jobId).orElseThrow();
+    while (job.isPending() && clock.instant().isBefore(deadline)) {
+      try {
+        Thread.sleep(25);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      job = jobs.find(jobId).orElseThrow();
+    }
+    return job;
+  }
+
+  private static Job sameRequestOrConflict(Job earlier, String requestHash) {
+    if (!earlier.requestHash().equals(requestHash)) {
+      throw ApiException.conflict("Idempotency-Key was already used for a different request");
+    }
+    return earlier;
+  }
+
+  private String planJson(GenerationPlan plan) {
+    ObjectNode root = json.createObjectNode();
+    ArrayNode generations = root.putArray("generations");
+    for (GenerationPlan.Generation g : plan.generations()) {
+      ObjectNode node = generations.addObject();
+      node.put("index", g.index());
+      node.put("hash", g.hash());
+      ObjectNode variables = node.putObject("variables");
+      g.variables().forEach(variables::set);
+    }
+    ArrayNode order = root.putArray("step_order");
+    plan.stepOrder().forEach(step -> order.add(step.id()));
+    return json.writeValueAsString(root);
+  }
+
+  private String hash(UUID collectionId, GenerationRequest request) {
+    ObjectNode canonical = json.createObjectNode();
+    canonical.put("collection_id", collectionId.toString());
+    canonical.set("variables", request.variables());
+    canonical.putPOJO("generations", request.generations());
+    canonical.putPOJO("hashes", request.hashes());
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(json.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
