@@ -111,6 +111,57 @@ class LocalStackEndToEndTest {
 
   @Test
   @Order(6)
+  void aGenerationCrossesThreeServicesAndHoldsItsCredits() throws Exception {
+    // collections-service stores the collection and publishes it; the generator's read model
+    // receives it over Kafka; the generation is priced and credits-service reserves it.
+    HttpResponse<String> created = send("POST", "/api/collections/create", stack.devToken, """
+        {"title": "E2E", "instruction_set": {"version": "v2",
+          "steps": [{"id": 1, "nodeName": "mock-image", "nodePayload": {"prompt": "e2e {{subject}}"}}],
+          "generations": {"generations": 2, "hashes": [], "use_custom_hashes": false},
+          "variables": [{"name": "subject", "type": "text", "value": "fox"}]}}""");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String collectionId = json.readTree(created.body()).get("data").get("id").asString();
+    long availableBefore = json.readTree(get("/credits/balance", stack.devToken).body()).get("data").get("available").asLong();
+
+    HttpResponse<String> generation = null;
+    for (int attempt = 0; attempt < 8; attempt++) { // the generation rate limit is 10 a minute
+      generation = send("POST", "/collections/" + collectionId + "/generations", stack.devToken, "{}",
+          "Idempotency-Key", "e2e-" + collectionId);
+      if (generation.statusCode() != 404) {
+        break;
+      }
+      Thread.sleep(1500); // the read model has not received the collection yet
+    }
+    assertThat(generation.statusCode()).as(generation.body()).isEqualTo(202);
+    String jobId = json.readTree(generation.body()).get("data").get("job_id").asString();
+    for (int i = 0; i < 40 && !jobStatus(jobId).equals("queued"); i++) {
+      Thread.sleep(250);
+    }
+    assertThat(jobStatus(jobId)).isEqualTo("queued");
+    JsonNode balance = json.readTree(get("/credits/balance", stack.devToken).body()).get("data");
+    assertThat(balance.get("reserved").asLong()).as("mock-image: 1 credit x 2 generations").isGreaterThanOrEqualTo(2);
+    assertThat(balance.get("available").asLong()).isEqualTo(availableBefore - 2);
+  }
+
+  private String jobStatus(String jobId) throws Exception {
+    return json.readTree(get("/jobs/" + jobId, stack.devToken).body()).get("data").get("status").asString();
+  }
+
+  private HttpResponse<String> send(String method, String path, String token, String body, String... headers)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.gatewayUrl + path))
+        .timeout(Duration.ofSeconds(20))
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  @Order(7)
   void aServicePortReachedDirectlyGrantsNothing() throws Exception {
     int creditsPort = stack.port("credits-service");
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(
@@ -122,7 +173,7 @@ class LocalStackEndToEndTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aSecondStackOnTheSamePortsFailsFastNamingTheBusyPort() throws Exception {
     Path other = Files.createTempDirectory("emprops-e2e-second-");
     Path output = Files.createTempFile("emprops-e2e-second-", ".out");
@@ -137,7 +188,7 @@ class LocalStackEndToEndTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void sigtermStopsEveryProcessOfTheStack() throws Exception {
     List<ProcessHandle> children = stack.launcher.descendants().toList();
     assertThat(children).as("applications and infrastructure run as child processes").hasSizeGreaterThanOrEqualTo(7);
@@ -157,7 +208,7 @@ class LocalStackEndToEndTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aRestartOnTheSameDataComesUpWithItsData() throws Exception {
     stack = RunningStack.start(stack.dataDirectory, stack.portBase);
     String token = RunningStack.runToCompletion(stack.root, Duration.ofMinutes(2),

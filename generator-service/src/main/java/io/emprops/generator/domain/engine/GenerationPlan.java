@@ -188,9 +188,10 @@ public record GenerationPlan(List<Generation> generations, List<InstructionSet.S
     }
   }
 
+  /** {@code 0x} and 64 hex digits, the form collections-service validates for custom hashes. */
   private static String newHash() {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
+    return "0x" + HexFormat.of().formatHex(bytes);
   }
 }

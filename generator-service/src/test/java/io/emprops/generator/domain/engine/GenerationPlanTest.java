@@ -110,7 +110,7 @@ class GenerationPlanTest {
   void generatedHashesAreDistinct() {
     GenerationPlan plan = GenerationPlan.plan(example(), null, 50, null);
     assertThat(plan.generations()).extracting(GenerationPlan.Generation::hash).doesNotHaveDuplicates()
-        .allSatisfy(h -> assertThat(h).matches("[0-9a-f]{64}"));
+        .allSatisfy(h -> assertThat(h).matches("0x[0-9a-f]{64}"));
   }
 
   @Test
