@@ -111,7 +111,7 @@ class LocalStackEndToEndTest {
 
   @Test
   @Order(6)
-  void aGenerationCrossesThreeServicesAndHoldsItsCredits() throws Exception {
+  void aGenerationCrossesThreeServicesAndItsCancellationReleasesTheCredits() throws Exception {
     // collections-service stores the collection and publishes it; the generator's read model
     // receives it over Kafka; the generation is priced and credits-service reserves it.
     HttpResponse<String> created = send("POST", "/api/collections/create", stack.devToken, """
@@ -141,6 +141,16 @@ class LocalStackEndToEndTest {
     JsonNode balance = json.readTree(get("/credits/balance", stack.devToken).body()).get("data");
     assertThat(balance.get("reserved").asLong()).as("mock-image: 1 credit x 2 generations").isGreaterThanOrEqualTo(2);
     assertThat(balance.get("available").asLong()).isEqualTo(availableBefore - 2);
+
+    // Cancelling the job releases the hold: GenerationCancelled reaches credits-service.
+    HttpResponse<String> cancelled = send("POST", "/jobs/" + jobId + "/cancel", stack.devToken, "");
+    assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+    long available = -1;
+    for (int i = 0; i < 80 && available != availableBefore; i++) {
+      Thread.sleep(250);
+      available = json.readTree(get("/credits/balance", stack.devToken).body()).get("data").get("available").asLong();
+    }
+    assertThat(available).isEqualTo(availableBefore);
   }
 
   private String jobStatus(String jobId) throws Exception {

@@ -3,6 +3,7 @@ package io.emprops.generator.api;
 import io.emprops.generator.config.GeneratorProperties;
 import io.emprops.generator.domain.job.GenerationRequest;
 import io.emprops.generator.domain.job.GenerationRequests;
+import io.emprops.generator.domain.job.JobCancellations;
 import io.emprops.generator.domain.job.Job;
 import io.emprops.generator.persistence.JobRepository;
 import io.emprops.web.api.ApiException;
@@ -37,11 +38,14 @@ public class JobsController {
   static final List<String> STATUSES = List.of("pending", "queued", "processing", "completed", "failed", "cancelled");
 
   private final GenerationRequests requests;
+  private final JobCancellations cancellations;
   private final JobRepository jobs;
   private final GeneratorProperties properties;
 
-  public JobsController(GenerationRequests requests, JobRepository jobs, GeneratorProperties properties) {
+  public JobsController(GenerationRequests requests, JobCancellations cancellations, JobRepository jobs,
+      GeneratorProperties properties) {
     this.requests = requests;
+    this.cancellations = cancellations;
     this.jobs = jobs;
     this.properties = properties;
   }
@@ -74,6 +78,20 @@ public class JobsController {
     Job job = jobs.find(jobId).filter(j -> j.userId().equals(userId))
         .orElseThrow(() -> ApiException.notFound("Job"));
     return ApiResponse.ok(JobView.of(job));
+  }
+
+  /** Ordered state changes and messages of the caller's job. */
+  @GetMapping("/jobs/{jobId}/history")
+  public ApiResponse<List<JobRepository.HistoryEntry>> history(CallerIdentity caller, @PathVariable UUID jobId) {
+    String userId = caller.requireUserId();
+    jobs.find(jobId).filter(j -> j.userId().equals(userId)).orElseThrow(() -> ApiException.notFound("Job"));
+    return ApiResponse.ok(jobs.history(jobId));
+  }
+
+  /** Cancels a job that has not ended; its unspent credits are released (409 once it has ended). */
+  @PostMapping("/jobs/{jobId}/cancel")
+  public ApiResponse<JobView> cancel(CallerIdentity caller, @PathVariable UUID jobId) {
+    return ApiResponse.ok(JobView.of(cancellations.cancel(caller.requireUserId(), jobId)));
   }
 
   @GetMapping("/jobs")

@@ -57,6 +57,22 @@ public class JobRepository {
         .param("job", jobId).param("status", status).param("message", message).update();
   }
 
+  /** A job's state changes and messages, oldest first. */
+  public List<HistoryEntry> history(UUID jobId) {
+    return jdbc.sql("SELECT seq, status, message, created_at FROM job_history WHERE job_id = :job ORDER BY seq")
+        .param("job", jobId)
+        .query((rs, n) -> new HistoryEntry(rs.getLong("seq"), rs.getString("status"), rs.getString("message"),
+            rs.getTimestamp("created_at").toInstant()))
+        .list();
+  }
+
+  public record HistoryEntry(long seq, String status, String message, Instant createdAt) {}
+
+  /** Locks the job row until the transaction ends (cancel and the saga's handlers serialise on it). */
+  public Optional<Job> lock(UUID id) {
+    return jdbc.sql("SELECT * FROM jobs WHERE id = :id FOR UPDATE").param("id", id).query(JobRepository::job).optional();
+  }
+
   public List<Job> page(String userId, String status, int offset, int limit) {
     return jdbc.sql("""
             SELECT * FROM jobs WHERE user_id = :user AND (CAST(:status AS text) IS NULL OR status = :status)

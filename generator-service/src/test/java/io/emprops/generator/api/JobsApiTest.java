@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.emprops.events.contract.CollectionSnapshot;
 import io.emprops.events.contract.CollectionStatus;
 import io.emprops.events.contract.GenerationRequested;
+import io.emprops.events.contract.Topic;
+import io.emprops.events.testing.TopicRecorder;
 import io.emprops.generator.persistence.CollectionViewRepository;
 import io.emprops.localstack.testing.EmbeddedInfrastructure;
 import io.emprops.web.identity.CallerIdentity;
@@ -14,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -165,6 +168,27 @@ class JobsApiTest {
 
     HttpResponse<String> anonymous = calls.post("/collections/" + collection + "/generations", CallerIdentity.anonymous(), "{}");
     assertThat(anonymous.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void cancellingAQueuedJobEndsItAnnouncesItAndIsRecordedInItsHistory() throws InterruptedException {
+    String user = newUser();
+    String jobId = data(generate(user, collectionOf(user, "mock-image"), "{}", null), 202).get("job_id").asString();
+    try (TopicRecorder generations = new TopicRecorder(List.of(Topic.GENERATIONS.topicName()))) {
+      JsonNode cancelled = data(calls.post("/jobs/" + jobId + "/cancel", GatewayCalls.user(user), ""), 200);
+      assertThat(cancelled.get("status").asString()).isEqualTo("cancelled");
+      assertThat(cancelled.get("completed_at").isNull()).isFalse();
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> generations.recordsOf(Topic.GENERATIONS.topicName()).stream()
+          .anyMatch(r -> jobId.equals(r.key())
+              && "GenerationCancelled.v1".equals(TopicRecorder.header(r, "eventType"))));
+    }
+    HttpResponse<String> again = calls.post("/jobs/" + jobId + "/cancel", GatewayCalls.user(user), "");
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(calls.post("/jobs/" + jobId + "/cancel", GatewayCalls.user(newUser()), "").statusCode()).isEqualTo(404);
+
+    JsonNode history = data(calls.get("/jobs/" + jobId + "/history", GatewayCalls.user(user)), 200);
+    assertThat(history.findValuesAsString("status")).containsExactly("pending", "queued", "cancelled");
   }
 
   @Test

@@ -12,6 +12,12 @@ public record Job(
   public static final String PENDING = "pending";
   public static final String QUEUED = "queued";
   public static final String FAILED = "failed";
+  public static final String CANCELLED = "cancelled";
+
+  /** Not finished: a cancel still has something to stop. */
+  public boolean isActive() {
+    return PENDING.equals(status) || QUEUED.equals(status) || "processing".equals(status);
+  }
 
   public boolean isPending() {
     return PENDING.equals(status);
