@@ -4,8 +4,13 @@ import io.emprops.generator.config.GeneratorProperties;
 import io.emprops.generator.domain.job.GenerationRequest;
 import io.emprops.generator.domain.job.GenerationRequests;
 import io.emprops.generator.domain.job.JobCancellations;
+import io.emprops.generator.domain.job.JobRetries;
 import io.emprops.generator.domain.job.Job;
+import io.emprops.generator.domain.execution.JobStep;
 import io.emprops.generator.persistence.JobRepository;
+import io.emprops.generator.persistence.JobStepRepository;
+import io.emprops.generator.progress.JobEvent;
+import io.emprops.generator.progress.JobEventLog;
 import io.emprops.web.api.ApiException;
 import io.emprops.web.api.ApiResponse;
 import io.emprops.web.api.ErrorCode;
@@ -39,14 +44,21 @@ public class JobsController {
 
   private final GenerationRequests requests;
   private final JobCancellations cancellations;
+  private final JobRetries retries;
   private final JobRepository jobs;
+  private final JobStepRepository steps;
+  private final JobEventLog events;
   private final GeneratorProperties properties;
 
-  public JobsController(GenerationRequests requests, JobCancellations cancellations, JobRepository jobs,
-      GeneratorProperties properties) {
+  public JobsController(GenerationRequests requests, JobCancellations cancellations, JobRetries retries,
+      JobRepository jobs,
+      JobStepRepository steps, JobEventLog events, GeneratorProperties properties) {
     this.requests = requests;
     this.cancellations = cancellations;
+    this.retries = retries;
     this.jobs = jobs;
+    this.steps = steps;
+    this.events = events;
     this.properties = properties;
   }
 
@@ -65,7 +77,10 @@ public class JobsController {
     String userId = caller.requireUserId();
     GenerationRequest request = body == null ? new GenerationRequest(null, null, null) : body;
     Job accepted = requests.accept(userId, collectionId, request, idempotencyKey);
-    Job decided = requests.awaitCreditDecision(accepted.id(), properties.creditDecisionWait());
+    return accepted(requests.awaitCreditDecision(accepted.id(), properties.creditDecisionWait()));
+  }
+
+  private static ResponseEntity<ApiResponse<Accepted>> accepted(Job decided) {
     if (Job.FAILED.equals(decided.status()) && "INSUFFICIENT_CREDITS".equals(decided.errorCode())) {
       throw new ApiException(ErrorCode.INSUFFICIENT_CREDITS, "User lacks required credits: " + decided.error());
     }
@@ -74,24 +89,39 @@ public class JobsController {
 
   @GetMapping("/jobs/{jobId}")
   public ApiResponse<JobView> job(CallerIdentity caller, @PathVariable UUID jobId) {
+    return ApiResponse.ok(view(ownJob(caller, jobId)));
+  }
+
+  private Job ownJob(CallerIdentity caller, UUID jobId) {
     String userId = caller.requireUserId();
-    Job job = jobs.find(jobId).filter(j -> j.userId().equals(userId))
-        .orElseThrow(() -> ApiException.notFound("Job"));
-    return ApiResponse.ok(JobView.of(job));
+    return jobs.find(jobId).filter(j -> j.userId().equals(userId)).orElseThrow(() -> ApiException.notFound("Job"));
+  }
+
+  private JobView view(Job job) {
+    return JobView.of(job, steps.forJob(job.id()));
   }
 
   /** Ordered state changes and messages of the caller's job. */
   @GetMapping("/jobs/{jobId}/history")
-  public ApiResponse<List<JobRepository.HistoryEntry>> history(CallerIdentity caller, @PathVariable UUID jobId) {
-    String userId = caller.requireUserId();
-    jobs.find(jobId).filter(j -> j.userId().equals(userId)).orElseThrow(() -> ApiException.notFound("Job"));
-    return ApiResponse.ok(jobs.history(jobId));
+  public ApiResponse<List<JobEvent>> history(CallerIdentity caller, @PathVariable UUID jobId) {
+    ownJob(caller, jobId);
+    return ApiResponse.ok(events.after(jobId, 0));
   }
 
   /** Cancels a job that has not ended; its unspent credits are released (409 once it has ended). */
   @PostMapping("/jobs/{jobId}/cancel")
   public ApiResponse<JobView> cancel(CallerIdentity caller, @PathVariable UUID jobId) {
-    return ApiResponse.ok(JobView.of(cancellations.cancel(caller.requireUserId(), jobId)));
+    return ApiResponse.ok(view(cancellations.cancel(caller.requireUserId(), jobId)));
+  }
+
+  /**
+   * Retries a failed job from its failed step: 202 with the retry job, which reuses the completed
+   * steps' outputs and reserves credits only for the work left (402 when they do not suffice).
+   */
+  @PostMapping("/jobs/{jobId}/retry")
+  public ResponseEntity<ApiResponse<Accepted>> retry(CallerIdentity caller, @PathVariable UUID jobId) {
+    Job retry = retries.retry(caller.requireUserId(), jobId);
+    return accepted(requests.awaitCreditDecision(retry.id(), properties.creditDecisionWait()));
   }
 
   @GetMapping("/jobs")
@@ -108,7 +138,7 @@ public class JobsController {
     if (offset > Integer.MAX_VALUE) {
       throw ApiException.invalid("page", "is too large");
     }
-    List<JobView> items = jobs.page(userId, status, (int) offset, size).stream().map(JobView::of).toList();
+    List<JobView> items = jobs.page(userId, status, (int) offset, size).stream().map(this::view).toList();
     return ApiResponse.ok(PageResponse.of(items, page, size, jobs.count(userId, status)));
   }
 
@@ -126,12 +156,17 @@ public class JobsController {
    */
   public record JobView(UUID id, String status, int progress, String jobType, UUID collectionId, long cost,
       int generations, Instant createdAt, Instant startedAt, Instant completedAt, String error, String errorCode,
-      List<Object> outputs, Object workflowOutput, Map<String, Object> data) {
-    static JobView of(Job job) {
-      List<Object> outputs = List.of();
+      List<Output> outputs, String workflowOutput, Map<String, Object> data) {
+    static JobView of(Job job, List<JobStep> steps) {
+      List<Output> outputs = steps.stream().filter(s -> s.isCompleted() && s.outputUrl() != null)
+          .map(s -> new Output(s.generation(), s.stepId(), null, s.outputUrl(), s.mimeType())).toList();
+      String workflowOutput = outputs.isEmpty() ? null : outputs.getLast().url();
       return new JobView(job.id(), job.status(), job.progress(), job.jobType(), job.collectionId(), job.cost(),
           job.generations(), job.createdAt(), job.startedAt(), job.completedAt(), job.error(), job.errorCode(),
-          outputs, null, Map.of("outputs", outputs));
+          outputs, workflowOutput, Map.of("outputs", outputs));
     }
   }
+
+  /** One output (API.md); {@code asset_id} is set once storage-service holds it. */
+  public record Output(int generation, int stepId, UUID assetId, String url, String mimeType) {}
 }

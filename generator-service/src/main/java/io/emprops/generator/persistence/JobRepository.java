@@ -52,21 +52,54 @@ public class JobRepository {
         .update() == 1;
   }
 
-  public void recordHistory(UUID jobId, String status, String message) {
-    jdbc.sql("INSERT INTO job_history (job_id, status, message) VALUES (:job, :status, :message)")
-        .param("job", jobId).param("status", status).param("message", message).update();
+  /** The first step of a queued job started: the job is processing. @return false when it was not queued */
+  public boolean startProcessing(UUID id) {
+    return jdbc.sql("""
+            UPDATE jobs SET status = 'processing', started_at = coalesce(started_at, now()), updated_at = now()
+            WHERE id = :id AND status = 'queued'""")
+        .param("id", id).update() == 1;
   }
 
-  /** A job's state changes and messages, oldest first. */
-  public List<HistoryEntry> history(UUID jobId) {
-    return jdbc.sql("SELECT seq, status, message, created_at FROM job_history WHERE job_id = :job ORDER BY seq")
-        .param("job", jobId)
-        .query((rs, n) -> new HistoryEntry(rs.getLong("seq"), rs.getString("status"), rs.getString("message"),
-            rs.getTimestamp("created_at").toInstant()))
-        .list();
+  public void setProgress(UUID id, int progress) {
+    jdbc.sql("UPDATE jobs SET progress = :progress, updated_at = now() WHERE id = :id")
+        .param("id", id).param("progress", Math.clamp(progress, 0, 100)).update();
   }
 
-  public record HistoryEntry(long seq, String status, String message, Instant createdAt) {}
+  /**
+   * Claims the job's next progress event if the last one is at least {@code interval} old: one
+   * statement, so concurrent instances handling the same worker message emit it once.
+   */
+  public boolean claimProgressEvent(UUID id, java.time.Duration interval) {
+    return jdbc.sql("""
+            UPDATE jobs SET progress_event_at = now()
+            WHERE id = :id AND status IN ('queued', 'processing')
+              AND (progress_event_at IS NULL OR progress_event_at <= now() - make_interval(secs => :interval))""")
+        .param("id", id).param("interval", interval.toMillis() / 1000.0).update() == 1;
+  }
+
+  /** Marks {@code retryId} the retry of {@code originalId}. @return false when that job already has one */
+  public boolean markRetry(UUID retryId, UUID originalId) {
+    return jdbc.sql("""
+            UPDATE jobs SET retry_of = :original WHERE id = :retry
+              AND NOT EXISTS (SELECT 1 FROM jobs WHERE retry_of = :original)""")
+        .param("retry", retryId).param("original", originalId).update() == 1;
+  }
+
+  public Optional<Job> retryOf(UUID originalId) {
+    return jdbc.sql("SELECT * FROM jobs WHERE retry_of = :original").param("original", originalId)
+        .query(JobRepository::job).optional();
+  }
+
+  /** The failed job this one retries, if it is a retry. */
+  public Optional<UUID> originalOf(UUID retryId) {
+    return jdbc.sql("SELECT retry_of FROM jobs WHERE id = :id AND retry_of IS NOT NULL").param("id", retryId)
+        .query((rs, n) -> rs.getObject(1, UUID.class)).optional();
+  }
+
+  /** The plan fixed when the job was accepted (generations, their variables, the steps). */
+  public String plan(UUID id) {
+    return jdbc.sql("SELECT plan::text FROM jobs WHERE id = :id").param("id", id).query(String.class).single();
+  }
 
   /** Locks the job row until the transaction ends (cancel and the saga's handlers serialise on it). */
   public Optional<Job> lock(UUID id) {

@@ -1,5 +1,8 @@
 package io.emprops.generator.queue;
 
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -14,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -32,6 +38,8 @@ public class JobQueueClient {
   private final StatefulRedisConnection<String, String> connection;
   private final JsonMapper json;
   private final Clock clock;
+  /** The submit script's SHA once loaded (reset when Redis forgot it). */
+  private volatile String submitSha;
 
   public JobQueueClient(StatefulRedisConnection<String, String> connection, JsonMapper json, Clock clock) {
     this.connection = connection;
@@ -41,6 +49,12 @@ public class JobQueueClient {
 
   /** @return true when enqueued now, false when this step id was submitted before */
   public boolean submit(StepSubmission step) {
+    Long result = redis().eval(SUBMIT, ScriptOutputType.INTEGER,
+        new String[] {QueueKeys.job(step.stepId()), QueueKeys.PENDING}, arguments(step));
+    return result != null && result == 1L;
+  }
+
+  private String[] arguments(StepSubmission step) {
     List<String> args = new ArrayList<>();
     args.add(step.stepId());
     args.add(Double.toString(step.score()));
@@ -49,9 +63,52 @@ public class JobQueueClient {
       args.add(field);
       args.add(value);
     });
-    Long result = redis().eval(SUBMIT, ScriptOutputType.INTEGER,
-        new String[] {QueueKeys.job(step.stepId()), QueueKeys.PENDING}, args.toArray(String[]::new));
-    return result != null && result == 1L;
+    return args.toArray(String[]::new);
+  }
+
+  /**
+   * Submits many steps in one pipeline (the script by its SHA, falling back to sending it when
+   * Redis does not know it, e.g. after a restart). Each step is still atomic and keyed by its id.
+   *
+   * @return how many were enqueued now (the others had been submitted before)
+   */
+  public int submitAll(List<StepSubmission> steps) {
+    if (steps.size() == 1) {
+      return submit(steps.getFirst()) ? 1 : 0;
+    }
+    String sha = submitSha();
+    List<RedisFuture<Long>> futures = new ArrayList<>();
+    for (StepSubmission step : steps) {
+      futures.add(connection.async().evalsha(sha, ScriptOutputType.INTEGER,
+          new String[] {QueueKeys.job(step.stepId()), QueueKeys.PENDING}, arguments(step)));
+    }
+    int enqueued = 0;
+    for (int i = 0; i < steps.size(); i++) {
+      try {
+        enqueued += Long.valueOf(1L).equals(futures.get(i).get(30, TimeUnit.SECONDS)) ? 1 : 0;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RedisNoScriptException)) {
+          throw new RedisException("submitting step " + steps.get(i).stepId() + " failed", e.getCause());
+        }
+        submitSha = null;
+        enqueued += submit(steps.get(i)) ? 1 : 0;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RedisException("interrupted while submitting steps", e);
+      } catch (TimeoutException e) {
+        throw new RedisException("submitting step " + steps.get(i).stepId() + " timed out", e);
+      }
+    }
+    return enqueued;
+  }
+
+  private String submitSha() {
+    String sha = submitSha;
+    if (sha == null) {
+      sha = redis().scriptLoad(SUBMIT);
+      submitSha = sha;
+    }
+    return sha;
   }
 
   /**

@@ -19,10 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * with CreditsReserved when the user's budget covers it, else CreditsReservationRejected. Users
  * in {@link #silent} get no answer (credits slow to decide).
  */
-final class CreditsCounterpart implements AutoCloseable {
+public final class CreditsCounterpart implements AutoCloseable {
 
-  final Map<String, Long> budgets = new ConcurrentHashMap<>();
-  final Set<String> silent = ConcurrentHashMap.newKeySet();
+  public final Map<String, Long> budgets = new ConcurrentHashMap<>();
+  public final Set<String> silent = ConcurrentHashMap.newKeySet();
   private final Set<UUID> answered = ConcurrentHashMap.newKeySet();
   private final TopicRecorder requests = new TopicRecorder(List.of(Topic.GENERATIONS.topicName()));
   private final EventDelivery credits = new EventDelivery(Topic.DEFAULT_NAMESPACE);
@@ -50,7 +50,7 @@ final class CreditsCounterpart implements AutoCloseable {
   }
 
   /** Answers a request now (also one first held back for a silent user). */
-  void decide(GenerationRequested request) {
+  public void decide(GenerationRequested request) {
     long budget = budgets.getOrDefault(request.userId(), 100L);
     if (request.amount() <= budget) {
       budgets.put(request.userId(), budget - request.amount());

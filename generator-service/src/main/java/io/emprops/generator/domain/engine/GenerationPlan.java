@@ -110,7 +110,8 @@ public record GenerationPlan(List<Generation> generations, List<InstructionSet.S
     return replaceRefs(rendered, outputs);
   }
 
-  private static JsonNode replaceRefs(JsonNode node, Map<Integer, JsonNode> outputs) {
+  /** Replaces every {@code {"$ref": id}} in {@code node} by that step's output. */
+  public static JsonNode replaceRefs(JsonNode node, Map<Integer, JsonNode> outputs) {
     Integer ref = refTarget(node);
     if (ref != null) {
       JsonNode output = outputs.get(ref);
@@ -177,6 +178,13 @@ public record GenerationPlan(List<Generation> generations, List<InstructionSet.S
           + remaining.stream().map(s -> Integer.toString(s.id())).toList()));
     }
     return List.copyOf(order);
+  }
+
+  /** The step ids {@code node} takes outputs from. */
+  public static Set<Integer> refsIn(JsonNode node) {
+    Set<Integer> refs = new java.util.TreeSet<>();
+    collectRefs(node, refs);
+    return refs;
   }
 
   private static void collectRefs(JsonNode node, Set<Integer> refs) {

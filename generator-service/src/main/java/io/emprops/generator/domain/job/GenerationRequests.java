@@ -5,6 +5,9 @@ import io.emprops.events.outbox.Outbox;
 import io.emprops.generator.domain.engine.GenerationPlan;
 import io.emprops.generator.domain.engine.InstructionSet;
 import io.emprops.generator.domain.workflow.Workflow;
+import io.emprops.generator.domain.workflow.WorkflowType;
+import io.emprops.generator.progress.JobEvent;
+import io.emprops.generator.progress.JobEventLog;
 import io.emprops.generator.persistence.CollectionViewRepository;
 import io.emprops.generator.persistence.CollectionViewRepository.CollectionView;
 import io.emprops.generator.persistence.JobRepository;
@@ -37,15 +40,17 @@ public class GenerationRequests {
   private final WorkflowRepository workflows;
   private final JobRepository jobs;
   private final Outbox outbox;
+  private final JobEventLog events;
   private final JsonMapper json;
   private final Clock clock = Clock.systemUTC();
 
   public GenerationRequests(CollectionViewRepository collections, WorkflowRepository workflows, JobRepository jobs,
-      Outbox outbox, JsonMapper json) {
+      Outbox outbox, JobEventLog events, JsonMapper json) {
     this.collections = collections;
     this.workflows = workflows;
     this.jobs = jobs;
     this.outbox = outbox;
+    this.events = events;
     this.json = json;
   }
 
@@ -72,6 +77,7 @@ public class GenerationRequests {
     InstructionSet set = InstructionSet.read(collection.data());
     GenerationPlan plan = GenerationPlan.plan(set, request.variables(), request.generations(), request.hashes());
     long costPerGeneration = 0;
+    java.util.Map<Integer, Workflow> workflowOfStep = new java.util.HashMap<>();
     for (InstructionSet.Step step : plan.stepOrder()) {
       Workflow workflow = workflows.findByName(step.nodeName()).orElseThrow(() -> new ApiException(
           ErrorCode.WORKFLOW_NOT_FOUND, "Step " + step.id() + " names workflow " + step.nodeName() + ", which does not exist"));
@@ -79,15 +85,17 @@ public class GenerationRequests {
         throw new ApiException(ErrorCode.WORKFLOW_NOT_EXECUTABLE, "Workflow " + workflow.name() + " is disabled");
       }
       costPerGeneration += workflow.creditsCost();
+      workflowOfStep.put(step.id(), workflow);
     }
     int generations = plan.generations().size();
     Job job = new Job(UUID.randomUUID(), userId, collectionId, "collection_generation", Job.PENDING, 0, generations,
         Math.multiplyExact(costPerGeneration, generations), null, null, requestHash, null, null, null);
-    if (!jobs.insert(job, planJson(plan), idempotencyKey)) {
+    if (!jobs.insert(job, planJson(plan, workflowOfStep), idempotencyKey)) {
       // A concurrent request with the same key won the insert; answer as its retry.
       return sameRequestOrConflict(jobs.findByIdempotencyKey(userId, idempotencyKey).orElseThrow(), requestHash);
     }
-    jobs.recordHistory(job.id(), Job.PENDING, "Generation requested; waiting for credits");
+    events.append(job.id(), Job.PENDING, JobEvent.JOB_STATUS, "Generation requested; waiting for credits",
+        json.createObjectNode().put("status", Job.PENDING));
     outbox.publish(new GenerationRequested(job.id(), userId, collectionId, job.cost(), generations, clock.instant()));
     return jobs.find(job.id()).orElseThrow();
   }
@@ -115,7 +123,12 @@ public class GenerationRequests {
     return earlier;
   }
 
-  private String planJson(GenerationPlan plan) {
+  /**
+   * The job's plan, fixed at acceptance so later edits of the collection or the workflows' prices
+   * do not change a job already priced: per generation its hash and variables, and every step
+   * with its workflow, how it runs and what it costs.
+   */
+  private String planJson(GenerationPlan plan, java.util.Map<Integer, Workflow> workflowOfStep) {
     ObjectNode root = json.createObjectNode();
     ArrayNode generations = root.putArray("generations");
     for (GenerationPlan.Generation g : plan.generations()) {
@@ -125,8 +138,17 @@ public class GenerationRequests {
       ObjectNode variables = node.putObject("variables");
       g.variables().forEach(variables::set);
     }
-    ArrayNode order = root.putArray("step_order");
-    plan.stepOrder().forEach(step -> order.add(step.id()));
+    ArrayNode steps = root.putArray("steps");
+    for (InstructionSet.Step step : plan.stepOrder()) {
+      Workflow workflow = workflowOfStep.get(step.id());
+      ObjectNode node = steps.addObject();
+      node.put("id", step.id());
+      node.put("workflow", workflow.name());
+      node.put("kind", workflow.type() == WorkflowType.FETCH_API ? "fetch" : "queue");
+      node.put("service_required", workflow.serviceRequired());
+      node.put("cost", workflow.creditsCost());
+      node.set("payload", step.payload());
+    }
     return json.writeValueAsString(root);
   }
 

@@ -75,7 +75,15 @@ public class WorkflowCatalog {
    */
   @Transactional(readOnly = true)
   public DryRun dryRun(UUID id, JsonNode variables) {
-    Workflow workflow = get(id);
+    return render(get(id), variables);
+  }
+
+  /**
+   * The payload a step of {@code workflow} submits for these inputs: validated against the
+   * workflow's fields, defaults applied, template rendered. The dry run and the engine share it,
+   * so the dry run shows exactly what runs.
+   */
+  public DryRun render(Workflow workflow, JsonNode variables) {
     if (!workflow.enabled()) {
       throw new ApiException(ErrorCode.WORKFLOW_NOT_EXECUTABLE, "Workflow " + workflow.name() + " is disabled");
     }

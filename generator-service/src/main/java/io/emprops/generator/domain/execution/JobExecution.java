@@ -1,0 +1,405 @@
+package io.emprops.generator.domain.execution;
+
+import io.emprops.events.contract.GenerationCompleted;
+import io.emprops.events.contract.GenerationFailed;
+import io.emprops.events.contract.GenerationOutput;
+import io.emprops.events.contract.GenerationStarted;
+import io.emprops.events.contract.GenerationStepCompleted;
+import io.emprops.events.outbox.Outbox;
+import io.emprops.generator.config.ExecutionProperties;
+import io.emprops.generator.domain.engine.GenerationPlan;
+import io.emprops.generator.domain.job.Job;
+import io.emprops.generator.domain.template.TemplateRenderer;
+import io.emprops.generator.domain.workflow.Workflow;
+import io.emprops.generator.domain.workflow.WorkflowCatalog;
+import io.emprops.generator.domain.workflow.WorkflowDefinition;
+import io.emprops.generator.persistence.JobRepository;
+import io.emprops.generator.persistence.JobStepRepository;
+import io.emprops.generator.persistence.WorkflowRepository;
+import io.emprops.generator.progress.JobEvent;
+import io.emprops.generator.progress.JobEventLog;
+import io.emprops.web.api.ApiException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Runs a job's instruction set (ARCHITECTURE.md, generation saga step 4): generations × steps,
+ * each step handed to the job queue (or run as fetch_api) once the steps it takes {@code $ref}
+ * outputs from have completed, and the job ended with {@code GenerationCompleted} or
+ * {@code GenerationFailed} so credits-service settles the reservation.
+ *
+ * <p>Every method is one transaction and idempotent: queue messages arrive duplicated, late and
+ * at every instance at once, so each change is a conditional update of the step's current
+ * submission, and completions and failures serialise on the job's row. Submissions to the queue
+ * happen after the transaction commits ({@link StepDispatcher}); one lost by a crash is found by
+ * the reconciler.
+ */
+@Service
+public class JobExecution {
+
+  private static final Logger log = LoggerFactory.getLogger(JobExecution.class);
+  public static final String GENERATION_FAILED = "GENERATION_FAILED";
+
+  private final JobRepository jobs;
+  private final JobStepRepository steps;
+  private final WorkflowRepository workflows;
+  private final WorkflowCatalog catalog;
+  private final StepDispatcher dispatcher;
+  private final JobEventLog events;
+  private final Outbox outbox;
+  private final ExecutionProperties properties;
+  private final JsonMapper json;
+  private final Clock clock = Clock.systemUTC();
+
+  public JobExecution(JobRepository jobs, JobStepRepository steps, WorkflowRepository workflows,
+      WorkflowCatalog catalog, StepDispatcher dispatcher, JobEventLog events, Outbox outbox,
+      ExecutionProperties properties, JsonMapper json) {
+    this.jobs = jobs;
+    this.steps = steps;
+    this.workflows = workflows;
+    this.catalog = catalog;
+    this.dispatcher = dispatcher;
+    this.events = events;
+    this.outbox = outbox;
+    this.properties = properties;
+    this.json = json;
+  }
+
+  /**
+   * Lays out a job whose credits were just reserved and hands its first steps to the queue. Runs
+   * in the transaction that moved the job to {@code queued}.
+   */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public void begin(UUID jobId) {
+    JsonNode plan = json.readTree(jobs.plan(jobId));
+    JsonNode planned = plan.path("steps");
+    int perGeneration = planned.size();
+    Map<String, Boolean> takesSeed = new HashMap<>();
+    planned.forEach(step -> takesSeed.computeIfAbsent(step.path("workflow").asString(), this::declaresSeed));
+    List<JobStep> laidOut = new ArrayList<>();
+    for (JsonNode generation : plan.path("generations")) {
+      int g = generation.path("index").asInt();
+      Map<String, JsonNode> variables = new HashMap<>();
+      generation.path("variables").properties().forEach(e -> variables.put(e.getKey(), e.getValue()));
+      for (int i = 0; i < perGeneration; i++) {
+        JsonNode step = planned.get(i);
+        JsonNode inputs = TemplateRenderer.render(step.get("payload"), variables).document();
+        if (takesSeed.get(step.path("workflow").asString())) {
+          inputs = withDerivedSeed(inputs, generation.path("hash").asString());
+        }
+        laidOut.add(new JobStep(jobId, g, step.path("id").asInt(), g * perGeneration + i + 1,
+            step.path("workflow").asString(), JobStep.Kind.valueOf(step.path("kind").asString().toUpperCase()),
+            step.path("service_required").asString(null), step.path("cost").asLong(),
+            List.copyOf(GenerationPlan.refsIn(step.get("payload"))), inputs, JobStep.WAITING, 0, null, null, null,
+            null, null, 0, null, null, null, null, null, null));
+      }
+    }
+    steps.insertAll(laidOut);
+    jobs.originalOf(jobId).ifPresent(original -> steps.reuseCompleted(jobId, original));
+    advance(jobs.find(jobId).orElseThrow());
+  }
+
+  /** A worker claimed the step (or the fetch executor started it). */
+  @Transactional
+  public void onClaimed(String queueStepId, String workerId) {
+    if (lockJobOf(queueStepId)) {
+      started(queueStepId, workerId);
+    }
+  }
+
+  /**
+   * Every change to a job and its steps takes the job's row lock first, so they serialise per
+   * job in one lock order (no deadlocks) and its events are appended in commit order.
+   *
+   * @return false when the submission is not (or no longer) one of ours
+   */
+  private boolean lockJobOf(String queueStepId) {
+    Optional<JobStep> step = steps.bySubmission(queueStepId);
+    step.ifPresent(s -> jobs.lock(s.jobId()));
+    return step.isPresent();
+  }
+
+  /** Records the first sign of work on the submission (a claim, or progress when the claim was lost). */
+  private void started(String queueStepId, String workerId) {
+    if (!steps.claim(queueStepId, workerId)) {
+      return;
+    }
+    JobStep step = steps.bySubmission(queueStepId).orElseThrow();
+    markProcessing(step.jobId());
+    ObjectNode data = stepData(step);
+    data.put("worker_id", workerId);
+    events.append(step.jobId(), "processing", JobEvent.NODE_STARTED, "Started " + step.label(), data);
+  }
+
+  /** A worker reported progress; relayed at most every {@code progressInterval} per job. */
+  @Transactional
+  public void onProgress(String queueStepId, String workerId, int progress, String message) {
+    if (!lockJobOf(queueStepId)) {
+      return;
+    }
+    started(queueStepId, workerId);
+    Optional<JobStep> updated = steps.progress(queueStepId, workerId, progress);
+    if (updated.isEmpty()) {
+      return;
+    }
+    JobStep step = updated.get();
+    markProcessing(step.jobId());
+    if (!jobs.claimProgressEvent(step.jobId(), properties.progressInterval())) {
+      return;
+    }
+    List<JobStep> all = steps.forJob(step.jobId());
+    jobs.setProgress(step.jobId(), overallProgress(all));
+    ObjectNode data = stepData(step);
+    data.put("progress", step.progress());
+    data.put("message", message == null ? "" : message);
+    data.put("job_progress", overallProgress(all));
+    events.append(step.jobId(), "processing", JobEvent.NODE_PROGRESS, message == null ? "" : message, data);
+  }
+
+  /**
+   * The step finished with {@code output}: recorded once (a duplicate, a late message for an
+   * earlier submission or for a cancelled step changes nothing), then its dependants are
+   * submitted or the job completes.
+   *
+   * @return whether this call recorded it
+   */
+  @Transactional
+  public boolean onCompleted(String queueStepId, StepOutput output) {
+    Optional<JobStep> found = steps.bySubmission(queueStepId);
+    if (found.isEmpty()) {
+      return false;
+    }
+    Job job = jobs.lock(found.get().jobId()).orElseThrow();
+    if (!steps.complete(queueStepId, output.value(), output.url(), output.mimeType())) {
+      return false;
+    }
+    JobStep step = steps.bySubmission(queueStepId).orElseThrow();
+    markProcessing(job.id());
+    ObjectNode completed = stepData(step);
+    completed.set("output", output.url() != null ? json.getNodeFactory().stringNode(output.url()) : output.value());
+    events.append(job.id(), "processing", JobEvent.NODE_COMPLETED, "Completed " + step.label(), completed);
+    if (output.url() != null) {
+      ObjectNode image = stepData(step);
+      image.putNull("asset_id");
+      image.put("url", output.url());
+      image.put("mime_type", output.mimeType());
+      events.append(job.id(), "processing", JobEvent.IMAGE_GENERATED, "Output of " + step.label(), image);
+      outbox.publish(new GenerationStepCompleted(job.id(), job.userId(), job.collectionId(), step.generation(),
+          step.stepId(), output.url(), output.mimeType(), fileName(step, output.mimeType()), clock.instant()));
+    }
+    List<JobStep> all = steps.forJob(job.id());
+    jobs.setProgress(job.id(), overallProgress(all));
+    if (all.stream().allMatch(JobStep::isCompleted)) {
+      complete(job, all);
+    } else {
+      advance(jobs.find(job.id()).orElseThrow());
+    }
+    return true;
+  }
+
+  /** The step failed for good (retries exhausted, timed out, or could not be prepared): so does the job. */
+  @Transactional
+  public boolean onFailed(String queueStepId, String error) {
+    Optional<JobStep> found = steps.bySubmission(queueStepId);
+    if (found.isEmpty()) {
+      return false;
+    }
+    Job job = jobs.lock(found.get().jobId()).orElseThrow();
+    if (!steps.fail(queueStepId, error)) {
+      return false;
+    }
+    fail(job, found.get(), "The " + found.get().label() + " failed: " + error);
+    return true;
+  }
+
+  /**
+   * Gives a step in flight a new submission (its worker died, or the queue lost it), or fails it
+   * once it used {@code maxAttempts}. The old submission is cancelled in the queue, and a late
+   * message about it finds no step.
+   */
+  @Transactional
+  public void resubmit(String queueStepId, String reason) {
+    Optional<JobStep> found = steps.bySubmission(queueStepId);
+    if (found.isEmpty() || !found.get().isInFlight()) {
+      return;
+    }
+    JobStep step = found.get();
+    Job job = jobs.lock(step.jobId()).orElseThrow();
+    if (step.attempt() >= properties.maxAttempts()) {
+      if (steps.fail(queueStepId, reason)) {
+        fail(job, step, "The " + step.label() + " failed: " + reason + " (after " + step.attempt() + " attempts)");
+      }
+      return;
+    }
+    String next = UUID.randomUUID().toString();
+    if (!steps.resubmit(queueStepId, next)) {
+      return;
+    }
+    log.warn("Job {}: {} resubmitted as {} ({})", job.id(), step.label(), next, reason);
+    if (step.kind() == JobStep.Kind.QUEUE) {
+      dispatcher.cancelAfterCommit(queueStepId, reason);
+    }
+    dispatcher.dispatchAfterCommit(List.of(next));
+    ObjectNode data = stepData(step);
+    data.put("status", job.status());
+    data.put("attempt", step.attempt() + 1);
+    events.append(job.id(), job.status(), JobEvent.JOB_STATUS,
+        "The " + step.label() + " is resubmitted: " + reason, data);
+  }
+
+  /** Hands every waiting step whose inputs are all available to the queue. */
+  private void advance(Job job) {
+    List<JobStep> all = steps.forJob(job.id());
+    Map<Integer, Map<Integer, JsonNode>> outputs = new HashMap<>();
+    all.stream().filter(JobStep::isCompleted)
+        .forEach(s -> outputs.computeIfAbsent(s.generation(), g -> new HashMap<>()).put(s.stepId(), s.output()));
+    Map<String, Workflow> workflowsByName = new HashMap<>();
+    List<JobStepRepository.Prepared> ready = new ArrayList<>();
+    for (JobStep step : all) {
+      Map<Integer, JsonNode> available = outputs.getOrDefault(step.generation(), Map.of());
+      if (!JobStep.WAITING.equals(step.status()) || !available.keySet().containsAll(step.dependsOn())) {
+        continue;
+      }
+      try {
+        ready.add(new JobStepRepository.Prepared(step, UUID.randomUUID().toString(),
+            prepare(step, available, workflowsByName)));
+      } catch (ApiException | IllegalStateException e) {
+        fail(job, step, "The " + step.label() + " cannot run: " + e.getMessage());
+        return;
+      }
+    }
+    if (!ready.isEmpty()) {
+      dispatcher.dispatchAfterCommit(steps.queueAll(ready));
+    }
+  }
+
+  /** The step's payload: its inputs with {@code $ref}s replaced, rendered by its workflow. */
+  private JsonNode prepare(JobStep step, Map<Integer, JsonNode> outputs, Map<String, Workflow> workflowsByName) {
+    JsonNode inputs = GenerationPlan.replaceRefs(step.inputs(), outputs);
+    Workflow workflow = workflowsByName.computeIfAbsent(step.workflowName(), name -> workflows.findByName(name)
+        .orElseThrow(() -> new IllegalStateException("its workflow " + name + " no longer exists")));
+    return catalog.render(workflow, inputs).payload();
+  }
+
+  private void complete(Job job, List<JobStep> all) {
+    jobs.transition(job.id(), "processing", "completed", null, null);
+    List<GenerationOutput> outputs = new ArrayList<>();
+    all.stream().filter(s -> s.outputUrl() != null).forEach(s ->
+        outputs.add(new GenerationOutput(s.generation(), s.stepId(), null, s.outputUrl(), s.mimeType())));
+    long spent = all.stream().mapToLong(JobStep::cost).sum();
+    ObjectNode data = json.createObjectNode();
+    data.put("status", "completed");
+    data.set("outputs", json.valueToTree(outputs));
+    events.append(job.id(), "completed", JobEvent.JOB_COMPLETED, "All " + all.size() + " steps completed", data);
+    outbox.publish(new GenerationCompleted(job.id(), job.userId(), job.collectionId(), spent, outputs, clock.instant()));
+  }
+
+  /** Ends the job failed: steps still in flight are cancelled, completed work is charged. */
+  private void fail(Job job, JobStep failed, String message) {
+    Job current = jobs.find(job.id()).orElseThrow();
+    if (!current.isActive() || !jobs.transition(job.id(), current.status(), Job.FAILED, GENERATION_FAILED, message)) {
+      return;
+    }
+    for (JobStep other : steps.cancelInFlight(job.id())) {
+      if (other.kind() == JobStep.Kind.QUEUE && other.queueStepId() != null) {
+        dispatcher.cancelAfterCommit(other.queueStepId(), "Job failed");
+      }
+    }
+    long spent = spentOn(job.id());
+    ObjectNode data = stepData(failed);
+    data.put("code", GENERATION_FAILED);
+    data.put("error", message);
+    events.append(job.id(), Job.FAILED, JobEvent.JOB_FAILED, message, data);
+    outbox.publish(new GenerationFailed(job.id(), job.userId(), job.collectionId(), GENERATION_FAILED, message,
+        failed.stepId(), spent, clock.instant()));
+  }
+
+  /** Credits the completed steps cost: what a failed or cancelled job is charged. */
+  public long spentOn(UUID jobId) {
+    return steps.forJob(jobId).stream().filter(JobStep::isCompleted).mapToLong(JobStep::cost).sum();
+  }
+
+  private void markProcessing(UUID jobId) {
+    if (jobs.startProcessing(jobId)) {
+      Job job = jobs.find(jobId).orElseThrow();
+      List<JobStep> all = steps.forJob(jobId);
+      events.append(jobId, "processing", JobEvent.JOB_STATUS, "A worker started the job",
+          json.createObjectNode().put("status", "processing"));
+      outbox.publish(new GenerationStarted(jobId, job.userId(), job.collectionId(), job.generations(), all.size(),
+          clock.instant()));
+    }
+  }
+
+  /** Completed steps count whole, running ones by their progress. */
+  static int overallProgress(List<JobStep> all) {
+    if (all.isEmpty()) {
+      return 0;
+    }
+    double done = 0;
+    for (JobStep s : all) {
+      done += s.isCompleted() ? 1.0 : s.isInFlight() ? s.progress() / 100.0 : 0;
+    }
+    return (int) Math.floor(100 * done / all.size());
+  }
+
+  private ObjectNode stepData(JobStep step) {
+    ObjectNode data = json.createObjectNode();
+    data.put("step_id", step.stepId());
+    data.put("generation", step.generation());
+    return data;
+  }
+
+  private static String fileName(JobStep step, String mimeType) {
+    String extension = mimeType == null ? "bin" : switch (mimeType) {
+      case "image/png" -> "png";
+      case "image/jpeg" -> "jpg";
+      case "image/webp" -> "webp";
+      case "image/gif" -> "gif";
+      case "video/mp4" -> "mp4";
+      default -> "bin";
+    };
+    return "step-" + step.stepId() + "." + extension;
+  }
+
+  private boolean declaresSeed(String workflowName) {
+    return workflows.findByName(workflowName)
+        .map(w -> WorkflowDefinition.read(w.type(), w.data(), new ArrayList<>()).fields().stream()
+            .anyMatch(f -> f.name().equals("seed")))
+        .orElse(false);
+  }
+
+  /**
+   * A step that leaves its workflow's {@code seed} unset gets one derived from the generation's
+   * hash: generations differ, and the same hash reproduces the same output.
+   */
+  private JsonNode withDerivedSeed(JsonNode inputs, String hash) {
+    if (!(inputs instanceof ObjectNode object) || object.has("seed") || hash == null || hash.isEmpty()) {
+      return inputs;
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(("seed:" + hash).getBytes(StandardCharsets.UTF_8));
+      long seed = ((digest[0] & 0xFFL) << 24) | ((digest[1] & 0xFFL) << 16) | ((digest[2] & 0xFFL) << 8) | (digest[3] & 0xFFL);
+      ObjectNode copy = object.deepCopy();
+      copy.put("seed", seed);
+      return copy;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.emprops.generator.domain.execution;
+
+import io.emprops.generator.persistence.JobStepRepository;
+import io.emprops.generator.queue.JobQueueClient;
+import io.emprops.generator.queue.QueueEvent;
+import io.emprops.generator.queue.QueueSubscriber;
+import io.emprops.generator.queue.StepState;
+import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Follows the job queue's channels and applies what they say about our steps. Messages are
+ * hints: a completion or failure is confirmed from the step's hash before it counts
+ * (JOB-QUEUE.md: terminality comes from the hash), and a message about a submission we do not
+ * know (another client's step, or one we replaced) changes nothing.
+ */
+@Component
+public class QueueEventHandler implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(QueueEventHandler.class);
+
+  private final RedisClient redis;
+  private final JsonMapper json;
+  private final JobExecution execution;
+  private final JobStepRepository steps;
+  private final JobQueueClient queue;
+  private final Timer handling;
+  // Handling does database and Redis I/O, so never on the Redis I/O thread that delivered the
+  // message; a step's messages always go to the same lane, so they are handled in arrival order.
+  private static final int LANES = 16;
+  private final ExecutorService[] lanes = new ExecutorService[LANES];
+  private volatile QueueSubscriber subscriber;
+
+  public QueueEventHandler(RedisClient redis, JsonMapper json, JobExecution execution, JobStepRepository steps,
+      JobQueueClient queue, MeterRegistry meters) {
+    this.redis = redis;
+    this.json = json;
+    this.execution = execution;
+    this.steps = steps;
+    this.queue = queue;
+    for (int i = 0; i < LANES; i++) {
+      lanes[i] = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("queue-events-" + i).factory());
+    }
+    this.handling = Timer.builder("generator_queue_messages")
+        .description("Job-queue messages about our steps, handled").publishPercentiles(0.5, 0.99).register(meters);
+  }
+
+  void handle(QueueEvent event) {
+    handling.record(() -> {
+      switch (event) {
+        case QueueEvent.Claimed claimed -> execution.onClaimed(claimed.stepId(), claimed.workerId());
+        case QueueEvent.Progress progress ->
+            execution.onProgress(progress.stepId(), progress.workerId(), progress.progress(), progress.message());
+        case QueueEvent.Completed completed -> {
+          StepState state = queue.read(completed.stepId());
+          if (state.isCompleted()) {
+            execution.onCompleted(completed.stepId(), StepOutput.fromQueueResult(
+                state.completedResult().map(json::readTree).orElse(completed.result())));
+          }
+        }
+        case QueueEvent.Failed failed -> {
+          StepState state = queue.read(failed.stepId());
+          // A retryable failure sends the step back to pending; only a failed hash is final.
+          if (state.isFailed()) {
+            execution.onFailed(failed.stepId(), failureText(state, failed.error()));
+          }
+        }
+      }
+    });
+  }
+
+  /** The failure as the queue recorded it ({@code jobs:failed}, then the hash), else as the message said. */
+  String failureText(StepState state, String fallback) {
+    String recorded = state.failure().map(entry -> {
+      try {
+        var node = json.readTree(entry).get("error");
+        return node == null || node.isNull() ? null : node.isString() ? node.asString() : node.toString();
+      } catch (RuntimeException e) {
+        return entry;
+      }
+    }).orElse(null);
+    if (recorded != null && !recorded.isBlank()) {
+      return recorded;
+    }
+    return state.error().orElse(fallback == null || fallback.isBlank() ? "the worker gave no reason" : fallback);
+  }
+
+  @Override
+  public void start() {
+    subscriber = new QueueSubscriber(redis, json, stepId -> true, event -> laneOf(event.stepId()).execute(() -> {
+      try {
+        // Most messages on the channels are other clients' steps: one indexed lookup drops them.
+        if (steps.bySubmission(event.stepId()).isPresent()) {
+          handle(event);
+        }
+      } catch (RuntimeException e) {
+        log.warn("Handling a queue message for step {} failed; the reconciler will catch up", event.stepId(), e);
+      }
+    }));
+  }
+
+  @Override
+  public void stop() {
+    QueueSubscriber current = subscriber;
+    subscriber = null;
+    if (current != null) {
+      current.close();
+    }
+    for (ExecutorService lane : lanes) {
+      lane.shutdown();
+    }
+  }
+
+  private ExecutorService laneOf(String stepId) {
+    return lanes[Math.floorMod(stepId.hashCode(), LANES)];
+  }
+
+  @Override
+  public boolean isRunning() {
+    return subscriber != null;
+  }
+}

@@ -1,0 +1,131 @@
+package io.emprops.generator.domain.execution;
+
+import io.emprops.generator.config.ExecutionProperties;
+import io.emprops.generator.domain.job.Job;
+import io.emprops.generator.persistence.JobRepository;
+import io.emprops.generator.persistence.JobStepRepository;
+import io.emprops.generator.queue.JobQueueClient;
+import io.emprops.generator.queue.StepSubmission;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Hands prepared steps to whoever runs them, after the transaction that prepared them commits:
+ * queue steps are written to the job queue (keyed by their submission id, so a repeated dispatch
+ * never enqueues twice), fetch_api steps are run by the {@link FetchStepRunner}. A dispatch lost
+ * to a crash is repeated by the reconciler (the step stays without {@code submitted_at}).
+ */
+@Component
+public class StepDispatcher implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(StepDispatcher.class);
+
+  private final JobStepRepository steps;
+  private final JobRepository jobs;
+  private final JobQueueClient queue;
+  private final ObjectProvider<FetchStepRunner> fetchRunner;
+  private final ExecutionProperties properties;
+  private final JsonMapper json;
+  private final Clock clock = Clock.systemUTC();
+  private final Counter submitted;
+  // Dispatching does I/O; it must not hold up the committing thread or run on a Redis I/O thread.
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+  public StepDispatcher(JobStepRepository steps, JobRepository jobs, JobQueueClient queue,
+      ObjectProvider<FetchStepRunner> fetchRunner, ExecutionProperties properties, JsonMapper json,
+      MeterRegistry meters) {
+    this.steps = steps;
+    this.jobs = jobs;
+    this.queue = queue;
+    this.fetchRunner = fetchRunner;
+    this.properties = properties;
+    this.json = json;
+    this.submitted = Counter.builder("generator_steps_submitted_total")
+        .description("Steps written to the job queue").register(meters);
+  }
+
+  public void dispatchAfterCommit(List<String> queueStepIds) {
+    afterCommit(() -> dispatch(queueStepIds));
+  }
+
+  /** Tells the queue (and the step's worker) that this submission is void. */
+  public void cancelAfterCommit(String queueStepId, String reason) {
+    afterCommit(() -> {
+      try {
+        queue.cancel(queueStepId, reason);
+      } catch (RuntimeException e) {
+        log.warn("Cancelling step {} in the queue failed; a late completion is still ignored", queueStepId, e);
+      }
+    });
+  }
+
+  /** Submits (or runs) the steps now, queue steps in one pipeline. Safe to repeat. */
+  public void dispatch(List<String> queueStepIds) {
+    List<JobStep> inFlight = steps.bySubmissions(queueStepIds).stream().filter(JobStep::isInFlight).toList();
+    List<JobStep> forQueue = new ArrayList<>();
+    for (JobStep step : inFlight) {
+      if (step.kind() == JobStep.Kind.FETCH) {
+        fetchRunner.getObject().run(step);
+      } else {
+        forQueue.add(step);
+      }
+    }
+    Map<UUID, Job> jobsById = new HashMap<>();
+    Map<UUID, Integer> totals = new HashMap<>();
+    List<StepSubmission> submissions = new ArrayList<>();
+    for (JobStep step : forQueue) {
+      Job job = jobsById.computeIfAbsent(step.jobId(), id -> jobs.find(id).orElseThrow());
+      int total = totals.computeIfAbsent(step.jobId(), steps::countForJob);
+      submissions.add(new StepSubmission(step.queueStepId(), step.serviceRequired(), properties.priority(),
+          json.writeValueAsString(step.payload()), job.userId(), clock.instant(), StepSubmission.DEFAULT_MAX_RETRIES,
+          job.id().toString(), properties.priority(), job.createdAt().toEpochMilli(), step.position(), total,
+          null, null, null, null, null));
+    }
+    if (submissions.isEmpty()) {
+      return;
+    }
+    int fresh = queue.submitAll(submissions);
+    steps.markSubmitted(submissions.stream().map(StepSubmission::stepId).toList());
+    submitted.increment(fresh);
+  }
+
+  private void afterCommit(Runnable action) {
+    Runnable guarded = () -> {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        log.warn("Dispatch failed; the reconciler will repeat it", e);
+      }
+    };
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+        @Override
+        public void afterCommit() {
+          executor.execute(guarded);
+        }
+      });
+    } else {
+      executor.execute(guarded);
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdown();
+  }
+}

@@ -1,0 +1,83 @@
+package io.emprops.generator.domain.job;
+
+import io.emprops.events.contract.GenerationRequested;
+import io.emprops.events.outbox.Outbox;
+import io.emprops.generator.domain.execution.JobStep;
+import io.emprops.generator.persistence.JobRepository;
+import io.emprops.generator.persistence.JobStepRepository;
+import io.emprops.generator.progress.JobEvent;
+import io.emprops.generator.progress.JobEventLog;
+import io.emprops.web.api.ApiException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Retries a failed job from where it failed. The retry is a job of its own, linked to the failed
+ * one: the failed job's credit saga has ended (its completed work charged, the rest released), so
+ * the retry runs its own saga for the work left — its price is the steps that did not complete,
+ * and the completed steps' outputs are reused, never run or charged again. A failed job has at
+ * most one retry; asking again returns it.
+ */
+@Service
+public class JobRetries {
+
+  private final JobRepository jobs;
+  private final JobStepRepository steps;
+  private final JobEventLog events;
+  private final Outbox outbox;
+  private final JsonMapper json;
+  private final Clock clock = Clock.systemUTC();
+
+  public JobRetries(JobRepository jobs, JobStepRepository steps, JobEventLog events, Outbox outbox, JsonMapper json) {
+    this.jobs = jobs;
+    this.steps = steps;
+    this.events = events;
+    this.outbox = outbox;
+    this.json = json;
+  }
+
+  @Transactional
+  public Job retry(String userId, UUID jobId) {
+    Job failed = jobs.lock(jobId).filter(j -> j.userId().equals(userId))
+        .orElseThrow(() -> ApiException.notFound("Job"));
+    var earlier = jobs.retryOf(jobId);
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
+    if (!Job.FAILED.equals(failed.status())) {
+      throw ApiException.conflict("Only a failed job can be retried; this one is " + failed.status());
+    }
+    Map<String, Long> completedCost = new HashMap<>();
+    List<JobStep> done = steps.forJob(jobId).stream().filter(JobStep::isCompleted).toList();
+    done.forEach(s -> completedCost.put(s.generation() + ":" + s.stepId(), s.cost()));
+    JsonNode plan = json.readTree(jobs.plan(jobId));
+    long remaining = 0;
+    for (JsonNode generation : plan.path("generations")) {
+      for (JsonNode step : plan.path("steps")) {
+        String key = generation.path("index").asInt() + ":" + step.path("id").asInt();
+        if (!completedCost.containsKey(key)) {
+          remaining += step.path("cost").asLong();
+        }
+      }
+    }
+    Job retry = new Job(UUID.randomUUID(), userId, failed.collectionId(), failed.jobType(), Job.PENDING, 0,
+        failed.generations(), remaining, null, null, failed.requestHash(), null, null, null);
+    jobs.insert(retry, jobs.plan(jobId), null);
+    if (!jobs.markRetry(retry.id(), jobId)) {
+      throw ApiException.conflict("The job is being retried by another request");
+    }
+    events.append(retry.id(), Job.PENDING, JobEvent.JOB_STATUS,
+        "Retry of job " + jobId + ": " + done.size() + " completed step(s) reused; waiting for credits",
+        json.createObjectNode().put("status", Job.PENDING).put("retry_of", jobId.toString()));
+    outbox.publish(new GenerationRequested(retry.id(), userId, failed.collectionId(), remaining, failed.generations(),
+        clock.instant()));
+    return jobs.find(retry.id()).orElseThrow();
+  }
+}

@@ -1,0 +1,223 @@
+package io.emprops.generator.persistence;
+
+import io.emprops.generator.domain.execution.JobStep;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The steps of executing jobs. Every change that depends on a step's state is a conditional
+ * update on its current submission id and state, so duplicate and late queue messages, handled
+ * concurrently by every instance, change a step at most once.
+ */
+@Repository
+public class JobStepRepository {
+
+  private static final String IN_FLIGHT = "('queued', 'running')";
+
+  private final JdbcClient jdbc;
+  private final NamedParameterJdbcTemplate batch;
+  private final JsonMapper json;
+
+  public JobStepRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.batch = batch;
+    this.json = json;
+  }
+
+  /** Lays out a job's steps, in one batch. */
+  public void insertAll(List<JobStep> steps) {
+    SqlParameterSource[] rows = steps.stream().map(step -> new MapSqlParameterSource()
+        .addValue("job", step.jobId()).addValue("generation", step.generation()).addValue("step", step.stepId())
+        .addValue("position", step.position()).addValue("workflow", step.workflowName())
+        .addValue("kind", step.kind().wireName()).addValue("service", step.serviceRequired())
+        .addValue("cost", step.cost())
+        .addValue("dependsOn", String.join(",", step.dependsOn().stream().map(String::valueOf).toList()))
+        .addValue("inputs", json.writeValueAsString(step.inputs())).addValue("status", step.status()))
+        .toArray(SqlParameterSource[]::new);
+    batch.batchUpdate("""
+        INSERT INTO job_steps (job_id, generation, step_id, position, workflow_name, kind, service_required, cost,
+                               depends_on, inputs, status)
+        VALUES (:job, :generation, :step, :position, :workflow, :kind, :service, :cost,
+                string_to_array(:dependsOn, ',')::integer[], :inputs::jsonb, :status)""", rows);
+  }
+
+  /** A waiting step about to be handed to the queue, its inputs resolved. */
+  public record Prepared(JobStep step, String queueStepId, JsonNode payload) {}
+
+  /**
+   * Hands waiting steps to the queue (or the fetch executor), in one batch.
+   *
+   * @return the submission ids of those that were still waiting
+   */
+  public List<String> queueAll(List<Prepared> prepared) {
+    SqlParameterSource[] rows = prepared.stream().map(p -> new MapSqlParameterSource()
+        .addValue("id", p.queueStepId()).addValue("payload", json.writeValueAsString(p.payload()))
+        .addValue("job", p.step().jobId()).addValue("generation", p.step().generation())
+        .addValue("step", p.step().stepId()))
+        .toArray(SqlParameterSource[]::new);
+    int[] updated = batch.batchUpdate("""
+        UPDATE job_steps SET status = 'queued', queue_step_id = :id, payload = :payload::jsonb,
+               attempt = attempt + 1, updated_at = now()
+        WHERE job_id = :job AND generation = :generation AND step_id = :step AND status = 'waiting'""", rows);
+    List<String> queued = new java.util.ArrayList<>();
+    for (int i = 0; i < updated.length; i++) {
+      if (updated[i] != 0) {
+        queued.add(prepared.get(i).queueStepId());
+      }
+    }
+    return queued;
+  }
+
+  public List<JobStep> bySubmissions(List<String> queueStepIds) {
+    return jdbc.sql("SELECT * FROM job_steps WHERE queue_step_id = ANY(:ids) ORDER BY position")
+        .param("ids", queueStepIds.toArray(String[]::new)).query(this::step).list();
+  }
+
+  /** The queue has these submissions. */
+  public void markSubmitted(List<String> queueStepIds) {
+    jdbc.sql("""
+            UPDATE job_steps SET submitted_at = now(), updated_at = now()
+            WHERE queue_step_id = ANY(:ids) AND submitted_at IS NULL""")
+        .param("ids", queueStepIds.toArray(String[]::new)).update();
+  }
+
+  public List<JobStep> forJob(UUID jobId) {
+    return jdbc.sql("SELECT * FROM job_steps WHERE job_id = :job ORDER BY position")
+        .param("job", jobId).query(this::step).list();
+  }
+
+  public int countForJob(UUID jobId) {
+    return jdbc.sql("SELECT count(*) FROM job_steps WHERE job_id = :job").param("job", jobId).query(Integer.class).single();
+  }
+
+  public Optional<JobStep> bySubmission(String queueStepId) {
+    return jdbc.sql("SELECT * FROM job_steps WHERE queue_step_id = :id")
+        .param("id", queueStepId).query(this::step).optional();
+  }
+
+  /** The same step again under a new submission id (its worker died, or the queue lost it). */
+  public boolean resubmit(String queueStepId, String newQueueStepId) {
+    return jdbc.sql("""
+            UPDATE job_steps SET status = 'queued', queue_step_id = :next, attempt = attempt + 1, submitted_at = NULL,
+                   worker_id = NULL, claimed_at = NULL, progress = 0, updated_at = now()
+            WHERE queue_step_id = :id AND status IN """ + IN_FLIGHT)
+        .param("id", queueStepId).param("next", newQueueStepId).update() == 1;
+  }
+
+  /** The queue (or the fetch executor) has the submission. */
+  public void markSubmitted(String queueStepId) {
+    jdbc.sql("UPDATE job_steps SET submitted_at = now(), updated_at = now() WHERE queue_step_id = :id AND submitted_at IS NULL")
+        .param("id", queueStepId).update();
+  }
+
+  /** @return true on the first claim of this submission (the step started) */
+  public boolean claim(String queueStepId, String workerId) {
+    return jdbc.sql("""
+            UPDATE job_steps SET status = 'running', worker_id = :worker, claimed_at = now(),
+                   submitted_at = coalesce(submitted_at, now()), updated_at = now()
+            WHERE queue_step_id = :id AND status = 'queued'""")
+        .param("id", queueStepId).param("worker", workerId).update() == 1;
+  }
+
+  /** Records a worker's progress on a step in flight; never moves it backwards. */
+  public Optional<JobStep> progress(String queueStepId, String workerId, int progress) {
+    return jdbc.sql("""
+            UPDATE job_steps SET progress = greatest(progress, :progress), status = 'running',
+                   worker_id = coalesce(nullif(:worker, ''), worker_id), claimed_at = coalesce(claimed_at, now()),
+                   updated_at = now()
+            WHERE queue_step_id = :id AND status IN """ + IN_FLIGHT + " RETURNING *")
+        .param("id", queueStepId).param("worker", workerId).param("progress", Math.clamp(progress, 0, 100))
+        .query(this::step).optional();
+  }
+
+  public boolean complete(String queueStepId, JsonNode output, String url, String mimeType) {
+    return jdbc.sql("""
+            UPDATE job_steps SET status = 'completed', progress = 100, output = :output::jsonb, output_url = :url,
+                   mime_type = :mime, completed_at = now(), updated_at = now()
+            WHERE queue_step_id = :id AND status IN """ + IN_FLIGHT)
+        .param("id", queueStepId).param("output", json.writeValueAsString(output)).param("url", url)
+        .param("mime", mimeType).update() == 1;
+  }
+
+  public boolean fail(String queueStepId, String error) {
+    return jdbc.sql("""
+            UPDATE job_steps SET status = 'failed', error = :error, updated_at = now()
+            WHERE queue_step_id = :id AND status IN """ + IN_FLIGHT)
+        .param("id", queueStepId).param("error", error).update() == 1;
+  }
+
+  /** Marks every step of the job that is in flight cancelled. @return what they were */
+  public List<JobStep> cancelInFlight(UUID jobId) {
+    List<JobStep> inFlight = jdbc.sql("SELECT * FROM job_steps WHERE job_id = :job AND status IN " + IN_FLIGHT)
+        .param("job", jobId).query(this::step).list();
+    jdbc.sql("UPDATE job_steps SET status = 'cancelled', updated_at = now() WHERE job_id = :job AND status IN " + IN_FLIGHT)
+        .param("job", jobId).update();
+    return inFlight;
+  }
+
+  /**
+   * A retry starts where the failed job stopped: its steps that completed there are completed here,
+   * with their outputs, at no cost (they were charged to the failed job).
+   */
+  public int reuseCompleted(UUID retryJobId, UUID originalJobId) {
+    return jdbc.sql("""
+            UPDATE job_steps r SET status = 'completed', cost = 0, progress = 100, output = o.output,
+                   output_url = o.output_url, mime_type = o.mime_type, payload = o.payload,
+                   completed_at = o.completed_at, updated_at = now()
+            FROM job_steps o
+            WHERE r.job_id = :retry AND o.job_id = :original AND o.status = 'completed'
+              AND o.generation = r.generation AND o.step_id = r.step_id""")
+        .param("retry", retryJobId).param("original", originalJobId).update();
+  }
+
+  /** Steps in flight whose state nobody looked at for {@code quietFor}: the reconciler's work list. */
+  public List<JobStep> quietInFlight(Duration quietFor, int limit) {
+    return jdbc.sql("""
+            SELECT * FROM job_steps WHERE status IN """ + IN_FLIGHT + """
+             AND updated_at < now() - make_interval(secs => :quiet)
+            ORDER BY updated_at LIMIT :limit""")
+        .param("quiet", quietFor.toMillis() / 1000.0).param("limit", limit)
+        .query(this::step).list();
+  }
+
+  /** Marks a step looked at, so the reconciler comes back to it only after another quiet period. */
+  public void touch(String queueStepId) {
+    jdbc.sql("UPDATE job_steps SET updated_at = now() WHERE queue_step_id = :id").param("id", queueStepId).update();
+  }
+
+  private JobStep step(ResultSet rs, int row) throws SQLException {
+    Array dependsOn = rs.getArray("depends_on");
+    List<Integer> deps = Arrays.stream((Integer[]) dependsOn.getArray()).toList();
+    return new JobStep(rs.getObject("job_id", UUID.class), rs.getInt("generation"), rs.getInt("step_id"),
+        rs.getInt("position"), rs.getString("workflow_name"),
+        JobStep.Kind.valueOf(rs.getString("kind").toUpperCase(java.util.Locale.ROOT)), rs.getString("service_required"),
+        rs.getLong("cost"), deps, jsonOrNull(rs.getString("inputs")), rs.getString("status"), rs.getInt("attempt"),
+        rs.getString("queue_step_id"), jsonOrNull(rs.getString("payload")), instant(rs.getTimestamp("submitted_at")),
+        rs.getString("worker_id"), instant(rs.getTimestamp("claimed_at")), rs.getInt("progress"),
+        jsonOrNull(rs.getString("output")), rs.getString("output_url"), rs.getString("mime_type"),
+        rs.getString("error"), instant(rs.getTimestamp("completed_at")), instant(rs.getTimestamp("updated_at")));
+  }
+
+  private JsonNode jsonOrNull(String text) {
+    return text == null ? null : json.readTree(text);
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+}

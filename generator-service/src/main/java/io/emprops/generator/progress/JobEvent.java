@@ -1,0 +1,32 @@
+package io.emprops.generator.progress;
+
+import java.time.Instant;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One event of a job as clients see it (API.md: SSE event names, WebSocket {@code type}). Every
+ * event is a row of the job's history first; {@code seq} is its SSE id, so a client reconnecting
+ * with {@code Last-Event-ID} is replayed exactly what it missed.
+ *
+ * @param status the job's status when the event happened
+ * @param previousSeq the seq of the job's event before this one (0 for its first): a stream that
+ *     has not sent that one yet knows a live event overtook it and reads the history first
+ */
+public record JobEvent(long seq, UUID jobId, String event, String status, String message, JsonNode data,
+    Instant createdAt, long previousSeq) {
+
+  public static final String JOB_STATUS = "job_status";
+  public static final String NODE_STARTED = "node_started";
+  public static final String NODE_PROGRESS = "node_progress";
+  public static final String NODE_COMPLETED = "node_completed";
+  public static final String IMAGE_GENERATED = "image_generated";
+  public static final String JOB_COMPLETED = "job_completed";
+  public static final String JOB_FAILED = "job_failed";
+
+  /** The last event of a job: a stream closes after it. */
+  public boolean isTerminal() {
+    return JOB_COMPLETED.equals(event) || JOB_FAILED.equals(event)
+        || (JOB_STATUS.equals(event) && "cancelled".equals(status));
+  }
+}

@@ -1,0 +1,514 @@
+package io.emprops.generator.domain.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.emprops.events.contract.CollectionSnapshot;
+import io.emprops.events.contract.CollectionStatus;
+import io.emprops.events.contract.EventJson;
+import io.emprops.events.contract.GenerationCompleted;
+import io.emprops.events.contract.GenerationFailed;
+import io.emprops.events.contract.Topic;
+import io.emprops.events.testing.TopicRecorder;
+import io.emprops.generator.api.CreditsCounterpart;
+import io.emprops.generator.domain.workflow.WorkflowCatalog;
+import io.emprops.generator.domain.workflow.WorkflowDraft;
+import io.emprops.generator.persistence.CollectionViewRepository;
+import io.emprops.generator.queue.QueueKeys;
+import io.emprops.generator.queue.WorkerSimulator;
+import io.emprops.localstack.testing.EmbeddedInfrastructure;
+import io.emprops.localstack.testing.SharedInfrastructure;
+import io.emprops.web.testing.GatewayCalls;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.env.Environment;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The generation engine end to end inside the service: a job accepted over HTTP, its credits
+ * reserved by a stand-in for credits-service over Kafka, its steps run by simulated workers over
+ * the real job-queue protocol in Redis, and its outcome announced on Kafka. Each test uses its own
+ * queue service, so workers never claim another test's steps.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "emprops.generator.execution.reconcile-interval=300ms",
+    "emprops.generator.execution.reconcile-after=700ms",
+    "emprops.generator.execution.dead-worker-grace=1s",
+    "emprops.generator.execution.queue-timeout=4s",
+    "emprops.generator.execution.max-attempts=2",
+    "emprops.generator.fetch.allowed-hosts=127.0.0.1",
+    "emprops.generator.fetch.allow-private-addresses=true"})
+@EmbeddedInfrastructure(app = "generator-service")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JobExecutionTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @Autowired Environment environment;
+  @Autowired CollectionViewRepository collections;
+  @Autowired WorkflowCatalog workflows;
+  private final JsonMapper json = JsonMapper.builder().build();
+  private final List<WorkerSimulator> workers = new ArrayList<>();
+  private GatewayCalls calls;
+  private CreditsCounterpart credits;
+  private TopicRecorder generations;
+  private RedisClient redisClient;
+  private StatefulRedisConnection<String, String> redis;
+
+  @BeforeAll
+  void start() {
+    credits = new CreditsCounterpart();
+    generations = new TopicRecorder(List.of(Topic.GENERATIONS.topicName()));
+    redisClient = RedisClient.create(SharedInfrastructure.get().redis().url());
+    redis = redisClient.connect();
+  }
+
+  @AfterAll
+  void stop() throws InterruptedException {
+    workers.forEach(WorkerSimulator::close);
+    redis.close();
+    redisClient.shutdown();
+    generations.close();
+    credits.close();
+  }
+
+  @BeforeEach
+  void connect() {
+    calls = new GatewayCalls("http://127.0.0.1:" + environment.getProperty("local.server.port"),
+        environment.getProperty("emprops.internal.secret"));
+  }
+
+  // --- the scenarios ---------------------------------------------------------------------------
+
+  @Test
+  void twoGenerationsOfTwoStepsRunInDependencyOrderAndHandOutputsToTheirDependants() {
+    Scenario s = new Scenario(2);
+    WorkerSimulator worker = s.worker("w-a");
+
+    // Only the first step of each generation can run: the second takes its output.
+    String first = s.claim(worker);
+    String second = s.claim(worker);
+    assertThat(s.pendingOfService()).as("step 2 waits for step 1").isEmpty();
+    assertThat(field(first, "workflow_id")).isEqualTo(s.jobId.toString());
+    assertThat(field(first, "total_steps")).isEqualTo("4");
+    worker.start(first);
+    worker.progress(first, 50, "halfway");
+    worker.complete(first, image("https://cdn.test/" + first + ".png"));
+    worker.complete(second, image("https://cdn.test/" + second + ".png"));
+
+    String refined = s.claim(worker);
+    JsonNode payload = json.readTree(field(refined, "payload"));
+    assertThat(payload.get("init_image").asString()).as("the $ref became step 1's output of the same generation")
+        .isIn("https://cdn.test/" + first + ".png", "https://cdn.test/" + second + ".png");
+    assertThat(payload.get("prompt").asString()).isEqualTo("refine");
+    worker.complete(refined, image("https://cdn.test/" + refined + ".png"));
+    String last = s.claim(worker);
+    worker.complete(last, image("https://cdn.test/" + last + ".png"));
+
+    JsonNode job = s.awaitStatus("completed");
+    assertThat(job.get("progress").asInt()).isEqualTo(100);
+    assertThat(job.get("outputs")).hasSize(4);
+    assertThat(job.get("data").get("outputs")).hasSize(4);
+    assertThat(job.get("workflow_output").asString()).startsWith("https://cdn.test/");
+    GenerationCompleted completed = s.event(GenerationCompleted.class);
+    assertThat(completed.amountSpent()).as("2 generations x (1 + 2)").isEqualTo(6);
+    assertThat(completed.outputs()).hasSize(4);
+    assertThat(s.eventCount("GenerationStepCompleted.v1")).isEqualTo(4);
+    assertThat(s.eventCount("GenerationStarted.v1")).isEqualTo(1);
+    List<String> names = s.historyEvents();
+    assertThat(names).startsWith("job_status", "job_status").endsWith("job_completed");
+    assertThat(names.stream().filter("image_generated"::equals)).hasSize(4);
+    assertThat(names.indexOf("node_started")).isLessThan(names.indexOf("node_completed"));
+  }
+
+  @Test
+  void aFetchApiStepCallsTheAllowListedApiAndHandsItsOutputToAQueueStep() throws Exception {
+    com.sun.net.httpserver.HttpServer api = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    List<String> prompts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    api.createContext("/v1/images", exchange -> {
+      prompts.add(json.readTree(exchange.getRequestBody().readAllBytes()).get("prompt").asString());
+      byte[] body = "{\"data\": [{\"url\": \"https://img.test/fetched.png\"}]}".getBytes();
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    api.start();
+    try {
+      String fetcher = "fetch-" + UUID.randomUUID().toString().substring(0, 8);
+      workflows.create(new WorkflowDraft(fetcher, "test", "fetch_api", json.readTree("""
+          {"template": {"method": "POST", "url": "http://127.0.0.1:%d/v1/images",
+                        "headers": {"Content-Type": "application/json"}, "body": {"prompt": "{{prompt}}"}},
+           "fields": [{"name": "prompt", "type": "text", "required": true}],
+           "output": {"json_path": "$.data[0].url"}}""".formatted(api.getAddress().getPort())),
+          null, 3L, List.of(), true));
+      Scenario s = new Scenario(1, true, fetcher);
+      WorkerSimulator worker = s.worker("w-after-fetch");
+      String refine = s.claim(worker);
+      assertThat(json.readTree(field(refine, "payload")).get("init_image").asString())
+          .isEqualTo("https://img.test/fetched.png");
+      worker.complete(refine, image("https://cdn.test/refined.png"));
+
+      JsonNode job = s.awaitStatus("completed");
+      assertThat(prompts).containsExactly("a fox");
+      assertThat(job.get("outputs")).extracting(o -> o.get("url").asString())
+          .containsExactly("https://img.test/fetched.png", "https://cdn.test/refined.png");
+      assertThat(s.event(GenerationCompleted.class).amountSpent()).isEqualTo(5);
+    } finally {
+      api.stop(0);
+    }
+  }
+
+  @Test
+  void aFetchApiStepToAHostOffTheAllowListFailsTheJobWithoutCallingIt() {
+    String fetcher = "fetch-" + UUID.randomUUID().toString().substring(0, 8);
+    workflows.create(new WorkflowDraft(fetcher, "test", "fetch_api", json.readTree("""
+        {"template": {"method": "GET", "url": "http://169.254.169.254/latest/meta-data/"},
+         "fields": [{"name": "prompt", "type": "text", "required": true}],
+         "output": {"json_path": "$.x"}}"""), null, 3L, List.of(), true));
+    Scenario s = new Scenario(1, false, fetcher);
+    JsonNode job = s.awaitStatus("failed");
+    assertThat(job.get("error").asString()).contains("169.254.169.254").contains("allow-list");
+  }
+
+  @Test
+  void aRetryableFailureIsRetriedByTheQueueAndTheJobStillCompletes() {
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator flaky = s.worker("w-flaky");
+    String step = s.claim(flaky);
+    flaky.failRetryably(step);
+    WorkerSimulator steady = s.worker("w-steady");
+    assertThat(s.claim(steady)).as("the queue hands the same step out again").isEqualTo(step);
+    steady.complete(step, image("https://cdn.test/retry.png"));
+
+    JsonNode job = s.awaitStatus("completed");
+    assertThat(job.get("outputs").get(0).get("url").asString()).isEqualTo("https://cdn.test/retry.png");
+  }
+
+  @Test
+  void aPermanentFailureFailsTheJobAndChargesOnlyTheCompletedWork() {
+    Scenario s = new Scenario(2);
+    WorkerSimulator worker = s.worker("w-b");
+    String a = s.claim(worker);
+    String b = s.claim(worker);
+    worker.complete(a, image("https://cdn.test/a.png"));
+    String dependant = s.claim(worker);
+    worker.failPermanently(b, "{\"message\":\"CUDA out of memory\"}");
+
+    JsonNode job = s.awaitStatus("failed");
+    assertThat(job.get("error_code").asString()).isEqualTo("GENERATION_FAILED");
+    assertThat(job.get("error").asString()).contains("CUDA out of memory");
+    GenerationFailed failed = s.event(GenerationFailed.class);
+    assertThat(failed.code()).isEqualTo("GENERATION_FAILED");
+    assertThat(failed.amountSpent()).as("only step 1 of one generation completed").isEqualTo(1);
+    assertThat(field(dependant, "status")).as("the job's other running step is cancelled in the queue")
+        .isEqualTo("failed");
+    assertThat(s.historyEvents()).last().isEqualTo("job_failed");
+  }
+
+  @Test
+  void aFailedJobIsRetriedFromItsFailedStepReusingAndNotRechargingCompletedWork() {
+    Scenario s = new Scenario(1);
+    WorkerSimulator worker = s.worker("w-retry");
+    String first = s.claim(worker);
+    worker.complete(first, image("https://cdn.test/kept.png"));
+    String refine = s.claim(worker);
+    worker.failPermanently(refine, "transient GPU fault");
+    s.awaitStatus("failed");
+
+    java.net.http.HttpResponse<String> response = calls.post("/jobs/" + s.jobId + "/retry", GatewayCalls.user(s.user), "");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    UUID retryId = UUID.fromString(json.readTree(response.body()).get("data").get("job_id").asString());
+    assertThat(retryId).isNotEqualTo(s.jobId);
+    Scenario retry = s.following(retryId);
+    assertThat(retry.event(io.emprops.events.contract.GenerationRequested.class).amount())
+        .as("only the failed step (cost 2) is reserved again").isEqualTo(2);
+
+    String again = retry.claim(worker);
+    assertThat(json.readTree(field(again, "payload")).get("init_image").asString())
+        .as("the completed step's output is reused").isEqualTo("https://cdn.test/kept.png");
+    worker.complete(again, image("https://cdn.test/refined.png"));
+    JsonNode done = retry.awaitStatus("completed");
+    assertThat(done.get("outputs")).extracting(o -> o.get("url").asString())
+        .containsExactly("https://cdn.test/kept.png", "https://cdn.test/refined.png");
+    assertThat(retry.event(GenerationCompleted.class).amountSpent()).isEqualTo(2);
+
+    java.net.http.HttpResponse<String> repeated = calls.post("/jobs/" + s.jobId + "/retry", GatewayCalls.user(s.user), "");
+    assertThat(json.readTree(repeated.body()).get("data").get("job_id").asString())
+        .as("a failed job has one retry").isEqualTo(retryId.toString());
+    assertThat(calls.post("/jobs/" + retryId + "/retry", GatewayCalls.user(s.user), "").statusCode())
+        .as("a completed job cannot be retried").isEqualTo(409);
+    assertThat(calls.post("/jobs/" + s.jobId + "/retry", GatewayCalls.user("someone-else"), "").statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void aStepWhoseWorkerDiesIsResubmittedUnderANewIdAndCompletedByAnother() {
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator doomed = s.worker("w-doomed");
+    String step = s.claim(doomed);
+    doomed.start(step);
+    doomed.die();
+
+    WorkerSimulator rescuer = s.worker("w-rescuer");
+    String again = await().atMost(WAIT).until(() -> rescuer.claim().orElse(null), id -> id != null);
+    assertThat(again).as("a resubmission never reuses a step id").isNotEqualTo(step);
+    assertThat(field(again, "workflow_id")).isEqualTo(s.jobId.toString());
+    rescuer.complete(again, image("https://cdn.test/rescued.png"));
+    // The dead worker's step, should it ever finish, is not ours any more.
+    doomed.complete(step, image("https://cdn.test/zombie.png"));
+
+    JsonNode job = s.awaitStatus("completed");
+    assertThat(job.get("outputs")).hasSize(1);
+    assertThat(job.get("outputs").get(0).get("url").asString()).isEqualTo("https://cdn.test/rescued.png");
+    assertThat(s.historyMessages()).anyMatch(m -> m.contains("w-doomed") && m.contains("resubmitted"));
+  }
+
+  @Test
+  void aStepNoWorkerServesFailsTheJobAfterTheQueueTimeout() {
+    Scenario s = new Scenario(1, false);
+    JsonNode job = s.awaitStatus("failed");
+    assertThat(job.get("error").asString()).contains("no worker for service '" + s.service + "'");
+    assertThat(s.pendingOfService()).as("the abandoned step is taken out of the queue").isEmpty();
+    assertThat(s.event(GenerationFailed.class).amountSpent()).isZero();
+  }
+
+  @Test
+  void duplicateAndOutOfOrderTerminalMessagesCountOnce() {
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator worker = s.worker("w-dup");
+    String step = s.claim(worker);
+    ObjectNode output = image("https://cdn.test/once.png");
+    worker.complete(step, output);
+    worker.publishCompletion(step, output);
+    worker.publishCompletion(step, output);
+    // A failure message after the completion (out of order) changes nothing either.
+    redis.sync().publish(QueueKeys.CHANNEL_FAILED,
+        "{\"job_id\":\"" + step + "\",\"worker_id\":\"w-dup\",\"error\":\"late\",\"can_retry\":false}");
+
+    s.awaitStatus("completed");
+    await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
+    assertThat(s.eventCount("GenerationStepCompleted.v1")).isEqualTo(1);
+    assertThat(s.eventCount("GenerationCompleted.v1")).isEqualTo(1);
+    assertThat(s.eventCount("GenerationFailed.v1")).isZero();
+    assertThat(s.historyEvents().stream().filter("node_completed"::equals)).hasSize(1);
+  }
+
+  @Test
+  void cancellingARunningJobStopsItsStepsAndALateCompletionIsIgnored() {
+    Scenario s = new Scenario(2, false);
+    WorkerSimulator worker = s.worker("w-cancel");
+    String running = s.claim(worker);
+    worker.start(running);
+    worker.complete(running, image("https://cdn.test/before-cancel.png"));
+    String other = s.claim(worker);
+    worker.start(other);
+
+    JsonNode cancelled = data(calls.post("/jobs/" + s.jobId + "/cancel", GatewayCalls.user(s.user), ""));
+    assertThat(cancelled.get("status").asString()).isEqualTo("cancelled");
+    await().atMost(WAIT).until(() -> "failed".equals(field(other, "status")));
+    assertThat(redis.sync().hget(QueueKeys.job(other), "error")).isEqualTo("Job cancelled by user");
+
+    // The worker ignores the cancel and finishes anyway.
+    worker.complete(other, image("https://cdn.test/too-late.png"));
+    await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
+    JsonNode job = s.job();
+    assertThat(job.get("status").asString()).isEqualTo("cancelled");
+    assertThat(job.get("outputs")).hasSize(1);
+    assertThat(s.eventCount("GenerationCancelled.v1")).isEqualTo(1);
+    assertThat(s.event("GenerationCancelled.v1").get("amount_spent").asLong())
+        .as("the step completed before the cancel is charged").isEqualTo(1);
+  }
+
+  @Test
+  void progressIsThrottledPerJobButEveryStateChangeArrives() {
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator worker = s.worker("w-chatty");
+    String step = s.claim(worker);
+    worker.start(step);
+    Instant began = Instant.now();
+    for (int p = 1; p <= 40; p++) {
+      worker.progress(step, p * 2, "sampling " + p);
+    }
+    long elapsedMs = Duration.between(began, Instant.now()).toMillis();
+    worker.complete(step, image("https://cdn.test/chatty.png"));
+    s.awaitStatus("completed");
+
+    long progressEvents = s.historyEvents().stream().filter("node_progress"::equals).count();
+    assertThat(progressEvents).as("40 updates in %d ms at most 4/s", elapsedMs)
+        .isBetween(1L, elapsedMs / 250 + 2);
+    assertThat(s.historyEvents()).contains("node_started", "node_completed", "image_generated", "job_completed");
+  }
+
+  @Test
+  void lostMessagesAreReconciledFromTheQueuesHashes() {
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator worker = s.worker("w-quiet");
+    String step = s.claim(worker);
+    // The worker records its completion but the message never arrives (as after a reconnect).
+    redis.sync().hset(QueueKeys.job(step), java.util.Map.of("status", "completed", "completed_at", Instant.now().toString()));
+    redis.sync().hset(QueueKeys.COMPLETED, step,
+        "{\"success\":true,\"data\":{\"image_url\":\"https://cdn.test/silent.png\",\"mime_type\":\"image/png\"}}");
+
+    JsonNode job = s.awaitStatus("completed");
+    assertThat(job.get("outputs").get(0).get("url").asString()).isEqualTo("https://cdn.test/silent.png");
+    assertThat(job.get("outputs").get(0).get("mime_type").asString()).isEqualTo("image/png");
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  /** One job on its own queue service: a workflow, a collection using it, the job accepted. */
+  private final class Scenario {
+    final String service;
+    final String user;
+    final UUID jobId;
+
+    Scenario(int generations) {
+      this(generations, true);
+    }
+
+    /** @param withDependant whether each generation has a second step taking the first's output */
+    Scenario(int generations, boolean withDependant) {
+      this(generations, withDependant, null);
+    }
+
+    /** @param firstWorkflow the first step's workflow, or null for a queue workflow made here */
+    Scenario(int generations, boolean withDependant, String firstWorkflow) {
+      service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+      user = "exec-" + UUID.randomUUID();
+      String workflow = firstWorkflow != null ? firstWorkflow : "wf-" + service;
+      if (firstWorkflow == null) {
+        workflows.create(new WorkflowDraft(workflow, "test", "direct_job", json.readTree("""
+            {"template": {"prompt": "{{prompt}}", "init_image": "{{init_image}}", "seed": "{{seed}}"},
+             "fields": [{"name": "prompt", "type": "text", "required": true},
+                        {"name": "init_image", "type": "text", "default": ""},
+                        {"name": "seed", "type": "integer", "default": 0}]}"""),
+            service, 1L, List.of(), true));
+      }
+      // The refining step runs a second workflow of the same service that costs 2.
+      String refiner = "wf-" + service + "-refine";
+      workflows.create(new WorkflowDraft(refiner, "test", "direct_job", json.readTree("""
+          {"template": {"prompt": "{{prompt}}", "init_image": "{{init_image}}"},
+           "fields": [{"name": "prompt", "type": "text", "required": true},
+                      {"name": "init_image", "type": "text", "default": ""}]}"""),
+          service, 2L, List.of(), true));
+      String refineStep = withDependant
+          ? ", {\"id\": 2, \"nodeName\": \"" + refiner + "\", \"nodePayload\": {\"prompt\": \"refine\", \"init_image\": {\"$ref\": 1}}}"
+          : "";
+      JsonNode data = json.readTree("""
+          {"version": "v2",
+           "steps": [{"id": 1, "nodeName": "%s", "nodePayload": {"prompt": "a {{subject}}"}}%s],
+           "generations": {"generations": %d, "hashes": [], "use_custom_hashes": false},
+           "variables": [{"name": "subject", "type": "text", "value": "fox"}]}"""
+          .formatted(workflow, refineStep, generations));
+      UUID collection = UUID.randomUUID();
+      collections.apply(new CollectionSnapshot(collection, UUID.randomUUID(), user, 1, "t", "", CollectionStatus.DRAFT,
+          false, data, null, null, null, null, null, false, null, false, false, false, Instant.now(), Instant.now()));
+      JsonNode accepted = data(calls.post("/collections/" + collection + "/generations", GatewayCalls.user(user), "{}"));
+      jobId = UUID.fromString(accepted.get("job_id").asString());
+      await().atMost(WAIT).until(() -> !"pending".equals(job().get("status").asString()));
+    }
+
+    private Scenario(Scenario of, UUID jobId) {
+      this.service = of.service;
+      this.user = of.user;
+      this.jobId = jobId;
+    }
+
+    /** The same user and service, following another job (a retry). */
+    Scenario following(UUID otherJob) {
+      return new Scenario(this, otherJob);
+    }
+
+    WorkerSimulator worker(String name) {
+      WorkerSimulator worker = new WorkerSimulator(redisClient, name + "-" + service, service);
+      worker.heartbeat();
+      workers.add(worker);
+      return worker;
+    }
+
+    String claim(WorkerSimulator worker) {
+      return await().atMost(WAIT).until(() -> worker.claim().orElse(null), id -> id != null);
+    }
+
+    List<String> pendingOfService() {
+      return redis.sync().zrange(QueueKeys.PENDING, 0, -1).stream()
+          .filter(id -> service.equals(redis.sync().hget(QueueKeys.job(id), "service_required"))).toList();
+    }
+
+    JsonNode job() {
+      return data(calls.get("/jobs/" + jobId, GatewayCalls.user(user)));
+    }
+
+    JsonNode awaitStatus(String status) {
+      await().atMost(WAIT).until(() -> status.equals(job().get("status").asString()));
+      return job();
+    }
+
+    List<String> historyEvents() {
+      List<String> names = new ArrayList<>();
+      data(calls.get("/jobs/" + jobId + "/history", GatewayCalls.user(user))).forEach(e -> names.add(e.get("event").asString()));
+      return names;
+    }
+
+    List<String> historyMessages() {
+      List<String> messages = new ArrayList<>();
+      data(calls.get("/jobs/" + jobId + "/history", GatewayCalls.user(user))).forEach(e -> messages.add(e.get("message").asString()));
+      return messages;
+    }
+
+    List<ConsumerRecord<String, byte[]>> records(String type) {
+      return generations.recordsOf(Topic.GENERATIONS.topicName()).stream()
+          .filter(r -> jobId.toString().equals(r.key()) && type.equals(TopicRecorder.header(r, "eventType")))
+          .toList();
+    }
+
+    long eventCount(String type) {
+      return records(type).size();
+    }
+
+    JsonNode event(String type) {
+      await().atMost(WAIT).until(() -> eventCount(type) > 0);
+      return json.readTree(new String(records(type).getFirst().value(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    <T extends io.emprops.events.contract.DomainEvent> T event(Class<T> type) {
+      String name = type.getSimpleName() + ".v1";
+      await().atMost(WAIT).until(() -> eventCount(name) > 0);
+      return EventJson.deserialize(records(name).getFirst().value(), type);
+    }
+  }
+
+  private String field(String stepId, String name) {
+    return Optional.ofNullable(redis.sync().hget(QueueKeys.job(stepId), name)).orElse("");
+  }
+
+  private ObjectNode image(String url) {
+    ObjectNode data = json.createObjectNode();
+    data.put("image_url", url);
+    data.put("mime_type", "image/png");
+    return data;
+  }
+
+  private JsonNode data(java.net.http.HttpResponse<String> response) {
+    assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+    return json.readTree(response.body()).get("data");
+  }
+}
