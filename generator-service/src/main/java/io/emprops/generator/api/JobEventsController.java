@@ -27,7 +27,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code GET /jobs/{id}/events} (API.md, "Generations and jobs"): a job's events as Server-Sent
@@ -39,15 +38,13 @@ public class JobEventsController {
 
   private final JobStreams streams;
   private final ApiExceptionHandler errors;
-  private final JsonMapper json;
   private final long maxDurationMillis;
   private final AtomicInteger open = new AtomicInteger();
 
-  public JobEventsController(JobStreams streams, ApiExceptionHandler errors, JsonMapper json,
+  public JobEventsController(JobStreams streams, ApiExceptionHandler errors,
       JobStreamProperties properties, MeterRegistry meters) {
     this.streams = streams;
     this.errors = errors;
-    this.json = json;
     this.maxDurationMillis = properties.maxDuration().toMillis();
     Gauge.builder("generator_job_streams_open", open, AtomicInteger::get).tag("transport", "sse")
         .description("Open job event streams on this instance (SSE responses, WebSocket connections)")
@@ -141,7 +138,7 @@ public class JobEventsController {
     public void send(JobEvent event) throws IOException {
       try {
         emitter.send(SseEmitter.event().id(Long.toString(event.seq())).name(event.event())
-            .data(json.writeValueAsString(event.data()), MediaType.APPLICATION_JSON));
+            .data(event.dataJson(), MediaType.APPLICATION_JSON));
       } catch (IllegalStateException e) {
         throw new IOException("The response has already ended", e);
       }

@@ -2,7 +2,9 @@ package io.emprops.generator.progress;
 
 import java.time.Instant;
 import java.util.UUID;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One event of a job as clients see it (API.md: SSE event names, WebSocket {@code type}). Every
@@ -12,9 +14,21 @@ import tools.jackson.databind.JsonNode;
  * @param status the job's status when the event happened
  * @param previousSeq the seq of the job's event before this one (0 for its first): a stream that
  *     has not sent that one yet knows a live event overtook it and reads the history first
+ * @param dataJson {@code data} as JSON text, written once per event however many clients it goes to
  */
 public record JobEvent(long seq, UUID jobId, String event, String status, String message, JsonNode data,
-    Instant createdAt, long previousSeq) {
+    Instant createdAt, long previousSeq, @JsonIgnore String dataJson) {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  public JobEvent {
+    dataJson = dataJson != null ? dataJson : JSON.writeValueAsString(data);
+  }
+
+  public JobEvent(long seq, UUID jobId, String event, String status, String message, JsonNode data,
+      Instant createdAt, long previousSeq) {
+    this(seq, jobId, event, status, message, data, createdAt, previousSeq, null);
+  }
 
   public static final String JOB_STATUS = "job_status";
   public static final String NODE_STARTED = "node_started";

@@ -1,0 +1,454 @@
+package io.emprops.generator.bench;
+
+import io.emprops.events.contract.CollectionCreated;
+import io.emprops.events.contract.CollectionSnapshot;
+import io.emprops.events.contract.CollectionStatus;
+import io.emprops.events.contract.Topic;
+import io.emprops.events.testing.EventDelivery;
+import io.emprops.generator.api.CreditsCounterpart;
+import io.emprops.generator.queue.JobQueueClient;
+import io.emprops.generator.queue.QueueKeys;
+import io.emprops.generator.queue.StepSubmission;
+import io.emprops.generator.queue.WorkerSimulator;
+import io.emprops.localstack.infra.Infrastructure;
+import io.emprops.localstack.infra.Ports;
+import io.emprops.localstack.launcher.App;
+import io.emprops.localstack.launcher.AppProperties;
+import io.emprops.localstack.testing.SharedInfrastructure;
+import io.emprops.web.testing.GatewayCalls;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Measures the generator as a separate process (its packaged jar) on the embedded infrastructure
+ * and prints one table:
+ * <ul>
+ *   <li>steps written into the job queue per second: the queue client alone (baseline) and the
+ *       engine (jobs accepted over HTTP, credits reserved over Kafka, every step dispatched);
+ *   <li>relay latency from a simulated worker's {@code PUBLISH} of a progress message to its
+ *       receipt by SSE clients (p50, p99) with 1, 100 and 1,000 clients on the job;
+ *   <li>idle SSE streams held by the instance and the heap they cost at 1,000 and 10,000.
+ * </ul>
+ * Progress throttling is off for the latency phase (every message is an event), so the figures
+ * are the relay's own.
+ *
+ * <pre>./run bench generator [submit] [relay] [idle]</pre>  (all three phases by default)
+ */
+public final class GeneratorBenchmark {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String USER = "bench-user";
+  private static final int RAW_SECONDS = 5;
+  private static final int ENGINE_JOBS = 10;
+  private static final int ENGINE_GENERATIONS = 100;
+  private static final int PROGRESS_MESSAGES = 100;
+  private static final int PROGRESS_PER_SECOND = 10;
+
+  private final Infrastructure infra = SharedInfrastructure.get();
+  private final List<String[]> rows = new ArrayList<>();
+  private static final int STREAMS_PER_CLIENT = 250;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final List<HttpClient> streamClients = new ArrayList<>();
+  private int streamsOnLastClient;
+  private Process app;
+  private String baseUrl;
+  private GatewayCalls calls;
+  private RedisClient redisClient;
+  private StatefulRedisConnection<String, String> redis;
+  private CreditsCounterpart credits;
+  private EventDelivery collections;
+
+  public static void main(String[] args) throws Exception {
+    GeneratorBenchmark bench = new GeneratorBenchmark();
+    try {
+      List<String> phases = args.length == 0 ? List.of("submit", "relay", "idle") : List.of(args);
+      bench.startGenerator();
+      if (phases.contains("submit")) {
+        bench.submissionRate();
+      }
+      if (phases.contains("relay")) {
+        for (int clients : List.of(1, 100, 1000)) {
+          bench.relayLatency(clients);
+        }
+      }
+      if (phases.contains("idle")) {
+        bench.idleStreams(List.of(1_000, 5_000, 10_000));
+      }
+    } finally {
+      bench.print();
+      bench.stop();
+    }
+  }
+
+  // --- phases --------------------------------------------------------------------------------
+
+  private void submissionRate() throws Exception {
+    JobQueueClient client = new JobQueueClient(redis, JSON, Clock.systemUTC());
+    AtomicLong submitted = new AtomicLong();
+    Instant end = Instant.now().plusSeconds(RAW_SECONDS);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      threads.add(Thread.ofPlatform().start(() -> {
+        while (Instant.now().isBefore(end)) {
+          client.submit(new StepSubmission(UUID.randomUUID().toString(), "bench-raw", 50, "{\"prompt\":\"x\"}", USER,
+              Instant.now(), 3, UUID.randomUUID().toString(), 50, System.currentTimeMillis(), 1, 1, null, null, null,
+              null, null));
+          submitted.incrementAndGet();
+        }
+      }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    double raw = submitted.get() / (double) RAW_SECONDS;
+
+    String service = "bench-engine";
+    UUID collection = collection(service, ENGINE_GENERATIONS);
+    long before = redis.sync().zcard(QueueKeys.PENDING);
+    long target = before + (long) ENGINE_JOBS * ENGINE_GENERATIONS;
+    Instant start = Instant.now();
+    for (int j = 0; j < ENGINE_JOBS; j++) {
+      Thread.ofVirtual().start(() -> generate(collection));
+    }
+    Instant first = null;
+    long pending;
+    while ((pending = redis.sync().zcard(QueueKeys.PENDING)) < target) {
+      if (first == null && pending > before) {
+        first = Instant.now();
+      }
+      if (Duration.between(start, Instant.now()).toSeconds() > 120) {
+        throw new IllegalStateException("the engine did not submit " + (target - before) + " steps in 120 s");
+      }
+      Thread.sleep(2);
+    }
+    Instant last = Instant.now();
+    double engine = (target - before) / (Duration.between(start, last).toNanos() / 1e9);
+    double dispatch = (target - before) / (Duration.between(first == null ? start : first, last).toNanos() / 1e9);
+    rows.add(new String[] {"steps into the queue /s", "queue client alone (4 threads)", String.format("%.0f", raw)});
+    rows.add(new String[] {"steps into the queue /s",
+        "engine: " + ENGINE_JOBS + " jobs x " + ENGINE_GENERATIONS + " steps, POSTs to last ZADD (credit saga included)",
+        String.format("%.0f (%.2f of baseline)", engine, engine / raw)});
+    rows.add(new String[] {"steps into the queue /s", "engine: first ZADD to last ZADD (dispatch alone)",
+        String.format("%.0f (%.2f of baseline)", dispatch, dispatch / raw)});
+  }
+
+  private void relayLatency(int clients) throws Exception {
+    String service = "bench-relay-" + clients;
+    String jobId = generate(collection(service, 1));
+    ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
+    CountDownLatch connected = new CountDownLatch(clients);
+    AtomicInteger received = new AtomicInteger();
+    List<Thread> readers = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      readers.add(Thread.ofVirtual().start(() -> readStream(jobId, connected, line -> {
+        int at = line.indexOf("\"message\":\"t:");
+        if (line.startsWith("data:") && at >= 0) {
+          long sent = Long.parseLong(line.substring(at + 13, line.indexOf('"', at + 13)));
+          latenciesMicros.add(nowMicros() - sent);
+          received.incrementAndGet();
+        }
+      })));
+    }
+    if (!connected.await(120, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("only " + (clients - connected.getCount()) + " of " + clients + " streams opened");
+    }
+    try (WorkerSimulator worker = new WorkerSimulator(redisClient, "bench-worker-" + clients, service)) {
+      worker.heartbeat();
+      String step = null;
+      for (int i = 0; i < 200 && step == null; i++) {
+        step = worker.claim().orElse(null);
+        Thread.sleep(20);
+      }
+      if (step == null) {
+        throw new IllegalStateException("no step to claim for " + service);
+      }
+      worker.start(step);
+      Thread.sleep(500);
+      latenciesMicros.clear();
+      received.set(0);
+      long intervalNanos = 1_000_000_000L / PROGRESS_PER_SECOND;
+      long next = System.nanoTime();
+      for (int m = 1; m <= PROGRESS_MESSAGES; m++) {
+        while (System.nanoTime() < next) {
+          Thread.onSpinWait();
+        }
+        worker.progress(step, Math.min(99, m), "t:" + nowMicros());
+        next += intervalNanos;
+      }
+      long expected = (long) clients * PROGRESS_MESSAGES;
+      Instant deadline = Instant.now().plusSeconds(30);
+      while (received.get() < expected && Instant.now().isBefore(deadline)) {
+        Thread.sleep(20);
+      }
+      worker.complete(step, JSON.createObjectNode().put("image_url", "https://bench.test/x.png"));
+      long[] sorted = latenciesMicros.stream().mapToLong(Long::longValue).sorted().toArray();
+      rows.add(new String[] {"relay PUBLISH -> SSE client",
+          clients + " client(s), " + PROGRESS_MESSAGES + " messages at " + PROGRESS_PER_SECOND + "/s",
+          String.format("p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d of %d received)", percentile(sorted, 50) / 1e3,
+              percentile(sorted, 99) / 1e3, sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e3, received.get(),
+              expected)});
+    }
+    for (Thread reader : readers) {
+      reader.join(Duration.ofSeconds(30));
+    }
+  }
+
+  private void idleStreams(List<Integer> levels) throws Exception {
+    String service = "bench-idle";
+    List<String> jobs = new ArrayList<>();
+    UUID collection = collection(service, 1);
+    for (int j = 0; j < 50; j++) {
+      jobs.add(generate(collection));
+    }
+    long baseline = heapAfterGc();
+    List<Thread> readers = new ArrayList<>();
+    int open = 0;
+    for (int level : levels) {
+      Instant opening = Instant.now();
+      CountDownLatch connected = new CountDownLatch(level - open);
+      for (; open < level; open++) {
+        String jobId = jobs.get(open % jobs.size());
+        readers.add(Thread.ofVirtual().start(() -> readStream(jobId, connected, line -> { })));
+      }
+      if (!connected.await(300, TimeUnit.SECONDS)) {
+        rows.add(new String[] {"idle SSE streams", level + " streams",
+            "only " + (level - connected.getCount()) + " opened within 300 s"});
+        break;
+      }
+      long heap = heapAfterGc();
+      histogram(level);
+      rows.add(new String[] {"idle SSE streams", level + " streams held (opened in " + seconds(opening) + " s)",
+          String.format("heap %.0f MB after GC (+%.0f MB, %.1f KB per stream)", heap / 1e6, (heap - baseline) / 1e6,
+              (heap - baseline) / 1024.0 / level)});
+    }
+    readers.forEach(Thread::interrupt);
+  }
+
+  // --- plumbing ------------------------------------------------------------------------------
+
+  private void startGenerator() throws Exception {
+    Path root = repositoryRoot();
+    Path jar = App.GENERATOR.jar(root);
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing; ./run bench generator builds it");
+    }
+    int port = Ports.free();
+    Map<String, String> properties = new LinkedHashMap<>(AppProperties.forApp(App.GENERATOR, infra));
+    properties.put("server.port", Integer.toString(port));
+    properties.put("emprops.generator.execution.progress-interval", "0ms");
+    properties.put("emprops.generator.seed-examples", "false");
+    List<String> command = new ArrayList<>(List.of(
+        ProcessHandle.current().info().command().orElse("java"), "-Xmx1g", "-XX:+UseG1GC", "-jar", jar.toString()));
+    properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+    Path log = root.resolve("generator-service/target/bench-generator.log");
+    app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    baseUrl = "http://127.0.0.1:" + port;
+    calls = new GatewayCalls(baseUrl, properties.get("emprops.internal.secret"));
+    Instant deadline = Instant.now().plusSeconds(120);
+    while (true) {
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/readiness")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          break;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      if (!app.isAlive() || Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("the generator did not start; see " + log);
+      }
+      Thread.sleep(250);
+    }
+    redisClient = RedisClient.create(infra.redis().url());
+    redis = redisClient.connect();
+    credits = new CreditsCounterpart();
+    credits.budgets.put(USER, Long.MAX_VALUE / 2);
+    collections = new EventDelivery(Topic.DEFAULT_NAMESPACE);
+  }
+
+  /** A workflow on {@code service} and a collection of {@code USER} running it, known to the generator. */
+  private UUID collection(String service, int generations) throws InterruptedException {
+    String workflow = "wf-" + service;
+    HttpResponse<String> created = calls.post("/workflows", GatewayCalls.user("bench-admin", "admin"), """
+        {"name": "%s", "type": "direct_job", "service_required": "%s", "credits_cost": 1,
+         "data": {"template": {"prompt": "{{prompt}}"}, "fields": [{"name": "prompt", "type": "text", "required": true}]}}"""
+        .formatted(workflow, service));
+    if (created.statusCode() != 201) {
+      throw new IllegalStateException("workflow: " + created.body());
+    }
+    UUID id = UUID.randomUUID();
+    JsonNode data = JSON.readTree("""
+        {"version": "v2", "steps": [{"id": 1, "nodeName": "%s", "nodePayload": {"prompt": "bench"}}],
+         "generations": {"generations": %d, "hashes": [], "use_custom_hashes": false}, "variables": []}"""
+        .formatted(workflow, generations));
+    collections.send(new CollectionCreated(new CollectionSnapshot(id, UUID.randomUUID(), USER, 1, "bench", "",
+        CollectionStatus.DRAFT, false, data, null, null, null, null, null, false, null, false, false, false,
+        Instant.now(), Instant.now())));
+    for (int i = 0; i < 400; i++) {
+      if (known(id)) {
+        return id;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("the generator never learned of collection " + id);
+  }
+
+  /** Whether the read model has the collection: a generation request with an unknown variable is a 400, not a 404. */
+  private boolean known(UUID collection) {
+    return calls.post("/collections/" + collection + "/generations", GatewayCalls.user(USER),
+        "{\"variables\": {\"no_such_variable\": 1}}").statusCode() == 400;
+  }
+
+  /** Starts a generation (credits reserve it within the request's wait). */
+  private String generate(UUID collection) {
+    HttpResponse<String> response = calls.post("/collections/" + collection + "/generations", GatewayCalls.user(USER), "{}");
+    if (response.statusCode() != 202) {
+      throw new IllegalStateException("generation: " + response.body());
+    }
+    return JSON.readTree(response.body()).get("data").get("job_id").asString();
+  }
+
+  /** Follows a job's SSE stream, counting it connected at its first line, until it ends or the thread is interrupted. */
+  private void readStream(String jobId, CountDownLatch connected, java.util.function.Consumer<String> onLine) {
+    HttpRequest request = calls.request("GET", "/jobs/" + jobId + "/events", GatewayCalls.user(USER),
+        HttpRequest.BodyPublishers.noBody()).header("Accept", "text/event-stream").build();
+    boolean counted = false;
+    try {
+      HttpResponse<Stream<String>> response = streamClient().send(request, HttpResponse.BodyHandlers.ofLines());
+      try (Stream<String> lines = response.body()) {
+        var it = lines.iterator();
+        while (it.hasNext()) {
+          String line = it.next();
+          if (!counted) {
+            connected.countDown();
+            counted = true;
+          }
+          onLine.accept(line);
+        }
+      }
+    } catch (IOException | InterruptedException | java.io.UncheckedIOException e) {
+      // the stream ended (job finished, or the benchmark is closing it)
+    } finally {
+      if (!counted) {
+        connected.countDown();
+      }
+    }
+  }
+
+  /**
+   * One HTTP client per {@value #STREAMS_PER_CLIENT} streams: a client multiplexes its connections
+   * on one selector thread, which would make the load generator the bottleneck.
+   */
+  private HttpClient streamClient() {
+    synchronized (streamClients) {
+      if (streamClients.isEmpty() || streamsOnLastClient >= STREAMS_PER_CLIENT) {
+        streamClients.add(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build());
+        streamsOnLastClient = 0;
+      }
+      streamsOnLastClient++;
+      return streamClients.getLast();
+    }
+  }
+
+  /** The generator's heap in use after a full collection (jcmd GC.run, then its Prometheus gauge). */
+  private long heapAfterGc() throws Exception {
+    Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+    new ProcessBuilder(jcmd.toString(), Long.toString(app.pid()), "GC.run").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    Thread.sleep(1000);
+    String metrics = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    return (long) metrics.lines()
+        .filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  /** Where the heap goes, for whoever wants to shrink it: target/bench-heap-<streams>.txt. */
+  private void histogram(int streams) throws Exception {
+    Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+    Path out = repositoryRoot().resolve("generator-service/target/bench-heap-" + streams + ".txt");
+    new ProcessBuilder(jcmd.toString(), Long.toString(app.pid()), "GC.class_histogram").redirectErrorStream(true)
+        .redirectOutput(out.toFile()).start().waitFor();
+  }
+
+  private static String seconds(Instant since) {
+    return String.format("%.1f", Duration.between(since, Instant.now()).toMillis() / 1000.0);
+  }
+
+  private static long nowMicros() {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+  }
+
+  private static double percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int rank = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.clamp(rank, 0, sorted.length - 1)];
+  }
+
+  private void print() {
+    System.out.println();
+    System.out.println("generator benchmark (" + Runtime.getRuntime().availableProcessors() + " cores)");
+    int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(10);
+    int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(10);
+    for (String[] row : rows) {
+      System.out.printf("  %-" + w0 + "s  %-" + w1 + "s  %s%n", (Object[]) row);
+    }
+  }
+
+  private void stop() throws Exception {
+    if (app != null) {
+      app.destroy();
+      if (!app.waitFor(20, TimeUnit.SECONDS)) {
+        app.destroyForcibly();
+      }
+    }
+    if (credits != null) {
+      credits.close();
+    }
+    if (collections != null) {
+      collections.close();
+    }
+    if (redis != null) {
+      redis.close();
+      redisClient.shutdown();
+    }
+    infra.close();
+  }
+
+  private static Path repositoryRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.isRegularFile(dir.resolve("run"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("not inside the repository");
+    }
+    return dir;
+  }
+}
