@@ -1,0 +1,62 @@
+package io.emprops.generator.api;
+
+import io.emprops.generator.domain.collectiongen.CollectionGenerationRequest;
+import io.emprops.generator.domain.collectiongen.CollectionGenerations;
+import io.emprops.generator.domain.collectiongen.CollectionGenerations.Started;
+import io.emprops.generator.domain.job.Job;
+import io.emprops.web.api.ApiException;
+import io.emprops.web.api.ApiResponse;
+import io.emprops.web.api.ErrorCode;
+import io.emprops.web.identity.CallerIdentity;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Collection from a workflow plus its first generation, in one call (API.md, "Templates, feed and remix"). */
+@RestController
+@Validated
+public class CollectionGenerationController {
+
+  private final CollectionGenerations generations;
+
+  public CollectionGenerationController(CollectionGenerations generations) {
+    this.generations = generations;
+  }
+
+  /**
+   * 201 with the new collection and its job: {@code queued} when credits were reserved within the
+   * wait, {@code pending} when they have not decided yet; 402 when they refused (the collection
+   * stays, as a draft the caller owns).
+   */
+  @PostMapping("/api/collections/generate")
+  public ResponseEntity<ApiResponse<Created>> generate(
+      CallerIdentity caller,
+      @Valid @RequestBody CollectionGenerationRequest body,
+      @RequestHeader(name = "Idempotency-Key", required = false)
+      @Size(min = 1, max = 200) @Pattern(regexp = "[\\x21-\\x7e]+", message = "must be printable ASCII")
+      String idempotencyKey) {
+    Started started = generations.generate(caller, body, idempotencyKey);
+    Job job = started.job();
+    if (Job.FAILED.equals(job.status()) && "INSUFFICIENT_CREDITS".equals(job.errorCode())) {
+      throw new ApiException(ErrorCode.INSUFFICIENT_CREDITS, "User lacks required credits: " + job.error());
+    }
+    return ResponseEntity.status(HttpStatus.CREATED).body(ApiResponse.ok(Created.of(started.collectionId(), job)));
+  }
+
+  /** 201 body: the collection, its job and where to follow the job. */
+  public record Created(UUID collectionId, UUID jobId, String status, Map<String, String> urls) {
+    static Created of(UUID collectionId, Job job) {
+      return new Created(collectionId, job.id(), job.status(),
+          Map.of("job_url", "/jobs/" + job.id(), "job_events_url", "/jobs/" + job.id() + "/events"));
+    }
+  }
+}

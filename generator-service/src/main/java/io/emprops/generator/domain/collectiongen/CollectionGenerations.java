@@ -1,0 +1,211 @@
+package io.emprops.generator.domain.collectiongen;
+
+import io.emprops.events.contract.Blockchain;
+import io.emprops.events.contract.CollectionSnapshot;
+import io.emprops.generator.config.GeneratorProperties;
+import io.emprops.generator.domain.collectiongen.CollectionGenerationKeys.Outcome;
+import io.emprops.generator.domain.job.GenerationRequest;
+import io.emprops.generator.domain.job.GenerationRequests;
+import io.emprops.generator.domain.job.Job;
+import io.emprops.generator.domain.workflow.Workflow;
+import io.emprops.generator.domain.workflow.WorkflowCatalog;
+import io.emprops.generator.persistence.CollectionViewRepository;
+import io.emprops.web.api.ApiException;
+import io.emprops.web.api.ApiResponse.FieldError;
+import io.emprops.web.api.ErrorCode;
+import io.emprops.web.identity.CallerIdentity;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code POST /api/collections/generate}: a one-step collection around a workflow, created in
+ * collections-service on the caller's behalf, and a generation of it started through the credit
+ * saga like any other ({@link GenerationRequests}).
+ *
+ * <p>Everything that can be checked here is checked before collections-service is called, so a
+ * bad request leaves nothing behind. What cannot be made atomic across the two services, and
+ * leaves an unused draft collection in collections-service: a failure between its answer and our
+ * commit, a timeout after it created the collection, and a concurrent duplicate that loses the
+ * Idempotency-Key to the request it duplicates.
+ */
+@Service
+public class CollectionGenerations {
+
+  static final String BLOCKCHAINS = Arrays.stream(Blockchain.values()).map(Enum::name).collect(Collectors.joining(", "));
+  private static final Pattern UUID_PATTERN =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  /** The collection and its job, as far as credits had decided within the wait. */
+  public record Started(UUID collectionId, Job job) {}
+
+  private final WorkflowCatalog catalog;
+  private final CollectionsClient collections;
+  private final CollectionViewRepository views;
+  private final GenerationRequests requests;
+  private final CollectionGenerationKeys keys;
+  private final TransactionTemplate transactions;
+  private final GeneratorProperties properties;
+  private final JsonMapper json;
+
+  CollectionGenerations(WorkflowCatalog catalog, CollectionsClient collections, CollectionViewRepository views,
+      GenerationRequests requests, CollectionGenerationKeys keys,
+      PlatformTransactionManager transactionManager, GeneratorProperties properties, JsonMapper json) {
+    this.catalog = catalog;
+    this.collections = collections;
+    this.views = views;
+    this.requests = requests;
+    this.keys = keys;
+    this.transactions = new TransactionTemplate(transactionManager);
+    this.properties = properties;
+    this.json = json;
+  }
+
+  /**
+   * Creates the collection and starts its generation, then waits for the credit decision as
+   * {@code POST /collections/{id}/generations} does. With an Idempotency-Key this user already
+   * used, answers what that request produced (409 if its body was another).
+   */
+  public Started generate(CallerIdentity caller, CollectionGenerationRequest request, String idempotencyKey) {
+    String userId = caller.requireUserId();
+    String requestHash = hash(request);
+    if (idempotencyKey != null) {
+      Optional<Outcome> earlier = keys.find(userId, idempotencyKey);
+      if (earlier.isPresent()) {
+        return answer(sameRequestOrConflict(earlier.get(), requestHash));
+      }
+    }
+    Workflow workflow = validate(request);
+    CollectionSnapshot collection = collections.create(caller, collectionFields(request, workflow));
+    Outcome outcome = transactions.execute(tx -> start(userId, collection, request, idempotencyKey, requestHash));
+    return answer(outcome);
+  }
+
+  /**
+   * In one transaction: claims the key, stores the collection in the read model (so the job does
+   * not wait for the CollectionCreated event, which then finds the same revision and changes
+   * nothing), and accepts the job.
+   */
+  private Outcome start(String userId, CollectionSnapshot collection, CollectionGenerationRequest request,
+      String idempotencyKey, String requestHash) {
+    if (idempotencyKey != null && !keys.claim(userId, idempotencyKey, requestHash, collection.collectionId())) {
+      // A concurrent request with this key committed first: answer as its retry.
+      return sameRequestOrConflict(keys.find(userId, idempotencyKey).orElseThrow(), requestHash);
+    }
+    views.apply(collection);
+    // The caller's variables are already the step's inputs (nodePayload): the collection declares
+    // no variables of its own, so none are passed again. The jobs table's own Idempotency-Key is
+    // left to POST /collections/{id}/generations; ours is collection_generations.
+    Job job = requests.accept(userId, collection.collectionId(),
+        new GenerationRequest(null, request.generationsOrDefault(), null), null);
+    if (idempotencyKey != null) {
+      keys.recordJob(userId, idempotencyKey, job.id());
+    }
+    return new Outcome(requestHash, collection.collectionId(), job.id());
+  }
+
+  private Started answer(Outcome outcome) {
+    return new Started(outcome.collectionId(),
+        requests.awaitCreditDecision(outcome.jobId(), properties.creditDecisionWait()));
+  }
+
+  private static Outcome sameRequestOrConflict(Outcome earlier, String requestHash) {
+    if (!earlier.requestHash().equals(requestHash)) {
+      throw ApiException.conflict("Idempotency-Key was already used for a different request");
+    }
+    return earlier;
+  }
+
+  /** The checks that need the catalog; the workflow when they pass. */
+  private Workflow validate(CollectionGenerationRequest request) {
+    List<FieldError> errors = new ArrayList<>();
+    if (!UUID_PATTERN.matcher(request.workflowId()).matches()) {
+      errors.add(new FieldError("workflow_id", "must be a UUID"));
+    }
+    String blockchain = request.metadata() == null ? null : request.metadata().blockchain();
+    if (blockchain != null && Arrays.stream(Blockchain.values()).noneMatch(b -> b.name().equals(blockchain))) {
+      errors.add(new FieldError("metadata.blockchain", "must be one of: " + BLOCKCHAINS));
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(ErrorCode.VALIDATION_FAILED, "Validation failed", errors);
+    }
+    Workflow workflow = catalog.get(UUID.fromString(request.workflowId()));
+    // A dry run of the workflow with these variables: per-variable 400s exactly as the job would
+    // meet them, and 422 for a disabled workflow or an unavailable model.
+    catalog.render(workflow, request.variables());
+    return workflow;
+  }
+
+  /**
+   * The collection as collections-service's create takes it: the title, the instruction set
+   * (API.md, "The instruction set") and the sale settings given.
+   */
+  private ObjectNode collectionFields(CollectionGenerationRequest request, Workflow workflow) {
+    ObjectNode fields = json.createObjectNode();
+    fields.put("title", request.title());
+    ObjectNode data = fields.putObject("data");
+    data.put("version", "v2");
+    ObjectNode step = data.putArray("steps").addObject();
+    step.put("id", 1);
+    step.put("nodeName", workflow.name());
+    step.put("alias", workflow.name());
+    ObjectNode payload = step.putObject("nodePayload");
+    if (request.variables() != null && request.variables().isObject()) {
+      request.variables().properties().forEach(e -> payload.set(e.getKey(), e.getValue()));
+    }
+    ObjectNode generations = data.putObject("generations");
+    generations.put("generations", request.generationsOrDefault());
+    generations.putArray("hashes");
+    generations.put("use_custom_hashes", false);
+    data.putArray("variables");
+    CollectionGenerationRequest.Metadata metadata = request.metadata();
+    if (metadata != null) {
+      if (metadata.editions() != null) {
+        fields.put("editions", metadata.editions());
+      }
+      if (metadata.price() != null) {
+        fields.put("price", metadata.price());
+      }
+      if (metadata.blockchain() != null) {
+        fields.put("blockchain", metadata.blockchain());
+      }
+    }
+    return fields;
+  }
+
+  /** What "the same body" means for an Idempotency-Key: the request as read, defaults applied. */
+  private String hash(CollectionGenerationRequest request) {
+    ObjectNode canonical = json.createObjectNode();
+    canonical.put("title", request.title());
+    canonical.put("workflow_id", request.workflowId());
+    canonical.set("variables", request.variables());
+    canonical.put("generations", request.generationsOrDefault());
+    CollectionGenerationRequest.Metadata metadata = request.metadata();
+    if (metadata != null) {
+      ObjectNode m = canonical.putObject("metadata");
+      m.put("editions", metadata.editions());
+      m.put("price", metadata.price() == null ? null : metadata.price().stripTrailingZeros().toPlainString());
+      m.put("blockchain", metadata.blockchain());
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(json.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
