@@ -111,18 +111,98 @@ class LocalStackEndToEndTest {
 
   @Test
   @Order(6)
-  void aGenerationCrossesThreeServicesAndItsCancellationReleasesTheCredits() throws Exception {
+  void aGenerationRunsOnTheDevWorkerStreamsItsImagesAndIsCharged() throws Exception {
     // collections-service stores the collection and publishes it; the generator's read model
-    // receives it over Kafka; the generation is priced and credits-service reserves it.
+    // receives it over Kafka; credits-service reserves; the dev worker draws; credits charges.
+    String collectionId = createCollection("mock-image");
+    long availableBefore = balance().get("available").asLong();
+
+    String jobId = generate(collectionId);
+    JsonNode job = awaitJob(jobId, "completed");
+    assertThat(job.get("outputs")).hasSize(2);
+    job.get("outputs").forEach(output -> {
+      assertThat(output.get("url").asString()).startsWith("data:image/png;base64,");
+      assertThat(output.get("mime_type").asString()).isEqualTo("image/png");
+    });
+
+    // GenerationCompleted reaches credits-service: the hold becomes a charge of 1 credit x 2.
+    JsonNode balance = balance();
+    for (int i = 0; i < 80 && balance.get("reserved").asLong() != 0; i++) {
+      Thread.sleep(250);
+      balance = balance();
+    }
+    assertThat(balance.get("reserved").asLong()).isZero();
+    assertThat(balance.get("available").asLong()).isEqualTo(availableBefore - 2);
+
+    // The finished job's event stream, through the gateway, replays its history and ends.
+    HttpResponse<String> events = get("/jobs/" + jobId + "/events", stack.devToken);
+    assertThat(events.statusCode()).isEqualTo(200);
+    assertThat(events.body()).contains("event:node_started", "event:image_generated", "event:job_completed");
+  }
+
+  @Test
+  @Order(7)
+  void aCancelledGenerationReleasesItsCredits() throws Exception {
+    // A workflow whose queue service no worker serves: the job waits in the queue until cancelled.
+    HttpResponse<String> workflow = send("POST", "/workflows", stack.devToken, """
+        {"name": "e2e-unserved", "description": "nobody serves it", "type": "direct_job",
+         "service_required": "e2e-nobody", "credits_cost": 3,
+         "data": {"template": {"prompt": "{{prompt}}"}, "fields": [{"name": "prompt", "type": "text", "required": true}]}}""");
+    assertThat(workflow.statusCode()).as(workflow.body()).isIn(201, 409);
+    String collectionId = createCollection("e2e-unserved");
+    long availableBefore = balance().get("available").asLong();
+
+    String jobId = generate(collectionId);
+    awaitJob(jobId, "queued");
+    assertThat(balance().get("available").asLong()).as("3 credits x 2 generations held").isEqualTo(availableBefore - 6);
+
+    HttpResponse<String> cancelled = send("POST", "/jobs/" + jobId + "/cancel", stack.devToken, "");
+    assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+    long available = -1;
+    for (int i = 0; i < 80 && available != availableBefore; i++) {
+      Thread.sleep(250);
+      available = balance().get("available").asLong();
+    }
+    assertThat(available).isEqualTo(availableBefore);
+  }
+
+  @Test
+  @Order(8)
+  void oneCallCreatesACollectionFromAWorkflowAndGeneratesIt() throws Exception {
+    String workflowId = null;
+    for (JsonNode workflow : json.readTree(get("/workflows", stack.devToken).body()).get("data")) {
+      if ("mock-image".equals(workflow.get("name").asString())) {
+        workflowId = workflow.get("id").asString();
+      }
+    }
+    assertThat(workflowId).as("the local stack seeds mock-image").isNotNull();
+
+    HttpResponse<String> created = send("POST", "/api/collections/generate", stack.devToken, """
+        {"title": "One call", "workflow_id": "%s", "variables": {"prompt": "a lighthouse"}, "generations": 1,
+         "metadata": {"editions": 10, "price": 0.01, "blockchain": "BASE"}}""".formatted(workflowId));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode data = json.readTree(created.body()).get("data");
+    String collectionId = data.get("collection_id").asString();
+
+    JsonNode job = awaitJob(data.get("job_id").asString(), "completed");
+    assertThat(job.get("collection_id").asString()).isEqualTo(collectionId);
+    assertThat(job.get("outputs").get(0).get("url").asString()).startsWith("data:image/png;base64,");
+    HttpResponse<String> collection = get("/collections/" + collectionId, stack.devToken);
+    assertThat(collection.statusCode()).as(collection.body()).isEqualTo(200);
+    assertThat(json.readTree(collection.body()).get("data").get("title").asString()).isEqualTo("One call");
+  }
+
+  private String createCollection(String workflow) throws Exception {
     HttpResponse<String> created = send("POST", "/api/collections/create", stack.devToken, """
         {"title": "E2E", "instruction_set": {"version": "v2",
-          "steps": [{"id": 1, "nodeName": "mock-image", "nodePayload": {"prompt": "e2e {{subject}}"}}],
+          "steps": [{"id": 1, "nodeName": "%s", "nodePayload": {"prompt": "e2e {{subject}}"}}],
           "generations": {"generations": 2, "hashes": [], "use_custom_hashes": false},
-          "variables": [{"name": "subject", "type": "text", "value": "fox"}]}}""");
+          "variables": [{"name": "subject", "type": "text", "value": "fox"}]}}""".formatted(workflow));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    String collectionId = json.readTree(created.body()).get("data").get("id").asString();
-    long availableBefore = json.readTree(get("/credits/balance", stack.devToken).body()).get("data").get("available").asLong();
+    return json.readTree(created.body()).get("data").get("id").asString();
+  }
 
+  private String generate(String collectionId) throws Exception {
     HttpResponse<String> generation = null;
     for (int attempt = 0; attempt < 8; attempt++) { // the generation rate limit is 10 a minute
       generation = send("POST", "/collections/" + collectionId + "/generations", stack.devToken, "{}",
@@ -133,28 +213,23 @@ class LocalStackEndToEndTest {
       Thread.sleep(1500); // the read model has not received the collection yet
     }
     assertThat(generation.statusCode()).as(generation.body()).isEqualTo(202);
-    String jobId = json.readTree(generation.body()).get("data").get("job_id").asString();
-    for (int i = 0; i < 40 && !jobStatus(jobId).equals("queued"); i++) {
-      Thread.sleep(250);
-    }
-    assertThat(jobStatus(jobId)).isEqualTo("queued");
-    JsonNode balance = json.readTree(get("/credits/balance", stack.devToken).body()).get("data");
-    assertThat(balance.get("reserved").asLong()).as("mock-image: 1 credit x 2 generations").isGreaterThanOrEqualTo(2);
-    assertThat(balance.get("available").asLong()).isEqualTo(availableBefore - 2);
-
-    // Cancelling the job releases the hold: GenerationCancelled reaches credits-service.
-    HttpResponse<String> cancelled = send("POST", "/jobs/" + jobId + "/cancel", stack.devToken, "");
-    assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
-    long available = -1;
-    for (int i = 0; i < 80 && available != availableBefore; i++) {
-      Thread.sleep(250);
-      available = json.readTree(get("/credits/balance", stack.devToken).body()).get("data").get("available").asLong();
-    }
-    assertThat(available).isEqualTo(availableBefore);
+    return json.readTree(generation.body()).get("data").get("job_id").asString();
   }
 
-  private String jobStatus(String jobId) throws Exception {
-    return json.readTree(get("/jobs/" + jobId, stack.devToken).body()).get("data").get("status").asString();
+  private JsonNode awaitJob(String jobId, String status) throws Exception {
+    JsonNode job = null;
+    for (int i = 0; i < 240; i++) {
+      job = json.readTree(get("/jobs/" + jobId, stack.devToken).body()).get("data");
+      if (status.equals(job.get("status").asString())) {
+        return job;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("job " + jobId + " did not become " + status + ": " + job);
+  }
+
+  private JsonNode balance() throws Exception {
+    return json.readTree(get("/credits/balance", stack.devToken).body()).get("data");
   }
 
   private HttpResponse<String> send(String method, String path, String token, String body, String... headers)
@@ -171,7 +246,7 @@ class LocalStackEndToEndTest {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void aServicePortReachedDirectlyGrantsNothing() throws Exception {
     int creditsPort = stack.port("credits-service");
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(
@@ -183,7 +258,7 @@ class LocalStackEndToEndTest {
   }
 
   @Test
-  @Order(8)
+  @Order(10)
   void aSecondStackOnTheSamePortsFailsFastNamingTheBusyPort() throws Exception {
     Path other = Files.createTempDirectory("emprops-e2e-second-");
     Path output = Files.createTempFile("emprops-e2e-second-", ".out");
@@ -198,7 +273,7 @@ class LocalStackEndToEndTest {
   }
 
   @Test
-  @Order(9)
+  @Order(11)
   void sigtermStopsEveryProcessOfTheStack() throws Exception {
     List<ProcessHandle> children = stack.launcher.descendants().toList();
     assertThat(children).as("applications and infrastructure run as child processes").hasSizeGreaterThanOrEqualTo(7);
@@ -218,7 +293,7 @@ class LocalStackEndToEndTest {
   }
 
   @Test
-  @Order(10)
+  @Order(12)
   void aRestartOnTheSameDataComesUpWithItsData() throws Exception {
     stack = RunningStack.start(stack.dataDirectory, stack.portBase);
     String token = RunningStack.runToCompletion(stack.root, Duration.ofMinutes(2),
