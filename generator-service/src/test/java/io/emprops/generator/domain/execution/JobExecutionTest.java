@@ -372,6 +372,33 @@ class JobExecutionTest {
     assertThat(job.get("outputs").get(0).get("mime_type").asString()).isEqualTo("image/png");
   }
 
+  @Test
+  void theQueueBridgeRelayAndSagaAreVisibleInPrometheus() {
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator worker = s.worker("w-metrics");
+    String step = s.claim(worker);
+    worker.progress(step, 40, "sampling");
+    await().atMost(WAIT).until(() -> metrics().contains("generator_steps_in_flight"));
+    worker.complete(step, image("https://cdn.test/metrics.png"));
+    s.awaitStatus("completed");
+
+    String metrics = metrics();
+    assertThat(metrics.lines().filter(l -> l.startsWith("generator_jobs_active{"))).anyMatch(l -> l.contains("status=\"processing\""));
+    assertThat(metrics).contains(
+        "generator_job_oldest_active_age_seconds", "generator_job_events_published_total",
+        "generator_job_events_relay_latency_seconds", "generator_queue_messages_seconds_count");
+    assertThat(value(metrics, "generator_steps_submitted_total")).isPositive();
+  }
+
+  private String metrics() {
+    return calls.get("/actuator/prometheus", io.emprops.web.identity.CallerIdentity.anonymous()).body();
+  }
+
+  private static double value(String metrics, String name) {
+    return metrics.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   // --- helpers -------------------------------------------------------------------------------
 
   /** One job on its own queue service: a workflow, a collection using it, the job accepted. */
