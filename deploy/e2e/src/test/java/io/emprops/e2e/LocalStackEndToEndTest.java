@@ -65,6 +65,20 @@ class LocalStackEndToEndTest {
   }
 
   @Test
+  @Order(1)
+  void oneApiDocumentDescribesEveryServiceThroughTheGateway() throws Exception {
+    HttpResponse<String> docs = get("/v3/api-docs", null);
+    assertThat(docs.statusCode()).isEqualTo(200);
+    JsonNode document = json.readTree(docs.body());
+    for (String service : SERVICES) {
+      assertThat(document.get("x-services").get(service).asString()).as(service).isEqualTo("available");
+    }
+    assertThat(document.get("paths").has("/jobs/{jobId}")).isTrue();
+    assertThat(document.get("paths").has("/credits/balance")).isTrue();
+    assertThat(document.get("paths").has("/projects")).isTrue();
+  }
+
+  @Test
   @Order(2)
   void protectedRouteRejectsAnAnonymousCallWithA401Envelope() throws Exception {
     HttpResponse<String> response = get("/projects", null);

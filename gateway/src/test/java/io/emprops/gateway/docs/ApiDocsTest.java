@@ -17,6 +17,18 @@ class ApiDocsTest extends GatewayIntegrationTest {
   }
 
   @Test
+  void oneDocumentMergesEveryService() {
+    client.get().uri("/v3/api-docs").exchange()
+        .expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$.info.title").isEqualTo("EmProps API")
+        .jsonPath("$.paths['/collections-only']").exists()
+        .jsonPath("$.paths['/generator-only']").exists()
+        .jsonPath("$.paths['/storage-only']").exists()
+        .jsonPath("$.x-services.credits").isEqualTo("available");
+  }
+
+  @Test
   void uiListsEveryServiceDocument() {
     client.get().uri("/docs").exchange().expectStatus().is3xxRedirection();
     client.get().uri("/v3/api-docs/gateway/swagger-config").exchange()
