@@ -5,6 +5,7 @@ import io.emprops.collections.domain.CollectionFields;
 import io.emprops.collections.domain.CollectionReceivers;
 import io.emprops.collections.domain.Collections;
 import io.emprops.collections.domain.Collections.Readable;
+import io.emprops.collections.domain.Forks;
 import io.emprops.collections.domain.PreviewSettings;
 import io.emprops.collections.domain.PublicCollections;
 import io.emprops.collections.domain.Publications;
@@ -50,30 +51,35 @@ public class CollectionsController {
   private final CollectionReceivers receivers;
   private final Publications publications;
   private final PublicCollections publicCollections;
+  private final Forks forks;
 
   public CollectionsController(Collections collections, CollectionReceivers receivers, Publications publications,
-      PublicCollections publicCollections) {
+      PublicCollections publicCollections, Forks forks) {
     this.collections = collections;
     this.receivers = receivers;
     this.publications = publications;
     this.publicCollections = publicCollections;
+    this.forks = forks;
   }
 
   /**
    * Creates a collection from the collection fields in the body (all optional; an empty v2
    * instruction set by default) in {@code project_id}, or in the caller's default project.
+   *
+   * <p>With {@code asset_id} the collection starts as a copy of the instruction set that generated
+   * the asset, set to reproduce that generation (see {@link Forks#fromAsset}); fields in the body
+   * still win. 404 when the asset is unknown, an upload, or neither the caller's nor from a
+   * collection open for remixing; 409 (retry shortly) while its generation's input has not arrived.
    */
   @PostMapping("/projects/collections")
   public ResponseEntity<ApiResponse<CollectionView>> create(
       CallerIdentity caller,
       @RequestParam(name = "project_id", required = false) UUID projectId,
-      @RequestParam(name = "asset_id", required = false) String assetId,
+      @RequestParam(name = "asset_id", required = false) UUID assetId,
       @RequestBody(required = false) ObjectNode body) {
     String userId = caller.requireUserId();
     if (assetId != null) {
-      // The generation input lives in the generator's schema; this service has no read model of it yet.
-      throw ApiException.invalid("asset_id",
-          "creating a collection from an asset's generation input is not supported yet; send the instruction set as data");
+      return created(forks.fromAsset(userId, assetId, projectId, body));
     }
     CollectionFields fields = CollectionFields.untitled().merge(body == null ? JsonNodeFactory.instance.objectNode() : body, "data");
     return created(collections.create(userId, projectId, fields));

@@ -46,8 +46,13 @@ public class Collections {
 
   /** A new collection in the user's project, or in their default project (created if missing). */
   public Collection create(String userId, UUID projectId, CollectionFields fields) {
+    return create(userId, projectId, fields, null);
+  }
+
+  /** @param forkedFromId the collection the new one was copied from, if any */
+  Collection create(String userId, UUID projectId, CollectionFields fields, UUID forkedFromId) {
     Project project = projectId == null ? projects.defaultFor(userId) : projects.owned(userId, projectId);
-    return insert(project, fields, null);
+    return insert(project, fields, forkedFromId);
   }
 
   /**

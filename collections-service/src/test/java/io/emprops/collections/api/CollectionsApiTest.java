@@ -74,13 +74,6 @@ class CollectionsApiTest extends ApiTestSupport {
   }
 
   @Test
-  void copyingFromAnAssetIsNotSupportedYetAndSaysSo() {
-    HttpResponse<String> response = post("/projects/collections?asset_id=" + UUID.randomUUID(), alice, "{}");
-    assertThat(invalidFields(response)).containsExactly("asset_id");
-    assertThat(body(response).at("/details/0/message").asString()).contains("not supported yet");
-  }
-
-  @Test
   void invalidInstructionSetsAre400sNamingTheJsonPath() {
     String dangling = THREE_STEPS.replace("\"mask\": {\"$ref\": 1", "\"mask\": {\"$ref\": 9");
     assertThat(invalidFields(post("/projects/collections", alice, "{\"data\": " + dangling + "}")))

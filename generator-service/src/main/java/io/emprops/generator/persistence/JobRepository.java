@@ -101,6 +101,18 @@ public class JobRepository {
     return jdbc.sql("SELECT plan::text FROM jobs WHERE id = :id").param("id", id).query(String.class).single();
   }
 
+  /**
+   * One generation of the job's plan, {@code {index, hash, variables}}: picked out in the database
+   * so that a step's completion does not read and parse the whole plan (every step's payload).
+   */
+  public Optional<String> plannedGeneration(UUID id, int generation) {
+    return jdbc.sql("""
+            SELECT jsonb_path_query_first(plan, '$.generations[*] ? (@.index == $g)',
+                                          jsonb_build_object('g', :generation))::text
+            FROM jobs WHERE id = :id""")
+        .param("id", id).param("generation", generation).query(String.class).optional();
+  }
+
   /** Locks the job row until the transaction ends (cancel and the saga's handlers serialise on it). */
   public Optional<Job> lock(UUID id) {
     return jdbc.sql("SELECT * FROM jobs WHERE id = :id FOR UPDATE").param("id", id).query(JobRepository::job).optional();

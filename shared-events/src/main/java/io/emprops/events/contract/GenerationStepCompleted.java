@@ -2,15 +2,22 @@ package io.emprops.events.contract;
 
 import java.time.Instant;
 import java.util.UUID;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One step of one generation produced an output, held at a temporary location. storage-service
  * copies it to {@code generations/{user_id}/{job_id}/{generation}/{step_id}/{file_name}} and
- * answers {@link AssetStored} with the durable URL.
+ * answers {@link AssetStored} with the durable URL. It also carries the generation's input, so that
+ * consumers can reproduce the output without asking the generator (collections-service makes a
+ * collection from an asset with it).
  *
  * @param generation 0-based index of the generation within the job
  * @param stepId the step's id in the instruction set
  * @param outputUrl where the worker left the output (fetchable by storage-service)
+ * @param hash the generation's hash, which seeds its {@code pick} draws (and derived seeds); null in
+ *     events written before the field was added
+ * @param variables the value every variable of the instruction set had in this generation (picks
+ *     drawn, caller values, defaults), a JSON object by variable name; null like {@code hash}
  */
 @EventType(value = "GenerationStepCompleted.v1", topic = Topic.GENERATIONS)
 public record GenerationStepCompleted(
@@ -22,7 +29,9 @@ public record GenerationStepCompleted(
     String outputUrl,
     String mimeType,
     String fileName,
-    Instant completedAt)
+    Instant completedAt,
+    String hash,
+    JsonNode variables)
     implements DomainEvent {
 
   @Override

@@ -81,6 +81,18 @@ class EventContractGoldenTest {
     assertThat(failed.blockchain()).isNull();
   }
 
+  @Test
+  void fieldsAddedToAContractAreAbsentFromEventsWrittenBefore() {
+    // GenerationStepCompleted.v1 as producers wrote it before hash and variables were added.
+    GenerationStepCompleted older = EventJson.deserialize("""
+        {"job_id": "3c9d8e7f-6a5b-4c4d-8e3f-2a1b0c9d8e7f", "user_id": "u",
+         "collection_id": "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f", "generation": 0, "step_id": 1,
+         "output_url": "https://workers.emprops.test/out.png", "mime_type": "image/png",
+         "file_name": "step-1.png", "completed_at": "2026-03-01T10:15:30Z"}""", GenerationStepCompleted.class);
+    assertThat(older.hash()).isNull();
+    assertThat(older.variables()).isNull();
+  }
+
   private static String readGolden(String type, String actual) throws IOException {
     String file = type + ".json";
     if (Boolean.getBoolean("golden.update")) {

@@ -47,6 +47,11 @@ public final class InstructionSetValidator {
     validateVariables(data.get("variables"), path + ".variables", violations);
   }
 
+  /** Whether {@code hash} can be one of an instruction set's custom hashes. */
+  public static boolean isHash(String hash) {
+    return hash != null && HASH.matcher(hash).matches();
+  }
+
   /** Whether {@code node} can be a step id: a whole, non-negative JSON number. */
   public static boolean isStepId(JsonNode node) {
     return node != null && node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0;
@@ -201,7 +206,7 @@ public final class InstructionSetValidator {
     }
     for (int i = 0; i < hashes.size(); i++) {
       JsonNode hash = hashes.get(i);
-      if (!hash.isString() || !HASH.matcher(hash.stringValue()).matches()) {
+      if (!hash.isString() || !isHash(hash.stringValue())) {
         violations.add(path + ".hashes[" + i + "]", "must be 0x followed by 64 hexadecimal digits");
       }
     }

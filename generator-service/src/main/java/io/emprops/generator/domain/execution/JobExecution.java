@@ -200,8 +200,12 @@ public class JobExecution {
       image.put("url", output.url());
       image.put("mime_type", output.mimeType());
       events.append(job.id(), "processing", JobEvent.IMAGE_GENERATED, "Output of " + step.label(), image);
+      // The generation's input travels with its output, so consumers can reproduce it (a
+      // collection made from the asset) without asking for the plan.
+      JsonNode input = plannedGeneration(job.id(), step.generation());
       outbox.publish(new GenerationStepCompleted(job.id(), job.userId(), job.collectionId(), step.generation(),
-          step.stepId(), output.url(), output.mimeType(), fileName(step, output.mimeType()), clock.instant()));
+          step.stepId(), output.url(), output.mimeType(), fileName(step, output.mimeType()), clock.instant(),
+          input.path("hash").asString(null), input.get("variables")));
     }
     List<JobStep> all = steps.forJob(job.id());
     jobs.setProgress(job.id(), overallProgress(all));
@@ -344,6 +348,17 @@ public class JobExecution {
       outbox.publish(new GenerationStarted(jobId, job.userId(), job.collectionId(), job.generations(), all.size(),
           clock.instant()));
     }
+  }
+
+  /**
+   * The generation's entry in the job's plan ({@code index, hash, variables}), fixed at acceptance.
+   * Every planned job has one; should it be missing, the output still goes to storage, without its input.
+   */
+  private JsonNode plannedGeneration(UUID jobId, int generation) {
+    return jobs.plannedGeneration(jobId, generation).map(json::readTree).orElseGet(() -> {
+      log.warn("Job {}: generation {} is not in its plan; its outputs go out without their input", jobId, generation);
+      return json.missingNode();
+    });
   }
 
   /** Completed steps count whole, running ones by their progress. */

@@ -8,12 +8,15 @@ import io.emprops.events.contract.CollectionStatus;
 import io.emprops.events.contract.EventJson;
 import io.emprops.events.contract.GenerationCompleted;
 import io.emprops.events.contract.GenerationFailed;
+import io.emprops.events.contract.GenerationStepCompleted;
 import io.emprops.events.contract.Topic;
 import io.emprops.events.testing.TopicRecorder;
 import io.emprops.generator.api.CreditsCounterpart;
+import io.emprops.generator.domain.engine.HashSeededPicker;
 import io.emprops.generator.domain.workflow.WorkflowCatalog;
 import io.emprops.generator.domain.workflow.WorkflowDraft;
 import io.emprops.generator.persistence.CollectionViewRepository;
+import io.emprops.generator.persistence.JobRepository;
 import io.emprops.generator.queue.QueueKeys;
 import io.emprops.generator.queue.WorkerSimulator;
 import io.emprops.localstack.testing.EmbeddedInfrastructure;
@@ -63,6 +66,7 @@ class JobExecutionTest {
   @Autowired Environment environment;
   @Autowired CollectionViewRepository collections;
   @Autowired WorkflowCatalog workflows;
+  @Autowired JobRepository jobRows;
   private final JsonMapper json = JsonMapper.builder().build();
   private final List<WorkerSimulator> workers = new ArrayList<>();
   private GatewayCalls calls;
@@ -131,6 +135,19 @@ class JobExecutionTest {
     assertThat(completed.outputs()).hasSize(4);
     assertThat(s.eventCount("GenerationStepCompleted.v1")).isEqualTo(4);
     assertThat(s.eventCount("GenerationStarted.v1")).isEqualTo(1);
+    // Every output carries its generation's input as planned at acceptance: the hash, and each
+    // variable's value (the text default, the pick drawn from that hash).
+    JsonNode plan = json.readTree(jobRows.plan(s.jobId));
+    List<GenerationStepCompleted> outputs = s.events(GenerationStepCompleted.class);
+    assertThat(outputs).hasSize(4).allSatisfy(output -> {
+      JsonNode planned = plan.get("generations").get(output.generation());
+      assertThat(output.hash()).matches("0x[0-9a-f]{64}").isEqualTo(planned.get("hash").asString());
+      assertThat(output.variables()).isEqualTo(planned.get("variables"));
+      assertThat(output.variables().get("subject").asString()).isEqualTo("fox");
+      assertThat(output.variables().get("mood").asString())
+          .isEqualTo(HashSeededPicker.pick(output.hash(), "mood", List.of("calm", "wild"), List.of(1.0, 1.0)));
+    });
+    assertThat(outputs.stream().map(GenerationStepCompleted::hash).distinct()).as("one hash per generation").hasSize(2);
     List<String> names = s.historyEvents();
     assertThat(names).startsWith("job_status", "job_status").endsWith("job_completed");
     assertThat(names.stream().filter("image_generated"::equals)).hasSize(4);
@@ -443,7 +460,8 @@ class JobExecutionTest {
           {"version": "v2",
            "steps": [{"id": 1, "nodeName": "%s", "nodePayload": {"prompt": "a {{subject}}"}}%s],
            "generations": {"generations": %d, "hashes": [], "use_custom_hashes": false},
-           "variables": [{"name": "subject", "type": "text", "value": "fox"}]}"""
+           "variables": [{"name": "subject", "type": "text", "value": "fox"},
+                         {"name": "mood", "type": "pick", "value": {"values": ["calm", "wild"], "weights": [1, 1]}}]}"""
           .formatted(workflow, refineStep, generations));
       UUID collection = UUID.randomUUID();
       collections.apply(new CollectionSnapshot(collection, UUID.randomUUID(), user, 1, "t", "", CollectionStatus.DRAFT,
@@ -517,9 +535,14 @@ class JobExecutionTest {
     }
 
     <T extends io.emprops.events.contract.DomainEvent> T event(Class<T> type) {
+      return events(type).getFirst();
+    }
+
+    /** Every event of the type recorded for the job so far (at least one). */
+    <T extends io.emprops.events.contract.DomainEvent> List<T> events(Class<T> type) {
       String name = type.getSimpleName() + ".v1";
       await().atMost(WAIT).until(() -> eventCount(name) > 0);
-      return EventJson.deserialize(records(name).getFirst().value(), type);
+      return records(name).stream().map(r -> EventJson.deserialize(r.value(), type)).toList();
     }
   }
 
