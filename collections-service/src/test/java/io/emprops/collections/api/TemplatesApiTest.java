@@ -134,7 +134,12 @@ class TemplatesApiTest extends ApiTestSupport {
     failure(put(collectionPath(fork), bob, "{\"title\": \"Taken\"}"), 404, "NOT_FOUND");
 
     CallerIdentity claimant = GatewayCalls.user("carol-" + UUID.randomUUID());
-    JsonNode link = data(post("/social-links", claimant, "{\"social_org\": \"farcaster\", \"social_identifier\": \"" + fid + "\"}"), 201);
+    String claim = "{\"user_id\": \"" + claimant.userId().orElseThrow()
+        + "\", \"social_org\": \"farcaster\", \"social_identifier\": \"" + fid + "\"}";
+    // A user cannot claim an identity for themselves: that would hand them what is held for it.
+    failure(post("/social-links", claimant, claim), 403, "FORBIDDEN");
+    CallerIdentity linker = GatewayCalls.user("farcaster-sign-in", "identity-linker");
+    JsonNode link = data(post("/social-links", linker, claim), 201);
     assertThat(link.get("transferred_collections").intValue()).isEqualTo(1);
     assertThat(link.get("transferred_projects").intValue()).isEqualTo(1);
     assertThat(link.get("user_id").asString()).isEqualTo(claimant.userId().orElseThrow());
@@ -146,16 +151,19 @@ class TemplatesApiTest extends ApiTestSupport {
     failure(get("/collections/" + forkId, CallerIdentity.anonymous()), 404, "NOT_FOUND");
     assertThat(put(collectionPath(owned), claimant, "{\"title\": \"Mine\"}").statusCode()).isEqualTo(204);
 
-    JsonNode again = data(post("/social-links", claimant, "{\"social_org\": \"farcaster\", \"social_identifier\": \"" + fid + "\"}"), 200);
+    JsonNode again = data(post("/social-links", linker, claim), 200);
     assertThat(again.get("transferred_collections").intValue()).isZero();
-    failure(post("/social-links", bob, "{\"social_org\": \"farcaster\", \"social_identifier\": \"" + fid + "\"}"), 409, "CONFLICT");
+    failure(post("/social-links", linker, "{\"user_id\": \"" + bob.userId().orElseThrow()
+        + "\", \"social_org\": \"farcaster\", \"social_identifier\": \"" + fid + "\"}"), 409, "CONFLICT");
 
     // Once linked, new remixes for the identity go straight to its owner.
     JsonNode direct = data(post("/collections/" + template.get("id").asString() + "/remix", bob,
         "{\"social_org\": \"farcaster\", \"social_identifier\": \"" + fid + "\"}"), 201);
     assertThat(direct.get("user_id").asString()).isEqualTo(claimant.userId().orElseThrow());
-    assertThat(invalidFields(post("/social-links", claimant, "{\"social_org\": \"far caster\", \"social_identifier\": \"\"}")))
+    assertThat(invalidFields(post("/social-links", linker, "{\"user_id\": \"x\", \"social_org\": \"far caster\", \"social_identifier\": \"\"}")))
         .containsExactlyInAnyOrder("social_org", "social_identifier");
+    assertThat(invalidFields(post("/social-links", linker, "{\"social_org\": \"farcaster\", \"social_identifier\": \"1\"}")))
+        .containsExactly("user_id");
   }
 
   @Test
