@@ -63,6 +63,8 @@ public record GenerationPlan(List<Generation> generations, List<InstructionSet.S
         errors.add(new FieldError("variables." + name, "must be a number"));
       } else if (variable.type().equals("text") && !value.isString()) {
         errors.add(new FieldError("variables." + name, "must be a string"));
+      } else if (variable.type().equals("boolean") && !value.isBoolean()) {
+        errors.add(new FieldError("variables." + name, "must be true or false"));
       }
     });
     int count = generationsOverride == null ? set.generations() : generationsOverride;

@@ -106,8 +106,9 @@ public record InstructionSet(List<Step> steps, int generations, List<String> has
             errors.add(new FieldError(path + ".value.weights", "must all be positive"));
           }
         }
-        case "text", "number" -> { }
-        default -> errors.add(new FieldError(path + ".type", "must be pick, text or number"));
+        // The types collections-service accepts (InstructionSetValidator.VARIABLE_TYPES).
+        case "text", "number", "boolean" -> { }
+        default -> errors.add(new FieldError(path + ".type", "must be pick, text, number or boolean"));
       }
       variables.add(variable);
     }

@@ -84,6 +84,18 @@ class GenerationPlanTest {
   }
 
   @Test
+  void booleanVariablesTakeOnlyTrueOrFalse() {
+    InstructionSet set = InstructionSet.read(json.readTree("""
+        {"version": "v2", "steps": [{"id": 1, "nodeName": "x", "nodePayload": {"hdr": "{{hdr}}"}}],
+         "generations": {"generations": 1}, "variables": [{"name": "hdr", "type": "boolean", "value": false}]}"""));
+    GenerationPlan plan = GenerationPlan.plan(set, json.readTree("{\"hdr\": true}"), null, null);
+    assertThat(plan.generations().getFirst().variables().get("hdr").asBoolean()).isTrue();
+    assertThatThrownBy(() -> GenerationPlan.plan(set, json.readTree("{\"hdr\": \"yes\"}"), null, null))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.details())
+            .extracting(d -> d.field() + ": " + d.message()).containsExactly("variables.hdr: must be true or false"));
+  }
+
+  @Test
   void invalidCallerVariablesAreNamedOneByOne() {
     assertThatThrownBy(() -> GenerationPlan.plan(example(),
         json.readTree("{\"style\": \"c\", \"frame\": \"silver\", \"mood\": \"calm\", \"subject\": 3}"), null, null))
