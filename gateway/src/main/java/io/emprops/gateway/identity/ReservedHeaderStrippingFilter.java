@@ -1,6 +1,7 @@
 package io.emprops.gateway.identity;
 
 import io.emprops.web.identity.IdentityHeaders;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.core.Ordered;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -24,9 +25,13 @@ public class ReservedHeaderStrippingFilter implements WebFilter, Ordered {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    List<String> reserved = exchange.getRequest().getHeaders().headerNames().stream()
-        .filter(IdentityHeaders::isReserved)
-        .toList();
+    // forEach walks the headers in place; headerNames() would build a new name set per request.
+    List<String> reserved = new ArrayList<>(0);
+    exchange.getRequest().getHeaders().forEach((name, values) -> {
+      if (IdentityHeaders.isReserved(name)) {
+        reserved.add(name);
+      }
+    });
     if (reserved.isEmpty()) {
       return chain.filter(exchange);
     }

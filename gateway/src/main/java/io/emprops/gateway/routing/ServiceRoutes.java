@@ -4,9 +4,11 @@ import io.emprops.gateway.config.GatewayProperties;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.GatewayFilterSpec;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -20,6 +22,25 @@ import org.springframework.http.HttpMethod;
  */
 @Configuration(proxyBeanMethods = false)
 public class ServiceRoutes {
+
+  /**
+   * Sends a GET or HEAD again, once, when it failed with an I/O error before any of the response
+   * went out. Not Spring Cloud Gateway's Retry filter: that one makes its route hold every request
+   * body in memory before forwarding it (uploads included), and costs a retry companion per request.
+   */
+  private static final GatewayFilter RETRY_READ_ONCE = (exchange, chain) -> {
+    HttpMethod method = exchange.getRequest().getMethod();
+    if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+      return chain.filter(exchange);
+    }
+    return chain.filter(exchange).onErrorResume(
+        error -> !exchange.getResponse().isCommitted()
+            && (error instanceof IOException || error.getCause() instanceof IOException),
+        error -> {
+          ServerWebExchangeUtils.reset(exchange);
+          return chain.filter(exchange);
+        });
+  };
 
   @Bean
   RouteLocator serviceRouteLocator(RouteLocatorBuilder builder, GatewayProperties properties) {
@@ -75,11 +96,6 @@ public class ServiceRoutes {
   private static GatewayFilterSpec resilient(GatewayFilterSpec filters, String service) {
     return filters
         .circuitBreaker(breaker -> breaker.setName(service))
-        .retry(retry -> retry
-            .setRetries(1)
-            .setMethods(HttpMethod.GET, HttpMethod.HEAD)
-            .setSeries()
-            .setStatuses()
-            .setExceptions(IOException.class));
+        .filter(RETRY_READ_ONCE);
   }
 }

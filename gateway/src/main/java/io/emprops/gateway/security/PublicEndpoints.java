@@ -1,10 +1,14 @@
 package io.emprops.gateway.security;
 
+import java.util.Arrays;
 import java.util.List;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
-import org.springframework.security.web.server.util.matcher.PathPatternParserServerWebExchangeMatcher;
+import org.springframework.http.server.PathContainer;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * What anyone may call without credentials (API.md "Authentication"). A caller who does send
@@ -38,12 +42,19 @@ public final class PublicEndpoints {
 
   private PublicEndpoints() {}
 
+  /**
+   * Matches {@code method} (any when null) and one of {@code patterns}. A plain check rather than
+   * Security's {@code OrServerWebExchangeMatcher}, which formats a debug message for every pattern
+   * it tries, on every request, whatever the log level (commons-logging formats eagerly).
+   */
   private static ServerWebExchangeMatcher anyOf(HttpMethod method, String... patterns) {
-    List<ServerWebExchangeMatcher> matchers = java.util.Arrays.stream(patterns)
-        .<ServerWebExchangeMatcher>map(pattern -> method == null
-            ? new PathPatternParserServerWebExchangeMatcher(pattern)
-            : new PathPatternParserServerWebExchangeMatcher(pattern, method))
-        .toList();
-    return new OrServerWebExchangeMatcher(matchers);
+    List<PathPattern> parsed = Arrays.stream(patterns).map(PathPatternParser.defaultInstance::parse).toList();
+    return exchange -> {
+      ServerHttpRequest request = exchange.getRequest();
+      PathContainer path = request.getPath().pathWithinApplication();
+      boolean matches = (method == null || method.equals(request.getMethod()))
+          && parsed.stream().anyMatch(pattern -> pattern.matches(path));
+      return matches ? MatchResult.match() : MatchResult.notMatch();
+    };
   }
 }

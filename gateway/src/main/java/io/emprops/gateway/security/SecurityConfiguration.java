@@ -6,6 +6,7 @@ import io.emprops.gateway.ratelimit.RateLimitFilter;
 import io.emprops.gateway.ratelimit.FixedWindowRateLimiter;
 import io.emprops.gateway.security.apikeys.ApiKeyAuthentication;
 import io.emprops.gateway.security.apikeys.ApiKeyStore;
+import io.emprops.gateway.security.jwt.BearerTokenConverter;
 import io.emprops.gateway.security.jwt.CallerJwtConverter;
 import io.emprops.web.api.ErrorCode;
 import java.time.Clock;
@@ -14,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -65,6 +67,7 @@ public class SecurityConfiguration {
             .matchers(PublicEndpoints.PUBLIC_API, PublicEndpoints.OPERATIONS_AND_DOCS).permitAll()
             .anyExchange().authenticated())
         .oauth2ResourceServer(resourceServer -> resourceServer
+            .bearerTokenConverter(new BearerTokenConverter())
             .jwt(jwt -> jwt
                 .jwtDecoder(jwtDecoder)
                 .jwtAuthenticationConverter(new CallerJwtConverter()))
@@ -88,6 +91,16 @@ public class SecurityConfiguration {
       http.cors(spec -> spec.configurationSource(corsSource(cors)));
     }
     return http.build();
+  }
+
+  /**
+   * No observations of Security's own filters, authentications and authorizations: wrapping every
+   * filter of the chain in an observation is per-request work that no dashboard reads, and the
+   * outcome (401, 403, 429) is counted in {@code http.server.requests} all the same.
+   */
+  @Bean
+  SecurityObservationSettings securityObservationSettings() {
+    return SecurityObservationSettings.noObservations();
   }
 
   /**

@@ -24,7 +24,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * How bearer tokens are verified: signature by a key from the issuer's JWKS, only with the
  * asymmetric algorithms we allow (RS256, ES256 — never {@code none}, never HMAC, so a public
  * key can never be used as an HMAC secret), then issuer, audience, expiry and not-before with a
- * small clock skew. A token without {@code exp} or {@code sub} is refused.
+ * small clock skew. A token without {@code exp} or {@code sub} is refused. Tokens that pass are
+ * remembered for a short while ({@link CachingJwtDecoder}).
  */
 @Configuration(proxyBeanMethods = false)
 public class JwtVerification {
@@ -39,23 +40,27 @@ public class JwtVerification {
   }
 
   @Bean
-  ReactiveJwtDecoder jwtDecoder(GatewayProperties properties, JwksKeySource keys) {
+  ReactiveJwtDecoder jwtDecoder(GatewayProperties properties, JwksKeySource keys, Clock clock) {
     NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSource(keys)
         .jwtProcessorCustomizer(processor -> processor.setJWSKeySelector(
             new JWSVerificationKeySelector<>(ALLOWED_ALGORITHMS, new JWKSecurityContextJWKSet())))
         .build();
     decoder.setJwtValidator(validator(properties.jwt()));
-    return decoder;
+    return new CachingJwtDecoder(decoder, timestamps(properties.jwt()), clock);
   }
 
   static OAuth2TokenValidator<Jwt> validator(GatewayProperties.Jwt jwt) {
-    JwtTimestampValidator timestamps = new JwtTimestampValidator(jwt.clockSkew());
-    timestamps.setAllowEmptyExpiryClaim(false);
     return new DelegatingOAuth2TokenValidator<>(List.of(
-        timestamps,
+        timestamps(jwt),
         new JwtIssuerValidator(jwt.issuer()),
         new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
             audiences -> audiences != null && audiences.contains(jwt.audience())),
         new JwtClaimValidator<String>(JwtClaimNames.SUB, subject -> subject != null && !subject.isBlank())));
+  }
+
+  private static OAuth2TokenValidator<Jwt> timestamps(GatewayProperties.Jwt jwt) {
+    JwtTimestampValidator timestamps = new JwtTimestampValidator(jwt.clockSkew());
+    timestamps.setAllowEmptyExpiryClaim(false);
+    return timestamps;
   }
 }
