@@ -6,6 +6,7 @@ import io.emprops.generator.config.GeneratorProperties;
 import io.emprops.generator.domain.collectiongen.CollectionGenerationKeys.Outcome;
 import io.emprops.generator.domain.job.GenerationRequest;
 import io.emprops.generator.domain.job.GenerationRequests;
+import io.emprops.generator.domain.job.RequestFingerprint;
 import io.emprops.generator.domain.job.Job;
 import io.emprops.generator.domain.workflow.Workflow;
 import io.emprops.generator.domain.workflow.WorkflowCatalog;
@@ -14,12 +15,8 @@ import io.emprops.web.api.ApiException;
 import io.emprops.web.api.ApiResponse.FieldError;
 import io.emprops.web.api.ErrorCode;
 import io.emprops.web.identity.CallerIdentity;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -200,12 +197,6 @@ public class CollectionGenerations {
       m.put("price", metadata.price() == null ? null : metadata.price().stripTrailingZeros().toPlainString());
       m.put("blockchain", metadata.blockchain());
     }
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(json.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return RequestFingerprint.of(json, canonical);
   }
 }

@@ -14,13 +14,9 @@ import io.emprops.generator.persistence.JobRepository;
 import io.emprops.generator.persistence.WorkflowRepository;
 import io.emprops.web.api.ApiException;
 import io.emprops.web.api.ErrorCode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -158,12 +154,6 @@ public class GenerationRequests {
     canonical.set("variables", request.variables());
     canonical.putPOJO("generations", request.generations());
     canonical.putPOJO("hashes", request.hashes());
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(json.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return RequestFingerprint.of(json, canonical);
   }
 }
