@@ -119,12 +119,6 @@ public class JobStepRepository {
         .param("id", queueStepId).param("next", newQueueStepId).update() == 1;
   }
 
-  /** The queue (or the fetch executor) has the submission. */
-  public void markSubmitted(String queueStepId) {
-    jdbc.sql("UPDATE job_steps SET submitted_at = now(), updated_at = now() WHERE queue_step_id = :id AND submitted_at IS NULL")
-        .param("id", queueStepId).update();
-  }
-
   /** @return true on the first claim of this submission (the step started) */
   public boolean claim(String queueStepId, String workerId) {
     return jdbc.sql("""

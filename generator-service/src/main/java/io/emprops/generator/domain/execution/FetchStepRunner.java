@@ -53,7 +53,7 @@ public class FetchStepRunner implements AutoCloseable {
 
   private void call(JobStep step) {
     String id = step.queueStepId();
-    steps.markSubmitted(id);
+    // The claim also records the submission: there is no queue in between.
     execution.onClaimed(id, WORKER_ID);
     String outputPath = workflows.findByName(step.workflowName())
         .map(w -> WorkflowDefinition.read(w.type(), w.data(), new ArrayList<>()).outputJsonPath())

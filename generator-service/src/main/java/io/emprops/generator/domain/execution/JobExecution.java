@@ -189,7 +189,8 @@ public class JobExecution {
     if (!steps.complete(queueStepId, output.value(), output.url(), output.mimeType())) {
       return false;
     }
-    JobStep step = steps.bySubmission(queueStepId).orElseThrow();
+    // Its generation and step id, all that is used below, do not change on completion.
+    JobStep step = found.get();
     markProcessing(job.id());
     ObjectNode completed = stepData(step);
     completed.set("output", output.url() != null ? json.getNodeFactory().stringNode(output.url()) : output.value());
@@ -342,11 +343,10 @@ public class JobExecution {
   private void markProcessing(UUID jobId) {
     if (jobs.startProcessing(jobId)) {
       Job job = jobs.find(jobId).orElseThrow();
-      List<JobStep> all = steps.forJob(jobId);
       events.append(jobId, "processing", JobEvent.JOB_STATUS, "A worker started the job",
           json.createObjectNode().put("status", "processing"));
-      outbox.publish(new GenerationStarted(jobId, job.userId(), job.collectionId(), job.generations(), all.size(),
-          clock.instant()));
+      outbox.publish(new GenerationStarted(jobId, job.userId(), job.collectionId(), job.generations(),
+          steps.countForJob(jobId), clock.instant()));
     }
   }
 
