@@ -26,8 +26,13 @@ public final class CreditsCounterpart implements AutoCloseable {
   private final Set<UUID> answered = ConcurrentHashMap.newKeySet();
   private final TopicRecorder requests = new TopicRecorder(List.of(Topic.GENERATIONS.topicName()));
   private final EventDelivery credits = new EventDelivery(Topic.DEFAULT_NAMESPACE);
-  private final Thread loop = Thread.ofPlatform().daemon(true).name("credits-counterpart").start(this::answer);
   private volatile boolean running = true;
+  private final Thread loop;
+
+  public CreditsCounterpart() {
+    // Started last: a thread started from a field initializer can read fields not yet assigned.
+    loop = Thread.ofPlatform().daemon(true).name("credits-counterpart").start(this::answer);
+  }
 
   private void answer() {
     while (running) {
