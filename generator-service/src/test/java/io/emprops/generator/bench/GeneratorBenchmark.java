@@ -39,6 +39,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -70,10 +71,7 @@ public final class GeneratorBenchmark {
 
   private final Infrastructure infra = SharedInfrastructure.get();
   private final List<String[]> rows = new ArrayList<>();
-  private static final int STREAMS_PER_CLIENT = 250;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-  private final List<HttpClient> streamClients = new ArrayList<>();
-  private int streamsOnLastClient;
   private Process app;
   private String baseUrl;
   private GatewayCalls calls;
@@ -91,6 +89,10 @@ public final class GeneratorBenchmark {
         bench.submissionRate();
       }
       if (phases.contains("relay")) {
+        // The JIT compiles the relay path during a first, unreported pass.
+        bench.relayLatency(10);
+        bench.rows.removeLast();
+        bench.rows.removeLast();
         for (int clients : List.of(1, 100, 1000)) {
           bench.relayLatency(clients);
         }
@@ -162,16 +164,16 @@ public final class GeneratorBenchmark {
     ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
     CountDownLatch connected = new CountDownLatch(clients);
     AtomicInteger received = new AtomicInteger();
-    List<Thread> readers = new ArrayList<>();
+    SseLoadClient sse = new SseLoadClient(URI.create(baseUrl), 2);
     for (int c = 0; c < clients; c++) {
-      readers.add(Thread.ofVirtual().start(() -> readStream(jobId, connected, line -> {
+      sse.open(streamRequest(jobId), connected::countDown, line -> {
         int at = line.indexOf("\"message\":\"t:");
-        if (line.startsWith("data:") && at >= 0) {
+        if (at >= 0) {
           long sent = Long.parseLong(line.substring(at + 13, line.indexOf('"', at + 13)));
           latenciesMicros.add(nowMicros() - sent);
           received.incrementAndGet();
         }
-      })));
+      });
     }
     if (!connected.await(120, TimeUnit.SECONDS)) {
       throw new IllegalStateException("only " + (clients - connected.getCount()) + " of " + clients + " streams opened");
@@ -190,11 +192,14 @@ public final class GeneratorBenchmark {
       Thread.sleep(500);
       latenciesMicros.clear();
       received.set(0);
+      Map<String, Double> serverBefore = serverTimers();
       long intervalNanos = 1_000_000_000L / PROGRESS_PER_SECOND;
       long next = System.nanoTime();
       for (int m = 1; m <= PROGRESS_MESSAGES; m++) {
-        while (System.nanoTime() < next) {
-          Thread.onSpinWait();
+        // Parked, not spinning: a spinning sender would take one of the cores the relay needs.
+        long wait = next - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
         }
         worker.progress(step, Math.min(99, m), "t:" + nowMicros());
         next += intervalNanos;
@@ -211,10 +216,9 @@ public final class GeneratorBenchmark {
           String.format("p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d of %d received)", percentile(sorted, 50) / 1e3,
               percentile(sorted, 99) / 1e3, sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e3, received.get(),
               expected)});
+      rows.add(new String[] {"", "  of which, in the generator (means)", serverSide(serverBefore, serverTimers())});
     }
-    for (Thread reader : readers) {
-      reader.join(Duration.ofSeconds(30));
-    }
+    sse.close();
   }
 
   private void idleStreams(List<Integer> levels) throws Exception {
@@ -225,14 +229,14 @@ public final class GeneratorBenchmark {
       jobs.add(generate(collection));
     }
     long baseline = heapAfterGc();
-    List<Thread> readers = new ArrayList<>();
+    SseLoadClient sse = new SseLoadClient(URI.create(baseUrl), 2);
     int open = 0;
     for (int level : levels) {
       Instant opening = Instant.now();
       CountDownLatch connected = new CountDownLatch(level - open);
       for (; open < level; open++) {
         String jobId = jobs.get(open % jobs.size());
-        readers.add(Thread.ofVirtual().start(() -> readStream(jobId, connected, line -> { })));
+        sse.open(streamRequest(jobId), connected::countDown, line -> { });
       }
       if (!connected.await(300, TimeUnit.SECONDS)) {
         rows.add(new String[] {"idle SSE streams", level + " streams",
@@ -245,7 +249,7 @@ public final class GeneratorBenchmark {
           String.format("heap %.0f MB after GC (+%.0f MB, %.1f KB per stream)", heap / 1e6, (heap - baseline) / 1e6,
               (heap - baseline) / 1024.0 / level)});
     }
-    readers.forEach(Thread::interrupt);
+    sse.close();
   }
 
   // --- plumbing ------------------------------------------------------------------------------
@@ -332,46 +336,10 @@ public final class GeneratorBenchmark {
     return JSON.readTree(response.body()).get("data").get("job_id").asString();
   }
 
-  /** Follows a job's SSE stream, counting it connected at its first line, until it ends or the thread is interrupted. */
-  private void readStream(String jobId, CountDownLatch connected, java.util.function.Consumer<String> onLine) {
-    HttpRequest request = calls.request("GET", "/jobs/" + jobId + "/events", GatewayCalls.user(USER),
+  /** The request for a job's SSE stream, as the gateway would forward it. */
+  private HttpRequest streamRequest(String jobId) {
+    return calls.request("GET", "/jobs/" + jobId + "/events", GatewayCalls.user(USER),
         HttpRequest.BodyPublishers.noBody()).header("Accept", "text/event-stream").build();
-    boolean counted = false;
-    try {
-      HttpResponse<Stream<String>> response = streamClient().send(request, HttpResponse.BodyHandlers.ofLines());
-      try (Stream<String> lines = response.body()) {
-        var it = lines.iterator();
-        while (it.hasNext()) {
-          String line = it.next();
-          if (!counted) {
-            connected.countDown();
-            counted = true;
-          }
-          onLine.accept(line);
-        }
-      }
-    } catch (IOException | InterruptedException | java.io.UncheckedIOException e) {
-      // the stream ended (job finished, or the benchmark is closing it)
-    } finally {
-      if (!counted) {
-        connected.countDown();
-      }
-    }
-  }
-
-  /**
-   * One HTTP client per {@value #STREAMS_PER_CLIENT} streams: a client multiplexes its connections
-   * on one selector thread, which would make the load generator the bottleneck.
-   */
-  private HttpClient streamClient() {
-    synchronized (streamClients) {
-      if (streamClients.isEmpty() || streamsOnLastClient >= STREAMS_PER_CLIENT) {
-        streamClients.add(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build());
-        streamsOnLastClient = 0;
-      }
-      streamsOnLastClient++;
-      return streamClients.getLast();
-    }
   }
 
   /** The generator's heap in use after a full collection (jcmd GC.run, then its Prometheus gauge). */
@@ -385,6 +353,32 @@ public final class GeneratorBenchmark {
     return (long) metrics.lines()
         .filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  /** The generator's own timers on the relay path, as Prometheus sums and counts. */
+  private Map<String, Double> serverTimers() throws Exception {
+    String metrics = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    Map<String, Double> values = new LinkedHashMap<>();
+    metrics.lines()
+        .filter(l -> l.startsWith("generator_queue_messages_seconds_") || l.startsWith("generator_job_events_relay_latency_seconds_"))
+        .filter(l -> l.contains("_sum") || l.contains("_count"))
+        .forEach(l -> values.merge(l.substring(0, l.indexOf(l.contains("{") ? '{' : ' ')),
+            Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)), Double::sum));
+    return values;
+  }
+
+  /** Mean time per queue message handled, and from commit to the relay's receipt, between two scrapes. */
+  private static String serverSide(Map<String, Double> before, Map<String, Double> after) {
+    return String.format("queue message handled %.1f ms; commit -> relay receipt %.1f ms",
+        meanMillis("generator_queue_messages_seconds", before, after),
+        meanMillis("generator_job_events_relay_latency_seconds", before, after));
+  }
+
+  private static double meanMillis(String timer, Map<String, Double> before, Map<String, Double> after) {
+    double count = after.getOrDefault(timer + "_count", 0.0) - before.getOrDefault(timer + "_count", 0.0);
+    double sum = after.getOrDefault(timer + "_sum", 0.0) - before.getOrDefault(timer + "_sum", 0.0);
+    return count == 0 ? Double.NaN : sum / count * 1000;
   }
 
   /** Where the heap goes, for whoever wants to shrink it: target/bench-heap-<streams>.txt. */
