@@ -22,16 +22,19 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Fans committed job events out to the clients of every generator instance: each instance
- * publishes what it recorded on one Redis channel and subscribes to it, handing each event to the
- * listeners of its job on this instance. Pub/sub may lose a message on a reconnect; a client that
- * reconnects with {@code Last-Event-ID} gets it from the history.
+ * Fans committed job events out to the clients of every generator instance: each instance hands
+ * what it recorded to its own listeners at once, and publishes it on one Redis channel to which
+ * every instance subscribes, handing what the others recorded to the listeners of its job on this
+ * instance. Pub/sub may lose a message on a reconnect; a client that reconnects with
+ * {@code Last-Event-ID} gets it from the history.
  */
 public class JobEventRelay implements AutoCloseable {
 
   public static final String CHANNEL = "emprops:generator:job-events";
   private static final Logger log = LoggerFactory.getLogger(JobEventRelay.class);
 
+  /** Marks this instance's messages, which its listeners already have when they come back. */
+  private final String origin = UUID.randomUUID().toString();
   private final StatefulRedisConnection<String, String> publisher;
   private final StatefulRedisPubSubConnection<String, String> subscriber;
   private final JsonMapper json;
@@ -50,7 +53,7 @@ public class JobEventRelay implements AutoCloseable {
     this.delivered = Counter.builder("generator_job_events_delivered_total")
         .description("Job events handed to clients connected to this instance").register(meters);
     this.latency = Timer.builder("generator_job_events_relay_latency")
-        .description("From an event's commit to its receipt by this instance's relay")
+        .description("From an event's commit to its receipt over Redis by this instance's relay")
         .publishPercentiles(0.5, 0.99).register(meters);
     Gauge.builder("generator_job_event_listeners", listenerCount, AtomicInteger::get)
         .description("Live job streams (SSE and WebSocket) on this instance").register(meters);
@@ -67,7 +70,8 @@ public class JobEventRelay implements AutoCloseable {
 
   /**
    * Follows {@code jobId} on this instance until the returned handle is closed. The listener runs
-   * on the Redis I/O thread: it must hand the event off, never block.
+   * on the Redis I/O thread or the thread that committed the event: it must hand the event off,
+   * never block.
    */
   public AutoCloseable subscribe(UUID jobId, Consumer<JobEvent> listener) {
     // Adding and removing inside compute: a listener added to the set of a job whose last
@@ -98,6 +102,10 @@ public class JobEventRelay implements AutoCloseable {
     message.set("data", event.data());
     message.put("created_at", event.createdAt().toString());
     message.put("published_at", System.currentTimeMillis());
+    message.put("origin", origin);
+    // Local listeners need no round trip through Redis (they only queue the event, so this does
+    // not hold the committing thread).
+    deliver(event);
     // Asynchronous: the committing thread does not wait for Redis.
     publisher.async().publish(CHANNEL, json.writeValueAsString(message)).exceptionally(failure -> {
       log.warn("Relaying event {} of job {} failed; clients get it on reconnect", event.seq(), event.jobId(), failure);
@@ -109,25 +117,34 @@ public class JobEventRelay implements AutoCloseable {
   private void dispatch(String message) {
     try {
       var node = json.readTree(message);
-      UUID jobId = UUID.fromString(node.get("job_id").asString());
       latency.record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - node.path("published_at").asLong())));
-      Set<Consumer<JobEvent>> forJob = listeners.get(jobId);
-      if (forJob == null) {
+      if (origin.equals(node.path("origin").asString(null))) {
         return;
       }
-      JobEvent event = new JobEvent(node.get("seq").asLong(), jobId, node.get("event").asString(),
-          node.get("status").asString(), node.path("message").asString(""), node.get("data"),
-          Instant.parse(node.get("created_at").asString()), node.path("previous_seq").asLong(0));
-      for (Consumer<JobEvent> listener : forJob) {
-        try {
-          listener.accept(event);
-          delivered.increment();
-        } catch (RuntimeException e) {
-          log.warn("A listener of job {} failed", jobId, e);
-        }
+      UUID jobId = UUID.fromString(node.get("job_id").asString());
+      if (!listeners.containsKey(jobId)) {
+        return;
       }
+      deliver(new JobEvent(node.get("seq").asLong(), jobId, node.get("event").asString(),
+          node.get("status").asString(), node.path("message").asString(""), node.get("data"),
+          Instant.parse(node.get("created_at").asString()), node.path("previous_seq").asLong(0)));
     } catch (RuntimeException e) {
       log.warn("Ignoring a malformed job event message", e);
+    }
+  }
+
+  private void deliver(JobEvent event) {
+    Set<Consumer<JobEvent>> forJob = listeners.get(event.jobId());
+    if (forJob == null) {
+      return;
+    }
+    for (Consumer<JobEvent> listener : forJob) {
+      try {
+        listener.accept(event);
+        delivered.increment();
+      } catch (RuntimeException e) {
+        log.warn("A listener of job {} failed", event.jobId(), e);
+      }
     }
   }
 

@@ -91,7 +91,7 @@ public final class JobStream implements AutoCloseable {
     }
   }
 
-  /** On the Redis I/O thread: buffer and hand off, never block. */
+  /** On the Redis I/O thread or the committing one: buffer and hand off, never block. */
   private void relayed(JobEvent event) {
     if (!released.get()) {
       live.add(event);
