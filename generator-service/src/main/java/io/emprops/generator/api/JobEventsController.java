@@ -11,14 +11,20 @@ import io.emprops.web.error.ApiExceptionHandler;
 import io.emprops.web.identity.CallerIdentity;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.http.CacheControl;
+import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -28,8 +34,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * {@code GET /jobs/{id}/events} (API.md, "Generations and jobs"): a job's events as Server-Sent
@@ -38,9 +42,6 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  */
 @RestController
 public class JobEventsController {
-
-  /** SSE is UTF-8 text; without the charset the converter would write ISO-8859-1. */
-  private static final MediaType UTF8_TEXT = new MediaType("text", "plain", StandardCharsets.UTF_8);
 
   private final JobStreams streams;
   private final ApiExceptionHandler errors;
@@ -64,24 +65,30 @@ public class JobEventsController {
    * tells an EventSource to stop reconnecting.
    */
   @GetMapping(path = "/jobs/{jobId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  public ResponseEntity<SseEmitter> events(
+  public void events(
       CallerIdentity caller,
       @PathVariable UUID jobId,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
-      @RequestParam(name = "last_event_id", required = false) String lastEventIdParameter) {
+      @RequestParam(name = "last_event_id", required = false) String lastEventIdParameter,
+      HttpServletRequest request,
+      HttpServletResponse response) throws IOException {
     String userId = caller.requireUserId();
     // The header wins: an EventSource reconnects to the same URL, whose parameter is stale by then.
     long lastEventId = lastEventIdHeader != null ? lastEventId("Last-Event-ID", lastEventIdHeader)
         : lastEventIdParameter != null ? lastEventId("last_event_id", lastEventIdParameter) : 0;
     Job job = streams.findOwn(jobId, userId).orElseThrow(() -> ApiException.notFound("Job"));
     if (streams.seenToTheEnd(job, lastEventId)) {
-      return ResponseEntity.noContent().build();
+      response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+      return;
     }
-    SseStream sse = new SseStream(new SseEmitter(maxDurationMillis));
-    sse.start(job, lastEventId);
+    response.setStatus(HttpServletResponse.SC_OK);
+    response.setContentType("text/event-stream;charset=UTF-8");
+    response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
     // X-Accel-Buffering: proxies of the nginx family would otherwise hold events back.
-    return ResponseEntity.ok().cacheControl(CacheControl.noStore()).header("X-Accel-Buffering", "no")
-        .body(sse.emitter);
+    response.setHeader("X-Accel-Buffering", "no");
+    AsyncContext async = request.startAsync(request, response);
+    async.setTimeout(maxDurationMillis);
+    new SseStream(async, response.getOutputStream()).start(job, lastEventId);
   }
 
   // The client accepts text/event-stream only, which Spring MVC would hold against the JSON
@@ -115,67 +122,135 @@ public class JobEventsController {
     return id;
   }
 
-  /** One SSE response following one job. */
-  private final class SseStream implements JobStream.Sink {
+  /**
+   * The frame of the event being fanned out, shared by every stream it goes to (they receive the
+   * same instance): encoded once, not once per client.
+   */
+  private record Frame(JobEvent event, byte[] bytes) {}
 
-    private final SseEmitter emitter;
+  private volatile Frame lastFrame = new Frame(null, new byte[0]);
+
+  private byte[] frame(JobEvent event) {
+    Frame cached = lastFrame;
+    if (cached.event() == event) {
+      return cached.bytes();
+    }
+    byte[] bytes = ("id:" + event.seq() + "\nevent:" + event.event() + "\ndata:" + event.dataJson() + "\n\n")
+        .getBytes(StandardCharsets.UTF_8);
+    lastFrame = new Frame(event, bytes);
+    return bytes;
+  }
+
+  /**
+   * One SSE response following one job, written straight to the servlet's output stream: an
+   * event costs one write and one flush of bytes prepared once for all its clients.
+   */
+  private final class SseStream implements JobStream.Sink, AsyncListener {
+
+    private static final byte[] KEEP_ALIVE = ":keepalive\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final AsyncContext async;
+    private final ServletOutputStream out;
+    // Events (one drain at a time) and keep-alives (the heartbeat) write from different threads.
+    private final ReentrantLock writing = new ReentrantLock();
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile ScheduledFuture<?> heartbeat;
     private volatile JobStream stream;
 
-    SseStream(SseEmitter emitter) {
-      this.emitter = emitter;
+    SseStream(AsyncContext async, ServletOutputStream out) {
+      this.async = async;
+      this.out = out;
     }
 
-    void start(Job job, long lastEventId) {
+    void start(Job job, long lastEventId) throws IOException {
       open.incrementAndGet();
-      // A timeout ends the response like any other end: the client reconnects with its last id.
-      emitter.onTimeout(emitter::complete);
-      // Also after a timeout or an error (a client gone away); not for a response completed
-      // before Spring MVC took it over, hence the direct calls to finish() as well.
-      emitter.onCompletion(this::finish);
+      async.addListener(this);
       heartbeat = streams.keepAlive(this::keepAlive);
       // At once, so that the client and the proxies between get the response headers.
-      keepAlive();
+      write(KEEP_ALIVE);
       stream = streams.open(job, lastEventId, this);
     }
 
     @Override
     public void send(JobEvent event) throws IOException {
+      write(frame(event));
+    }
+
+    private void write(byte[] bytes) throws IOException {
+      writing.lock();
       try {
-        // One write per event (SseEmitter's builder would make four): the frame as a whole.
-        emitter.send(Set.of(new ResponseBodyEmitter.DataWithMediaType(
-            "id:" + event.seq() + "\nevent:" + event.event() + "\ndata:" + event.dataJson() + "\n\n",
-            UTF8_TEXT)));
+        if (finished.get()) {
+          throw new IOException("The response has already ended");
+        }
+        out.write(bytes);
+        out.flush();
       } catch (IllegalStateException e) {
+        // completed meanwhile (a timeout, the instance shutting down)
         throw new IOException("The response has already ended", e);
+      } finally {
+        writing.unlock();
       }
     }
 
     /** Never with an error: the response is committed, so an error could not be rendered. */
     @Override
     public void end(Throwable failure) {
-      finish();
-      emitter.complete();
+      complete();
     }
 
     private void keepAlive() {
       try {
-        emitter.send(SseEmitter.event().comment("keepalive"));
-      } catch (IOException | IllegalStateException e) {
-        finish();
+        write(KEEP_ALIVE);
+      } catch (IOException | RuntimeException e) {
+        complete();
       }
     }
 
-    private void finish() {
-      if (finished.compareAndSet(false, true)) {
-        heartbeat.cancel(false);
-        JobStream following = stream;
-        if (following != null) {
-          following.close();
+    /** Not under the write lock: a write blocked on a stalled client must not hold up the end. */
+    private void complete() {
+      if (finish()) {
+        try {
+          async.complete();
+        } catch (IllegalStateException alreadyOver) {
+          // the container ended it first (timeout, error)
         }
-        open.decrementAndGet();
       }
     }
+
+    /** @return whether this call finished the stream */
+    private boolean finish() {
+      if (!finished.compareAndSet(false, true)) {
+        return false;
+      }
+      ScheduledFuture<?> ticking = heartbeat;
+      if (ticking != null) {
+        ticking.cancel(false);
+      }
+      JobStream following = stream;
+      if (following != null) {
+        following.close();
+      }
+      open.decrementAndGet();
+      return true;
+    }
+
+    // A timeout ends the response like any other end: the client reconnects with its last id.
+    @Override
+    public void onTimeout(AsyncEvent event) {
+      complete();
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+      complete();
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+      finish();
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {}
   }
 }
