@@ -7,6 +7,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -60,21 +61,38 @@ public class JobRepository {
         .param("id", id).update() == 1;
   }
 
-  public void setProgress(UUID id, int progress) {
-    jdbc.sql("UPDATE jobs SET progress = :progress, updated_at = now() WHERE id = :id")
-        .param("id", id).param("progress", Math.clamp(progress, 0, 100)).update();
+  /**
+   * The job's progress from its steps (completed ones count whole, those in flight by their
+   * progress), in the statements that store it.
+   */
+  private static final String PROGRESS_FROM_STEPS = """
+      (SELECT coalesce(floor(100 * sum(CASE WHEN s.status = 'completed' THEN 1.0
+                                            WHEN s.status IN ('queued', 'running') THEN s.progress / 100.0
+                                            ELSE 0 END) / count(*)), 0)
+       FROM job_steps s WHERE s.job_id = jobs.id)""";
+
+  /** Stores the job's progress from its steps. @return it */
+  public int refreshProgress(UUID id) {
+    return jdbc.sql("UPDATE jobs SET progress = " + PROGRESS_FROM_STEPS + ", updated_at = now() WHERE id = :id RETURNING progress")
+        .param("id", id).query(Integer.class).optional().orElse(0);
   }
 
   /**
-   * Claims the job's next progress event if the last one is at least {@code interval} old: one
-   * statement, so concurrent instances handling the same worker message emit it once.
+   * Claims the job's next progress event if the last one is at least {@code interval} old, and
+   * stores its progress: one statement, so concurrent instances handling the same worker message
+   * emit it once.
+   *
+   * @return the job's progress when the event is claimed
    */
-  public boolean claimProgressEvent(UUID id, java.time.Duration interval) {
+  public OptionalInt claimProgressEvent(UUID id, java.time.Duration interval) {
     return jdbc.sql("""
-            UPDATE jobs SET progress_event_at = now()
+            UPDATE jobs SET progress_event_at = now(), progress = """ + PROGRESS_FROM_STEPS + """
+            , updated_at = now()
             WHERE id = :id AND status IN ('queued', 'processing')
-              AND (progress_event_at IS NULL OR progress_event_at <= now() - make_interval(secs => :interval))""")
-        .param("id", id).param("interval", interval.toMillis() / 1000.0).update() == 1;
+              AND (progress_event_at IS NULL OR progress_event_at <= now() - make_interval(secs => :interval))
+            RETURNING progress""")
+        .param("id", id).param("interval", interval.toMillis() / 1000.0).query(Integer.class).optional()
+        .map(OptionalInt::of).orElse(OptionalInt.empty());
   }
 
   /** Marks {@code retryId} the retry of {@code originalId}. @return false when that job already has one */

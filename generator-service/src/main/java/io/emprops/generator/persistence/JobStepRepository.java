@@ -110,6 +110,18 @@ public class JobStepRepository {
         .param("id", queueStepId).query(this::step).optional();
   }
 
+  /**
+   * Takes the row lock of the job that owns {@code queueStepId} and returns that step, in one
+   * statement. The step is as read before the lock was granted: callers change it only by
+   * conditional updates, which see its latest version.
+   */
+  public Optional<JobStep> lockJobOfSubmission(String queueStepId) {
+    return jdbc.sql("""
+            SELECT s.* FROM job_steps s JOIN jobs j ON j.id = s.job_id
+            WHERE s.queue_step_id = :id FOR UPDATE OF j""")
+        .param("id", queueStepId).query(this::step).optional();
+  }
+
   /** The same step again under a new submission id (its worker died, or the queue lost it). */
   public boolean resubmit(String queueStepId, String newQueueStepId) {
     return jdbc.sql("""

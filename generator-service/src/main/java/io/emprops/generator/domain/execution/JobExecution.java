@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,24 +116,16 @@ public class JobExecution {
     advance(jobs.find(jobId).orElseThrow());
   }
 
-  /** A worker claimed the step (or the fetch executor started it). */
+  /**
+   * A worker claimed the step (or the fetch executor started it). Every change to a job and its
+   * steps takes the job's row lock first, so they serialise per job in one lock order (no
+   * deadlocks) and its events are appended in commit order.
+   */
   @Transactional
   public void onClaimed(String queueStepId, String workerId) {
-    if (lockJobOf(queueStepId)) {
+    if (steps.lockJobOfSubmission(queueStepId).isPresent()) {
       started(queueStepId, workerId);
     }
-  }
-
-  /**
-   * Every change to a job and its steps takes the job's row lock first, so they serialise per
-   * job in one lock order (no deadlocks) and its events are appended in commit order.
-   *
-   * @return false when the submission is not (or no longer) one of ours
-   */
-  private boolean lockJobOf(String queueStepId) {
-    Optional<JobStep> step = steps.bySubmission(queueStepId);
-    step.ifPresent(s -> jobs.lock(s.jobId()));
-    return step.isPresent();
   }
 
   /** Records the first sign of work on the submission (a claim, or progress when the claim was lost). */
@@ -147,28 +140,33 @@ public class JobExecution {
     events.append(step.jobId(), "processing", JobEvent.NODE_STARTED, "Started " + step.label(), data);
   }
 
-  /** A worker reported progress; relayed at most every {@code progressInterval} per job. */
+  /**
+   * A worker reported progress; relayed at most every {@code progressInterval} per job. This is
+   * the engine's most frequent message, so it costs four statements when the step is running.
+   */
   @Transactional
   public void onProgress(String queueStepId, String workerId, int progress, String message) {
-    if (!lockJobOf(queueStepId)) {
+    Optional<JobStep> found = steps.lockJobOfSubmission(queueStepId);
+    if (found.isEmpty()) {
       return;
     }
-    started(queueStepId, workerId);
+    // A step already running has been started (its claim marked the job processing).
+    if (JobStep.QUEUED.equals(found.get().status())) {
+      started(queueStepId, workerId);
+    }
     Optional<JobStep> updated = steps.progress(queueStepId, workerId, progress);
     if (updated.isEmpty()) {
       return;
     }
     JobStep step = updated.get();
-    markProcessing(step.jobId());
-    if (!jobs.claimProgressEvent(step.jobId(), properties.progressInterval())) {
+    OptionalInt jobProgress = jobs.claimProgressEvent(step.jobId(), properties.progressInterval());
+    if (jobProgress.isEmpty()) {
       return;
     }
-    List<JobStep> all = steps.forJob(step.jobId());
-    jobs.setProgress(step.jobId(), overallProgress(all));
     ObjectNode data = stepData(step);
     data.put("progress", step.progress());
     data.put("message", message == null ? "" : message);
-    data.put("job_progress", overallProgress(all));
+    data.put("job_progress", jobProgress.getAsInt());
     events.append(step.jobId(), "processing", JobEvent.NODE_PROGRESS, message == null ? "" : message, data);
   }
 
@@ -208,8 +206,8 @@ public class JobExecution {
           step.stepId(), output.url(), output.mimeType(), fileName(step, output.mimeType()), clock.instant(),
           input.path("hash").asString(null), input.get("variables")));
     }
+    jobs.refreshProgress(job.id());
     List<JobStep> all = steps.forJob(job.id());
-    jobs.setProgress(job.id(), overallProgress(all));
     if (all.stream().allMatch(JobStep::isCompleted)) {
       complete(job, all);
     } else {
@@ -359,18 +357,6 @@ public class JobExecution {
       log.warn("Job {}: generation {} is not in its plan; its outputs go out without their input", jobId, generation);
       return json.missingNode();
     });
-  }
-
-  /** Completed steps count whole, running ones by their progress. */
-  static int overallProgress(List<JobStep> all) {
-    if (all.isEmpty()) {
-      return 0;
-    }
-    double done = 0;
-    for (JobStep s : all) {
-      done += s.isCompleted() ? 1.0 : s.isInFlight() ? s.progress() / 100.0 : 0;
-    }
-    return (int) Math.floor(100 * done / all.size());
   }
 
   private ObjectNode stepData(JobStep step) {
