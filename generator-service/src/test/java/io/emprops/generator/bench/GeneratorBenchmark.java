@@ -66,7 +66,7 @@ public final class GeneratorBenchmark {
   private static final int RAW_SECONDS = 5;
   private static final int ENGINE_JOBS = 10;
   private static final int ENGINE_GENERATIONS = 100;
-  private static final int PROGRESS_MESSAGES = 100;
+  private static final int PROGRESS_MESSAGES = 300;
   private static final int PROGRESS_PER_SECOND = 10;
 
   private final Infrastructure infra = SharedInfrastructure.get();
