@@ -1,6 +1,7 @@
 package io.emprops.generator.api;
 
 import io.emprops.generator.domain.job.Job;
+import io.emprops.generator.progress.FanOutFrames;
 import io.emprops.generator.progress.JobEvent;
 import io.emprops.generator.progress.JobStream;
 import io.emprops.generator.progress.JobStreamProperties;
@@ -47,6 +48,9 @@ public class JobEventsController {
   private final ApiExceptionHandler errors;
   private final long maxDurationMillis;
   private final AtomicInteger open = new AtomicInteger();
+  private final FanOutFrames<byte[]> frames = new FanOutFrames<>(event ->
+      ("id:" + event.seq() + "\nevent:" + event.event() + "\ndata:" + event.dataJson() + "\n\n")
+          .getBytes(StandardCharsets.UTF_8));
 
   public JobEventsController(JobStreams streams, ApiExceptionHandler errors,
       JobStreamProperties properties, MeterRegistry meters) {
@@ -123,25 +127,6 @@ public class JobEventsController {
   }
 
   /**
-   * The frame of the event being fanned out, shared by every stream it goes to (they receive the
-   * same instance): encoded once, not once per client.
-   */
-  private record Frame(JobEvent event, byte[] bytes) {}
-
-  private volatile Frame lastFrame = new Frame(null, new byte[0]);
-
-  private byte[] frame(JobEvent event) {
-    Frame cached = lastFrame;
-    if (cached.event() == event) {
-      return cached.bytes();
-    }
-    byte[] bytes = ("id:" + event.seq() + "\nevent:" + event.event() + "\ndata:" + event.dataJson() + "\n\n")
-        .getBytes(StandardCharsets.UTF_8);
-    lastFrame = new Frame(event, bytes);
-    return bytes;
-  }
-
-  /**
    * One SSE response following one job, written straight to the servlet's output stream: an
    * event costs one write and one flush of bytes prepared once for all its clients.
    */
@@ -173,7 +158,7 @@ public class JobEventsController {
 
     @Override
     public void send(JobEvent event) throws IOException {
-      write(frame(event));
+      write(frames.of(event));
     }
 
     private void write(byte[] bytes) throws IOException {

@@ -1,6 +1,7 @@
 package io.emprops.generator.api;
 
 import io.emprops.generator.domain.job.Job;
+import io.emprops.generator.progress.FanOutFrames;
 import io.emprops.generator.progress.JobEvent;
 import io.emprops.generator.progress.JobStream;
 import io.emprops.generator.progress.JobStreams;
@@ -51,10 +52,14 @@ public class JobEventsWebSocketHandler extends TextWebSocketHandler {
   private final JobStreams streams;
   private final JsonMapper json;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+  private final FanOutFrames<TextMessage> frames;
 
   public JobEventsWebSocketHandler(JobStreams streams, JsonMapper json, MeterRegistry meters) {
     this.streams = streams;
     this.json = json;
+    this.frames = new FanOutFrames<>(event -> new TextMessage(json.writeValueAsString(json.createObjectNode()
+        .put("type", event.event()).put("job_id", event.jobId().toString()).put("id", event.seq())
+        .set("data", event.data()))));
     Gauge.builder("generator_job_streams_open", connections, Map::size).tag("transport", "ws")
         .description("Open job event streams on this instance (SSE responses, WebSocket connections)")
         .register(meters);
@@ -181,9 +186,7 @@ public class JobEventsWebSocketHandler extends TextWebSocketHandler {
 
       @Override
       public void send(JobEvent event) throws IOException {
-        ObjectNode message = json.createObjectNode().put("type", event.event()).put("job_id", jobId.toString())
-            .put("id", event.seq()).set("data", event.data());
-        session.sendMessage(new TextMessage(json.writeValueAsString(message)));
+        session.sendMessage(frames.of(event));
       }
 
       @Override

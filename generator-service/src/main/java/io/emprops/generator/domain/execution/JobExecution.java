@@ -142,7 +142,7 @@ public class JobExecution {
 
   /**
    * A worker reported progress; relayed at most every {@code progressInterval} per job. This is
-   * the engine's most frequent message, so it costs four statements when the step is running.
+   * the engine's most frequent message, so it costs five statements when the step is running.
    */
   @Transactional
   public void onProgress(String queueStepId, String workerId, int progress, String message) {
