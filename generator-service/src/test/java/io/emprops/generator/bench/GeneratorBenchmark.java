@@ -85,6 +85,7 @@ public final class GeneratorBenchmark {
     try {
       List<String> phases = args.length == 0 ? List.of("submit", "relay", "idle") : List.of(args);
       bench.startGenerator();
+      bench.idleCpu();
       if (phases.contains("submit")) {
         bench.submissionRate();
       }
@@ -156,6 +157,13 @@ public final class GeneratorBenchmark {
         String.format("%.0f (%.2f of baseline)", engine, engine / raw)});
     rows.add(new String[] {"steps into the queue /s", "engine: first ZADD to last ZADD (dispatch alone)",
         String.format("%.0f (%.2f of baseline)", dispatch, dispatch / raw)});
+  }
+
+  /** What the generator costs doing nothing (after its start, before any phase). */
+  private void idleCpu() throws Exception {
+    Thread.sleep(5_000);
+    rows.add(new String[] {"idle generator", "no streams, no jobs running, 10 s",
+        String.format("%.1f %% of one core", idleCpuPercent(Duration.ofSeconds(10)))});
   }
 
   private void relayLatency(int clients) throws Exception {
@@ -246,8 +254,8 @@ public final class GeneratorBenchmark {
       long heap = heapAfterGc();
       histogram(level);
       rows.add(new String[] {"idle SSE streams", level + " streams held (opened in " + seconds(opening) + " s)",
-          String.format("heap %.0f MB after GC (+%.0f MB, %.1f KB per stream)", heap / 1e6, (heap - baseline) / 1e6,
-              (heap - baseline) / 1024.0 / level)});
+          String.format("heap %.0f MB after GC (+%.0f MB, %.1f KB per stream); process resident %.0f MB", heap / 1e6,
+              (heap - baseline) / 1e6, (heap - baseline) / 1024.0 / level, residentBytes() / 1e6)});
     }
     sse.close();
   }
@@ -361,8 +369,9 @@ public final class GeneratorBenchmark {
         HttpResponse.BodyHandlers.ofString()).body();
     Map<String, Double> values = new LinkedHashMap<>();
     metrics.lines()
-        .filter(l -> l.startsWith("generator_queue_messages_seconds_") || l.startsWith("generator_job_events_relay_latency_seconds_"))
-        .filter(l -> l.contains("_sum") || l.contains("_count"))
+        .filter(l -> l.startsWith("generator_queue_messages_seconds") || l.startsWith("generator_job_events_relay_latency_seconds"))
+        .filter(l -> l.contains("_sum") || l.contains("_count") || l.contains("quantile=\"0.99\""))
+        .map(l -> l.contains("quantile=\"0.99\"") ? l.replaceFirst("\\{.*}", "_p99 ") : l)
         .forEach(l -> values.merge(l.substring(0, l.indexOf(l.contains("{") ? '{' : ' ')),
             Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)), Double::sum));
     return values;
@@ -370,8 +379,9 @@ public final class GeneratorBenchmark {
 
   /** Mean time per queue message handled, and from commit to the relay's receipt, between two scrapes. */
   private static String serverSide(Map<String, Double> before, Map<String, Double> after) {
-    return String.format("queue message handled %.1f ms; commit -> relay receipt %.1f ms",
+    return String.format("queue message handled %.1f ms (recent p99 %.1f ms); commit -> Redis relay receipt %.1f ms",
         meanMillis("generator_queue_messages_seconds", before, after),
+        after.getOrDefault("generator_queue_messages_seconds_p99", Double.NaN) * 1000,
         meanMillis("generator_job_events_relay_latency_seconds", before, after));
   }
 
@@ -379,6 +389,28 @@ public final class GeneratorBenchmark {
     double count = after.getOrDefault(timer + "_count", 0.0) - before.getOrDefault(timer + "_count", 0.0);
     double sum = after.getOrDefault(timer + "_sum", 0.0) - before.getOrDefault(timer + "_sum", 0.0);
     return count == 0 ? Double.NaN : sum / count * 1000;
+  }
+
+  /** The generator's CPU while nothing happens (its schedulers, pollers and the relay's engine). */
+  private double idleCpuPercent(Duration over) throws Exception {
+    long before = cpuTicks();
+    Thread.sleep(over.toMillis());
+    // /proc counts in clock ticks of 1/100 s
+    return (cpuTicks() - before) / (over.toMillis() / 10.0) * 100;
+  }
+
+  private long cpuTicks() throws IOException {
+    String[] fields = Files.readString(Path.of("/proc", Long.toString(app.pid()), "stat"))
+        .replaceFirst("^.*\\) ", "").split(" ");
+    // after "pid (comm) ": state is field 0, utime 11, stime 12
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  /** The generator's resident set (heap, and what lives off it: direct buffers, thread stacks, code). */
+  private long residentBytes() throws IOException {
+    return Files.readAllLines(Path.of("/proc", Long.toString(app.pid()), "status")).stream()
+        .filter(line -> line.startsWith("VmRSS:"))
+        .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024).findFirst().orElse(-1);
   }
 
   /** Where the heap goes, for whoever wants to shrink it: target/bench-heap-<streams>.txt. */
