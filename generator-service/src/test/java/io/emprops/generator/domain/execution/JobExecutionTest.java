@@ -375,6 +375,32 @@ class JobExecutionTest {
   }
 
   @Test
+  void aJobsProgressCountsCompletedStepsWholeAndRunningOnesByTheirProgress() {
+    Scenario s = new Scenario(2, false);
+    WorkerSimulator worker = s.worker("w-half");
+    String step = s.claim(worker);
+    worker.start(step);
+    // Re-sent until one falls outside the throttle window the claim's own progress message opened.
+    await().atMost(WAIT).until(() -> {
+      worker.progress(step, 40, "sampling");
+      return s.job().get("progress").asInt() == 20;
+    });
+    JsonNode lastProgress = null;
+    for (JsonNode event : data(calls.get("/jobs/" + s.jobId + "/history", GatewayCalls.user(s.user)))) {
+      if ("node_progress".equals(event.get("event").asString())) {
+        lastProgress = event.get("data");
+      }
+    }
+    assertThat(lastProgress).isNotNull();
+    assertThat(lastProgress.get("progress").asInt()).isEqualTo(40);
+    assertThat(lastProgress.get("job_progress").asInt()).as("one step of two at 40 %").isEqualTo(20);
+
+    worker.complete(step, image("https://cdn.test/half.png"));
+    await().atMost(WAIT).until(() -> s.job().get("progress").asInt() == 50);
+    assertThat(s.job().get("status").asString()).isEqualTo("processing");
+  }
+
+  @Test
   void lostMessagesAreReconciledFromTheQueuesHashes() {
     Scenario s = new Scenario(1, false);
     WorkerSimulator worker = s.worker("w-quiet");
