@@ -1,5 +1,7 @@
 package io.emprops.generator.domain.execution;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.emprops.generator.persistence.JobStepRepository;
 import io.emprops.generator.queue.JobQueueClient;
 import io.emprops.generator.queue.QueueEvent;
@@ -8,6 +10,7 @@ import io.emprops.generator.queue.StepState;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -38,6 +41,12 @@ public class QueueEventHandler implements SmartLifecycle {
   private static final int LANES = 16;
   private final ExecutorService[] lanes = new ExecutorService[LANES];
   private volatile QueueSubscriber subscriber;
+  /**
+   * Submission ids found to be ours. Ids are never reused, so a positive answer holds; a negative
+   * one is not kept (most messages on the channels are other clients', and their ids never recur).
+   */
+  private final Cache<String, Boolean> ours = Caffeine.newBuilder()
+      .maximumSize(100_000).expireAfterAccess(Duration.ofHours(1)).build();
 
   public QueueEventHandler(RedisClient redis, JsonMapper json, JobExecution execution, JobStepRepository steps,
       JobQueueClient queue, MeterRegistry meters) {
@@ -98,7 +107,7 @@ public class QueueEventHandler implements SmartLifecycle {
     subscriber = new QueueSubscriber(redis, json, stepId -> true, event -> laneOf(event.stepId()).execute(() -> {
       try {
         // Most messages on the channels are other clients' steps: one indexed lookup drops them.
-        if (steps.bySubmission(event.stepId()).isPresent()) {
+        if (isOurs(event.stepId())) {
           handle(event);
         }
       } catch (RuntimeException e) {
@@ -117,6 +126,17 @@ public class QueueEventHandler implements SmartLifecycle {
     for (ExecutorService lane : lanes) {
       lane.shutdown();
     }
+  }
+
+  private boolean isOurs(String stepId) {
+    if (ours.getIfPresent(stepId) != null) {
+      return true;
+    }
+    boolean found = steps.bySubmission(stepId).isPresent();
+    if (found) {
+      ours.put(stepId, Boolean.TRUE);
+    }
+    return found;
   }
 
   private ExecutorService laneOf(String stepId) {
