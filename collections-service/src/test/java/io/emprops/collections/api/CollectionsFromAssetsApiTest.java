@@ -8,21 +8,12 @@ import io.emprops.events.contract.AssetStored;
 import io.emprops.events.contract.CollectionCreated;
 import io.emprops.events.contract.EventJson;
 import io.emprops.events.contract.GenerationStepCompleted;
-import io.emprops.events.contract.Topic;
-import io.emprops.events.testing.EventDelivery;
 import io.emprops.web.identity.CallerIdentity;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,26 +21,10 @@ import tools.jackson.databind.JsonNode;
  * generation an asset came from, known from the generator's GenerationStepCompleted and the storage
  * service's AssetStored, sent to Kafka as their relays send them.
  */
-class CollectionsFromAssetsApiTest extends ApiTestSupport {
+class CollectionsFromAssetsApiTest extends EventConsumingApiTestSupport {
 
-  private static final Duration HANDLED = Duration.ofSeconds(30);
   private static final String INPUTS = "collections.record-generation-input";
   private static final String ASSETS = "collections.record-generated-asset";
-
-  @Autowired JdbcClient jdbc;
-  @Autowired MeterRegistry meters;
-
-  EventDelivery sender;
-
-  @BeforeEach
-  void connectSender() {
-    sender = new EventDelivery(Topic.DEFAULT_NAMESPACE);
-  }
-
-  @AfterEach
-  void closeSender() {
-    sender.close();
-  }
 
   @Test
   void theOwnerOfAnAssetGetsACollectionReproducingItsGeneration() {
@@ -249,15 +224,5 @@ class CollectionsFromAssetsApiTest extends ApiTestSupport {
 
   private void awaitHandled(String consumer, UUID eventId) {
     await().atMost(HANDLED).until(() -> isHandled(consumer, eventId));
-  }
-
-  private boolean isHandled(String consumer, UUID eventId) {
-    return jdbc.sql("SELECT count(*) FROM inbox WHERE consumer_name = ? AND event_id = ?")
-        .param(consumer).param(eventId).query(Long.class).single() > 0;
-  }
-
-  private double handled(String consumer, String outcome) {
-    Timer timer = meters.find("emprops.events.handled").tag("consumer", consumer).tag("outcome", outcome).timer();
-    return timer == null ? 0 : timer.count();
   }
 }

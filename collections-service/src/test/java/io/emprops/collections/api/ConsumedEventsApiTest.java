@@ -1,8 +1,5 @@
 package io.emprops.collections.api;
 
-import io.emprops.events.contract.Topic;
-import io.emprops.events.testing.EventDelivery;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,18 +10,11 @@ import io.emprops.events.contract.PublicationConfirmed;
 import io.emprops.events.contract.PublicationFailed;
 import io.emprops.events.contract.PublicationSubmitted;
 import io.emprops.web.identity.CallerIdentity;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,26 +22,10 @@ import tools.jackson.databind.JsonNode;
  * outcomes and the storage service's assets, sent to Kafka as those services' relays send them and
  * observed through the API.
  */
-class ConsumedEventsApiTest extends ApiTestSupport {
+class ConsumedEventsApiTest extends EventConsumingApiTestSupport {
 
-  private static final Duration HANDLED = Duration.ofSeconds(30);
   private static final long BASE_CHAIN_ID = 8453;
   private static final String CONTRACT = "0x00000000000000000000000000000000000000d1";
-
-  @Autowired JdbcClient jdbc;
-  @Autowired MeterRegistry meters;
-
-  EventDelivery sender;
-
-  @BeforeEach
-  void connectSender() {
-    sender = new EventDelivery(Topic.DEFAULT_NAMESPACE);
-  }
-
-  @AfterEach
-  void closeSender() {
-    sender.close();
-  }
 
   @Test
   void aConfirmedPublicationPublishesTheCollectionOnceHoweverOftenItIsDelivered() {
@@ -109,7 +83,7 @@ class ConsumedEventsApiTest extends ApiTestSupport {
     List<UUID> eventIds = List.of(sender.send(upload), sender.send(generated), sender.send(generatedText));
 
     // Assets have keys of their own, so their order is not defined: wait until all were handled.
-    await().atMost(HANDLED).until(() -> eventIds.stream().allMatch(this::wasHandled));
+    await().atMost(HANDLED).until(() -> eventIds.stream().allMatch(this::isHandled));
     assertThat(sampleImageUrls(id)).containsExactly("https://cdn.example/0-1001.png");
 
     sender.send(new AssetDeleted(generated.assetId(), owner, id, Instant.now()));
@@ -141,14 +115,5 @@ class ConsumedEventsApiTest extends ApiTestSupport {
         .filter(entry -> entry.get("id").asString().equals(collectionId.toString()))
         .findFirst().orElseThrow()
         .get("sample_images").findValuesAsString("url");
-  }
-
-  private boolean wasHandled(UUID eventId) {
-    return jdbc.sql("SELECT count(*) FROM inbox WHERE event_id = ?").param(eventId).query(Long.class).single() > 0;
-  }
-
-  private double handled(String consumer, String outcome) {
-    Timer timer = meters.find("emprops.events.handled").tag("consumer", consumer).tag("outcome", outcome).timer();
-    return timer == null ? 0 : timer.count();
   }
 }
