@@ -356,17 +356,20 @@ public final class GeneratorBenchmark {
     new ProcessBuilder(jcmd.toString(), Long.toString(app.pid()), "GC.run").redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
     Thread.sleep(1000);
-    String metrics = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    String metrics = prometheus();
     return (long) metrics.lines()
         .filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
+  private String prometheus() throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   /** The generator's own timers on the relay path, as Prometheus sums and counts. */
   private Map<String, Double> serverTimers() throws Exception {
-    String metrics = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    String metrics = prometheus();
     Map<String, Double> values = new LinkedHashMap<>();
     metrics.lines()
         .filter(l -> l.startsWith("generator_queue_messages_seconds") || l.startsWith("generator_job_events_relay_latency_seconds"))

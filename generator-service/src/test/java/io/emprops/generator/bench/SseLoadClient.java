@@ -11,6 +11,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -102,7 +103,7 @@ final class SseLoadClient implements AutoCloseable {
           length = 0;
         } else if (b != '\r') {
           if (length == line.length) {
-            line = java.util.Arrays.copyOf(line, length * 2);
+            line = Arrays.copyOf(line, length * 2);
           }
           line[length++] = b;
         }

@@ -386,7 +386,7 @@ class JobExecutionTest {
       return s.job().get("progress").asInt() == 20;
     });
     JsonNode lastProgress = null;
-    for (JsonNode event : data(calls.get("/jobs/" + s.jobId + "/history", GatewayCalls.user(s.user)))) {
+    for (JsonNode event : s.history()) {
       if ("node_progress".equals(event.get("event").asString())) {
         lastProgress = event.get("data");
       }
@@ -533,15 +533,19 @@ class JobExecutionTest {
       return job();
     }
 
+    JsonNode history() {
+      return data(calls.get("/jobs/" + jobId + "/history", GatewayCalls.user(user)));
+    }
+
     List<String> historyEvents() {
       List<String> names = new ArrayList<>();
-      data(calls.get("/jobs/" + jobId + "/history", GatewayCalls.user(user))).forEach(e -> names.add(e.get("event").asString()));
+      history().forEach(e -> names.add(e.get("event").asString()));
       return names;
     }
 
     List<String> historyMessages() {
       List<String> messages = new ArrayList<>();
-      data(calls.get("/jobs/" + jobId + "/history", GatewayCalls.user(user))).forEach(e -> messages.add(e.get("message").asString()));
+      history().forEach(e -> messages.add(e.get("message").asString()));
       return messages;
     }
 
