@@ -123,17 +123,18 @@ public class JobExecution {
    */
   @Transactional
   public void onClaimed(String queueStepId, String workerId) {
-    if (steps.lockJobOfSubmission(queueStepId).isPresent()) {
-      started(queueStepId, workerId);
-    }
+    steps.lockJobOfSubmission(queueStepId).ifPresent(step -> started(step, workerId));
   }
 
-  /** Records the first sign of work on the submission (a claim, or progress when the claim was lost). */
-  private void started(String queueStepId, String workerId) {
-    if (!steps.claim(queueStepId, workerId)) {
+  /**
+   * Records the first sign of work on the submission (a claim, or progress when the claim was
+   * lost). {@code step} may predate the lock: only its identity is used, the claim itself is a
+   * conditional update.
+   */
+  private void started(JobStep step, String workerId) {
+    if (!steps.claim(step.queueStepId(), workerId)) {
       return;
     }
-    JobStep step = steps.bySubmission(queueStepId).orElseThrow();
     markProcessing(step.jobId());
     ObjectNode data = stepData(step);
     data.put("worker_id", workerId);
@@ -152,7 +153,7 @@ public class JobExecution {
     }
     // A step already running has been started (its claim marked the job processing).
     if (JobStep.QUEUED.equals(found.get().status())) {
-      started(queueStepId, workerId);
+      started(found.get(), workerId);
     }
     Optional<JobStep> updated = steps.progress(queueStepId, workerId, progress);
     if (updated.isEmpty()) {
