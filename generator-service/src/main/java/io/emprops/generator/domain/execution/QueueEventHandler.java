@@ -38,6 +38,8 @@ public class QueueEventHandler implements SmartLifecycle {
   private final Timer handling;
   // Handling does database and Redis I/O, so never on the Redis I/O thread that delivered the
   // message; a step's messages always go to the same lane, so they are handled in arrival order.
+  // Platform threads: a virtual one is woken twice per database round trip (the poller, then a
+  // carrier), measured at 0.7-1 ms more per progress message.
   private static final int LANES = 16;
   private final ExecutorService[] lanes = new ExecutorService[LANES];
   private volatile QueueSubscriber subscriber;
@@ -56,7 +58,7 @@ public class QueueEventHandler implements SmartLifecycle {
     this.steps = steps;
     this.queue = queue;
     for (int i = 0; i < LANES; i++) {
-      lanes[i] = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("queue-events-" + i).factory());
+      lanes[i] = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("queue-events-" + i).daemon(true).factory());
     }
     this.handling = Timer.builder("generator_queue_messages")
         .description("Job-queue messages about our steps, handled").publishPercentiles(0.5, 0.99).register(meters);
