@@ -7,7 +7,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -63,9 +62,10 @@ public class JobRepository {
 
   /**
    * The job's progress from its steps (completed ones count whole, those in flight by their
-   * progress), in the statements that store it.
+   * progress), in the statements that store it (an expression over the row of {@code jobs} being
+   * updated).
    */
-  private static final String PROGRESS_FROM_STEPS = """
+  public static final String PROGRESS_FROM_STEPS = """
       (SELECT coalesce(floor(100 * sum(CASE WHEN s.status = 'completed' THEN 1.0
                                             WHEN s.status IN ('queued', 'running') THEN s.progress / 100.0
                                             ELSE 0 END) / count(*)), 0)
@@ -75,24 +75,6 @@ public class JobRepository {
   public int refreshProgress(UUID id) {
     return jdbc.sql("UPDATE jobs SET progress = " + PROGRESS_FROM_STEPS + ", updated_at = now() WHERE id = :id RETURNING progress")
         .param("id", id).query(Integer.class).optional().orElse(0);
-  }
-
-  /**
-   * Claims the job's next progress event if the last one is at least {@code interval} old, and
-   * stores its progress: one statement, so concurrent instances handling the same worker message
-   * emit it once.
-   *
-   * @return the job's progress when the event is claimed
-   */
-  public OptionalInt claimProgressEvent(UUID id, java.time.Duration interval) {
-    return jdbc.sql("""
-            UPDATE jobs SET progress_event_at = now(), progress = """ + PROGRESS_FROM_STEPS + """
-            , updated_at = now()
-            WHERE id = :id AND status IN ('queued', 'processing')
-              AND (progress_event_at IS NULL OR progress_event_at <= now() - make_interval(secs => :interval))
-            RETURNING progress""")
-        .param("id", id).param("interval", interval.toMillis() / 1000.0).query(Integer.class).optional()
-        .map(OptionalInt::of).orElse(OptionalInt.empty());
   }
 
   /** Marks {@code retryId} the retry of {@code originalId}. @return false when that job already has one */

@@ -28,6 +28,12 @@ import tools.jackson.databind.json.JsonMapper;
 public class JobStepRepository {
 
   private static final String IN_FLIGHT = "('queued', 'running')";
+  /** A worker's progress on a step: never backwards; a step reported on has started. */
+  private static final String PROGRESS_UPDATE = """
+      progress = greatest(progress, :progress), status = 'running',
+      worker_id = coalesce(nullif(:worker, ''), worker_id), claimed_at = coalesce(claimed_at, now()),
+      updated_at = now()
+      """;
 
   private final JdbcClient jdbc;
   private final NamedParameterJdbcTemplate batch;
@@ -142,11 +148,28 @@ public class JobStepRepository {
 
   /** Records a worker's progress on a step in flight; never moves it backwards. */
   public Optional<JobStep> progress(String queueStepId, String workerId, int progress) {
+    return jdbc.sql("UPDATE job_steps SET " + PROGRESS_UPDATE + " WHERE queue_step_id = :id AND status IN " + IN_FLIGHT
+            + " RETURNING *")
+        .param("id", queueStepId).param("worker", workerId).param("progress", Math.clamp(progress, 0, 100))
+        .query(this::step).optional();
+  }
+
+  /**
+   * {@link #lockJobOfSubmission} and {@link #progress} in one round trip, for the common case of
+   * a step already running: its job's row lock is taken first, as for every change to a job's
+   * steps. Empty when the step is not running (not started yet, ended, not ours); the lock is
+   * held all the same when the step exists.
+   */
+  public Optional<JobStep> lockJobAndProgressRunning(String queueStepId, String workerId, int progress) {
+    // The job's lock comes from the CTE, evaluated before the step's row is updated (and so
+    // locked); after a wait for it, the update re-checks the step's latest version.
     return jdbc.sql("""
-            UPDATE job_steps SET progress = greatest(progress, :progress), status = 'running',
-                   worker_id = coalesce(nullif(:worker, ''), worker_id), claimed_at = coalesce(claimed_at, now()),
-                   updated_at = now()
-            WHERE queue_step_id = :id AND status IN """ + IN_FLIGHT + " RETURNING *")
+            WITH locked AS (
+              SELECT j.id FROM job_steps s JOIN jobs j ON j.id = s.job_id WHERE s.queue_step_id = :id FOR UPDATE OF j)
+            UPDATE job_steps SET
+            """ + PROGRESS_UPDATE + """
+            WHERE queue_step_id = :id AND status = 'running' AND job_id = (SELECT id FROM locked)
+            RETURNING *""")
         .param("id", queueStepId).param("worker", workerId).param("progress", Math.clamp(progress, 0, 100))
         .query(this::step).optional();
   }

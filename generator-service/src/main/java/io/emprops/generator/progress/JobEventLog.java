@@ -1,8 +1,11 @@
 package io.emprops.generator.progress;
 
+import io.emprops.generator.persistence.JobRepository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -11,6 +14,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A job's history, which is also its event stream: an event is appended in the transaction that
@@ -44,17 +48,50 @@ public class JobEventLog {
         .param("job", jobId).param("status", status).param("event", event).param("message", message)
         .param("data", json.writeValueAsString(body))
         .query(this::event).single();
+    relayAfterCommit(appended);
+    return appended;
+  }
+
+  /**
+   * Appends a {@link JobEvent#NODE_PROGRESS} event with {@code data}, unless the job had one
+   * within {@code interval}: a throttle shared by every instance, claimed by a conditional update
+   * of the job's row that also stores the job's progress, recomputed from its steps and added to
+   * the event as {@code job_progress}. One statement, for the engine's most frequent event; the
+   * caller holds the job's row lock already (which {@link #append} takes itself).
+   *
+   * @return the event, unless throttled (or the job has ended)
+   */
+  public Optional<JobEvent> appendProgress(UUID jobId, Duration interval, String message, ObjectNode data) {
+    Optional<JobEvent> appended = jdbc.sql("""
+            WITH claimed AS (
+              UPDATE jobs SET progress_event_at = now(), progress = """ + JobRepository.PROGRESS_FROM_STEPS + """
+              , updated_at = now()
+              WHERE id = :job AND status IN ('queued', 'processing')
+                AND (progress_event_at IS NULL OR progress_event_at <= now() - make_interval(secs => :interval))
+              RETURNING id, progress),
+            previous AS (SELECT coalesce(max(seq), 0) AS seq FROM job_history WHERE job_id = :job)
+            INSERT INTO job_history (job_id, status, event, message, data)
+            SELECT id, 'processing', :event, :message, :data::jsonb || jsonb_build_object('job_progress', progress)
+            FROM claimed
+            RETURNING seq, job_id, event, status, message, data, created_at, (SELECT seq FROM previous) AS previous_seq""")
+        .param("job", jobId).param("interval", interval.toMillis() / 1000.0).param("event", JobEvent.NODE_PROGRESS)
+        .param("message", message).param("data", json.writeValueAsString(data))
+        .query(this::event).optional();
+    appended.ifPresent(this::relayAfterCommit);
+    return appended;
+  }
+
+  private void relayAfterCommit(JobEvent event) {
     if (TransactionSynchronizationManager.isSynchronizationActive()) {
       TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
         @Override
         public void afterCommit() {
-          relay.publish(appended);
+          relay.publish(event);
         }
       });
     } else {
-      relay.publish(appended);
+      relay.publish(event);
     }
-    return appended;
   }
 
   /** The job's events after {@code afterSeq} (0 for all), oldest first. */

@@ -39,12 +39,21 @@ public final class WorkerSimulator implements AutoCloseable {
 
   /** Claims the best pending step of its service, announcing it as real workers do. */
   public Optional<String> claim() {
+    return claim(true);
+  }
+
+  /** Claims like {@link #claim()}, but the announcements are lost (as over a subscriber's reconnect). */
+  public Optional<String> claimUnannounced() {
+    return claim(false);
+  }
+
+  private Optional<String> claim(boolean announce) {
     Instant now = Instant.now();
     String assignedAt = now.getEpochSecond() + "." + String.format("%06d", now.getNano() / 1000);
     String stepId = redis().eval(CLAIM, ScriptOutputType.VALUE, new String[] {QueueKeys.PENDING},
         service, workerId, assignedAt);
-    if (stepId == null) {
-      return Optional.empty();
+    if (stepId == null || !announce) {
+      return Optional.ofNullable(stepId);
     }
     ObjectNode claimed = message(stepId);
     claimed.put("status", "claimed");

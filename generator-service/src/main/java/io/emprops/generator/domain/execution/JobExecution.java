@@ -28,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,32 +142,30 @@ public class JobExecution {
 
   /**
    * A worker reported progress; relayed at most every {@code progressInterval} per job. This is
-   * the engine's most frequent message, so it costs five statements when the step is running.
+   * the engine's most frequent message, so for a running step it costs two statements and the
+   * commit.
    */
   @Transactional
   public void onProgress(String queueStepId, String workerId, int progress, String message) {
-    Optional<JobStep> found = steps.lockJobOfSubmission(queueStepId);
-    if (found.isEmpty()) {
-      return;
-    }
-    // A step already running has been started (its claim marked the job processing).
-    if (JobStep.QUEUED.equals(found.get().status())) {
-      started(found.get(), workerId);
-    }
-    Optional<JobStep> updated = steps.progress(queueStepId, workerId, progress);
+    Optional<JobStep> updated = steps.lockJobAndProgressRunning(queueStepId, workerId, progress);
     if (updated.isEmpty()) {
-      return;
+      // Not running: a step reported on before its claim was seen (the claim message is late or
+      // lost) starts now; one that has ended or is not ours changes nothing.
+      Optional<JobStep> found = steps.lockJobOfSubmission(queueStepId);
+      if (found.isEmpty() || !JobStep.QUEUED.equals(found.get().status())) {
+        return;
+      }
+      started(found.get(), workerId);
+      updated = steps.progress(queueStepId, workerId, progress);
+      if (updated.isEmpty()) {
+        return;
+      }
     }
     JobStep step = updated.get();
-    OptionalInt jobProgress = jobs.claimProgressEvent(step.jobId(), properties.progressInterval());
-    if (jobProgress.isEmpty()) {
-      return;
-    }
     ObjectNode data = stepData(step);
     data.put("progress", step.progress());
     data.put("message", message == null ? "" : message);
-    data.put("job_progress", jobProgress.getAsInt());
-    events.append(step.jobId(), "processing", JobEvent.NODE_PROGRESS, message == null ? "" : message, data);
+    events.appendProgress(step.jobId(), properties.progressInterval(), message == null ? "" : message, data);
   }
 
   /**

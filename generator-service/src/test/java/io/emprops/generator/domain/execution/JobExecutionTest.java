@@ -401,6 +401,30 @@ class JobExecutionTest {
   }
 
   @Test
+  void aProgressMessageStartsAStepWhoseClaimWasNotSeen() {
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator worker = s.worker("w-unannounced");
+    String step = await().atMost(WAIT).until(() -> worker.claimUnannounced().orElse(null), id -> id != null);
+    worker.start(step);
+    worker.progress(step, 30, "sampling");
+
+    await().atMost(WAIT).until(() -> s.historyEvents().contains("node_progress"));
+    assertThat(s.historyEvents()).containsSubsequence("node_started", "node_progress");
+    JsonNode started = null;
+    for (JsonNode event : s.history()) {
+      if (started == null && "node_started".equals(event.get("event").asString())) {
+        started = event;
+      }
+    }
+    assertThat(started.get("data").get("worker_id").asString()).isEqualTo(worker.workerId());
+    assertThat(s.job().get("status").asString()).isEqualTo("processing");
+    assertThat(s.job().get("progress").asInt()).isEqualTo(30);
+
+    worker.complete(step, image("https://cdn.test/unannounced.png"));
+    s.awaitStatus("completed");
+  }
+
+  @Test
   void lostMessagesAreReconciledFromTheQueuesHashes() {
     Scenario s = new Scenario(1, false);
     WorkerSimulator worker = s.worker("w-quiet");
