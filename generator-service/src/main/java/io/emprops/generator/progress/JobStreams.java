@@ -32,7 +32,9 @@ public class JobStreams implements SmartLifecycle, DisposableBean {
   private final JobEventLog history;
   private final JobEventRelay relay;
   private final long heartbeatMillis;
-  private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+  // Without the committing thread's inheritable thread locals, which every send would copy.
+  private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
+      Thread.ofVirtual().inheritInheritableThreadLocals(false).factory());
   private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("job-stream-heartbeat").daemon(true).factory());
   private final Set<JobStream> open = ConcurrentHashMap.newKeySet();
