@@ -58,7 +58,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @AutoConfiguration(afterName = {
     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
     "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
-    "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
     "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration",
     "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
     "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration"})
