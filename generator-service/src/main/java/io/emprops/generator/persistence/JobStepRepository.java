@@ -28,6 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
 public class JobStepRepository {
 
   private static final String IN_FLIGHT = "('queued', 'running')";
+  /** The step with submission id {@code :id}, locking its job's row (not the step's). */
+  private static final String LOCKING_JOB_OF_SUBMISSION = """
+      FROM job_steps s JOIN jobs j ON j.id = s.job_id WHERE s.queue_step_id = :id FOR UPDATE OF j""";
   /** A worker's progress on a step: never backwards; a step reported on has started. */
   private static final String PROGRESS_UPDATE = """
       progress = greatest(progress, :progress), status = 'running',
@@ -122,10 +125,7 @@ public class JobStepRepository {
    * conditional updates, which see its latest version.
    */
   public Optional<JobStep> lockJobOfSubmission(String queueStepId) {
-    return jdbc.sql("""
-            SELECT s.* FROM job_steps s JOIN jobs j ON j.id = s.job_id
-            WHERE s.queue_step_id = :id FOR UPDATE OF j""")
-        .param("id", queueStepId).query(this::step).optional();
+    return jdbc.sql("SELECT s.* " + LOCKING_JOB_OF_SUBMISSION).param("id", queueStepId).query(this::step).optional();
   }
 
   /** The same step again under a new submission id (its worker died, or the queue lost it). */
@@ -163,11 +163,8 @@ public class JobStepRepository {
   public Optional<JobStep> lockJobAndProgressRunning(String queueStepId, String workerId, int progress) {
     // The job's lock comes from the CTE, evaluated before the step's row is updated (and so
     // locked); after a wait for it, the update re-checks the step's latest version.
-    return jdbc.sql("""
-            WITH locked AS (
-              SELECT j.id FROM job_steps s JOIN jobs j ON j.id = s.job_id WHERE s.queue_step_id = :id FOR UPDATE OF j)
-            UPDATE job_steps SET
-            """ + PROGRESS_UPDATE + """
+    return jdbc.sql("WITH locked AS (SELECT j.id " + LOCKING_JOB_OF_SUBMISSION + ")\n"
+            + "UPDATE job_steps SET " + PROGRESS_UPDATE + """
             WHERE queue_step_id = :id AND status = 'running' AND job_id = (SELECT id FROM locked)
             RETURNING *""")
         .param("id", queueStepId).param("worker", workerId).param("progress", Math.clamp(progress, 0, 100))

@@ -24,6 +24,12 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class JobEventLog {
 
+  /** The job's last seq before an insert (a CTE: the insert's snapshot, taken under the job's lock). */
+  private static final String PREVIOUS =
+      "previous AS (SELECT coalesce(max(seq), 0) AS seq FROM job_history WHERE job_id = :job)\n";
+  private static final String RETURNING_EVENT =
+      "RETURNING seq, job_id, event, status, message, data, created_at, (SELECT seq FROM previous) AS previous_seq";
+
   private final JdbcClient jdbc;
   private final JobEventRelay relay;
   private final JsonMapper json;
@@ -40,11 +46,10 @@ public class JobEventLog {
     // A job's events are appended one transaction at a time (on the job's row lock, which its
     // writers hold already), so seq order is commit order and each event knows its predecessor.
     jdbc.sql("SELECT id FROM jobs WHERE id = :job FOR UPDATE").param("job", jobId).query(UUID.class).optional();
-    JobEvent appended = jdbc.sql("""
-            WITH previous AS (SELECT coalesce(max(seq), 0) AS seq FROM job_history WHERE job_id = :job)
+    JobEvent appended = jdbc.sql("WITH " + PREVIOUS + """
             INSERT INTO job_history (job_id, status, event, message, data)
             VALUES (:job, :status, :event, :message, :data::jsonb)
-            RETURNING seq, job_id, event, status, message, data, created_at, (SELECT seq FROM previous) AS previous_seq""")
+            """ + RETURNING_EVENT)
         .param("job", jobId).param("status", status).param("event", event).param("message", message)
         .param("data", json.writeValueAsString(body))
         .query(this::event).single();
@@ -69,11 +74,11 @@ public class JobEventLog {
               WHERE id = :job AND status IN ('queued', 'processing')
                 AND (progress_event_at IS NULL OR progress_event_at <= now() - make_interval(secs => :interval))
               RETURNING id, progress),
-            previous AS (SELECT coalesce(max(seq), 0) AS seq FROM job_history WHERE job_id = :job)
+            """ + PREVIOUS + """
             INSERT INTO job_history (job_id, status, event, message, data)
             SELECT id, 'processing', :event, :message, :data::jsonb || jsonb_build_object('job_progress', progress)
             FROM claimed
-            RETURNING seq, job_id, event, status, message, data, created_at, (SELECT seq FROM previous) AS previous_seq""")
+            """ + RETURNING_EVENT)
         .param("job", jobId).param("interval", interval.toMillis() / 1000.0).param("event", JobEvent.NODE_PROGRESS)
         .param("message", message).param("data", json.writeValueAsString(data))
         .query(this::event).optional();
