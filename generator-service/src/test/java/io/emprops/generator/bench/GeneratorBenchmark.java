@@ -23,6 +23,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -114,9 +115,19 @@ public final class GeneratorBenchmark {
 
   /**
    * {@code count} progress messages at {@link #PROGRESS_PER_SECOND}; measured ones (no
-   * {@code label}) say "t:&lt;number&gt;:&lt;sent, micros of System.nanoTime&gt;".
+   * {@code label}) say what {@link ReceiptRecorder#text} makes of their number.
    */
-  private static void sendProgress(WorkerSimulator worker, String step, int count, String label) {
+  private static void sendProgress(WorkerSimulator worker, String step, int count, String label) throws Exception {
+    paced(count, m -> worker.progress(step, Math.min(99, m), label != null ? label : ReceiptRecorder.text(m)));
+  }
+
+  /** One message being sent. */
+  private interface Send {
+    void message(int number) throws Exception;
+  }
+
+  /** Calls {@code send} for 1 to {@code count} at {@link #PROGRESS_PER_SECOND}. */
+  private static void paced(int count, Send send) throws Exception {
     long intervalNanos = 1_000_000_000L / PROGRESS_PER_SECOND;
     long next = System.nanoTime();
     for (int m = 1; m <= count; m++) {
@@ -125,7 +136,7 @@ public final class GeneratorBenchmark {
       if (wait > 0) {
         LockSupport.parkNanos(wait);
       }
-      worker.progress(step, Math.min(99, m), label != null ? label : ReceiptRecorder.text(m));
+      send.message(m);
       next += intervalNanos;
     }
   }
@@ -230,10 +241,7 @@ public final class GeneratorBenchmark {
       long sendingFrom = System.nanoTime();
       sendProgress(worker, step, PROGRESS_MESSAGES, null);
       long expected = (long) clients * PROGRESS_MESSAGES;
-      Instant deadline = Instant.now().plusSeconds(30);
-      while (receipts.received() < expected && Instant.now().isBefore(deadline)) {
-        Thread.sleep(20);
-      }
+      receipts.awaitAll(expected, Duration.ofSeconds(30));
       double elapsedCentis = (System.nanoTime() - sendingFrom) / 1e7;
       double generatorCpu = (cpuTicks(app.pid()) - generatorTicks) / elapsedCentis * 100;
       double ownCpu = (cpuTicks(ProcessHandle.current().pid()) - ownTicks) / elapsedCentis * 100;
@@ -266,24 +274,14 @@ public final class GeneratorBenchmark {
       if (!connected.await(120, TimeUnit.SECONDS)) {
         throw new IllegalStateException("only " + (clients - connected.getCount()) + " of " + clients + " opened");
       }
-      long intervalNanos = 1_000_000_000L / PROGRESS_PER_SECOND;
-      for (int m = -WARM_UP_MESSAGES; m <= PROGRESS_MESSAGES; m++) {
-        if (m == 1) {
-          receipts.start();
-        }
-        long next = System.nanoTime() + intervalNanos;
-        // About the size of the generator's progress frames.
-        String text = m >= 1 ? ReceiptRecorder.text(m) : "warm-up";
-        server.send(("id:" + (m + 1000) + "\nevent:node_progress\ndata:{\"step_id\":1,\"generation\":0,\"progress\":99,"
-            + "\"message\":\"" + text + "\",\"job_progress\":99,\"padding\":\"" + "x".repeat(40) + "\"}\n\n")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
-      }
-      long expected = (long) clients * PROGRESS_MESSAGES;
-      Instant deadline = Instant.now().plusSeconds(30);
-      while (receipts.received() < expected && Instant.now().isBefore(deadline)) {
-        Thread.sleep(20);
-      }
+      // About the size of the generator's progress frames.
+      Send frame = m -> server.send(("id:" + m + "\nevent:node_progress\ndata:{\"step_id\":1,\"generation\":0,"
+          + "\"progress\":99,\"message\":\"" + (receipts.measuring() ? ReceiptRecorder.text(m) : "warm-up")
+          + "\",\"job_progress\":99,\"padding\":\"" + "x".repeat(40) + "\"}\n\n").getBytes(StandardCharsets.UTF_8));
+      paced(WARM_UP_MESSAGES, frame);
+      receipts.start();
+      paced(PROGRESS_MESSAGES, frame);
+      receipts.awaitAll((long) clients * PROGRESS_MESSAGES, Duration.ofSeconds(30));
       receipts.stop();
     }
     rows.add(new String[] {"baseline: bare sockets -> same clients",

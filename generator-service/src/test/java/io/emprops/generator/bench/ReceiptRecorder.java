@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -46,8 +48,16 @@ final class ReceiptRecorder implements SseLoadClient.DataLine {
     measuring = false;
   }
 
-  int received() {
-    return received.get();
+  boolean measuring() {
+    return measuring;
+  }
+
+  /** Waits until {@code expected} receipts are in, or {@code within} has passed. */
+  void awaitAll(long expected, Duration within) throws InterruptedException {
+    Instant deadline = Instant.now().plus(within);
+    while (received.get() < expected && Instant.now().isBefore(deadline)) {
+      Thread.sleep(20);
+    }
   }
 
   @Override

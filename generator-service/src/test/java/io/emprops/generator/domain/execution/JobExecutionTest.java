@@ -385,12 +385,8 @@ class JobExecutionTest {
       worker.progress(step, 40, "sampling");
       return s.job().get("progress").asInt() == 20;
     });
-    JsonNode lastProgress = null;
-    for (JsonNode event : s.history()) {
-      if ("node_progress".equals(event.get("event").asString())) {
-        lastProgress = event.get("data");
-      }
-    }
+    List<JsonNode> progress = s.historyData("node_progress");
+    JsonNode lastProgress = progress.isEmpty() ? null : progress.getLast();
     assertThat(lastProgress).isNotNull();
     assertThat(lastProgress.get("progress").asInt()).isEqualTo(40);
     assertThat(lastProgress.get("job_progress").asInt()).as("one step of two at 40 %").isEqualTo(20);
@@ -410,13 +406,8 @@ class JobExecutionTest {
 
     await().atMost(WAIT).until(() -> s.historyEvents().contains("node_progress"));
     assertThat(s.historyEvents()).containsSubsequence("node_started", "node_progress");
-    JsonNode started = null;
-    for (JsonNode event : s.history()) {
-      if (started == null && "node_started".equals(event.get("event").asString())) {
-        started = event;
-      }
-    }
-    assertThat(started.get("data").get("worker_id").asString()).isEqualTo(worker.workerId());
+    JsonNode started = s.historyData("node_started").getFirst();
+    assertThat(started.get("worker_id").asString()).isEqualTo(worker.workerId());
     assertThat(s.job().get("status").asString()).isEqualTo("processing");
     assertThat(s.job().get("progress").asInt()).isEqualTo(30);
 
@@ -565,6 +556,17 @@ class JobExecutionTest {
       List<String> names = new ArrayList<>();
       history().forEach(e -> names.add(e.get("event").asString()));
       return names;
+    }
+
+    /** The data of the job's events named {@code event}, oldest first. */
+    List<JsonNode> historyData(String event) {
+      List<JsonNode> data = new ArrayList<>();
+      history().forEach(e -> {
+        if (event.equals(e.get("event").asString())) {
+          data.add(e.get("data"));
+        }
+      });
+      return data;
     }
 
     List<String> historyMessages() {
