@@ -1,0 +1,387 @@
+package io.emprops.publishing.domain.publication;
+
+import io.emprops.publishing.chain.ChainSpec;
+import io.emprops.publishing.chain.CollectionContract;
+import io.emprops.publishing.chain.EvmNode;
+import io.emprops.publishing.chain.EvmNode.BlockHeader;
+import io.emprops.publishing.chain.EvmNode.BroadcastOutcome;
+import io.emprops.publishing.chain.EvmNode.Receipt;
+import io.emprops.publishing.chain.Fees;
+import io.emprops.publishing.chain.SignedTransaction;
+import io.emprops.publishing.chain.TransactionSigner;
+import io.emprops.publishing.chain.Wei;
+import io.emprops.publishing.domain.publication.PublicationCheckpoints.Checkpoint;
+import io.emprops.publishing.persistence.NonceRepository;
+import io.emprops.publishing.persistence.PublicationRepository;
+import io.emprops.publishing.persistence.TransactionRepository;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The publication saga on one chain, in rounds. Each round reads the chain's active publications
+ * and moves each one step, committing every step before the next external effect:
+ *
+ * <ol>
+ *   <li>no transaction: check fees, caps and funds (failing with nothing sent), take the next
+ *       nonce, sign, store — one database transaction;
+ *   <li>signed, not broadcast: broadcast the stored bytes, then record it ({@code submitted});
+ *   <li>broadcast: find the receipt of any of its transactions, check that its block is still
+ *       canonical, count confirmations; rebroadcast what a reorg or the node dropped; replace a
+ *       stuck transaction with higher fees under the same nonce; sign again with a new nonce only
+ *       when another transaction took the nonce for good.
+ * </ol>
+ *
+ * A restart anywhere resumes from the row: a stored transaction is broadcast again byte for byte
+ * (its hash, so the chain runs it at most once), and nothing signs a second nonce for a
+ * publication while a transaction of its current nonce could still be mined.
+ */
+final class ChainPublisher {
+
+  private static final Logger log = LoggerFactory.getLogger(ChainPublisher.class);
+  /** Headroom over the estimate: a deployment's gas is deterministic, nodes' estimates are tight. */
+  private static final int GAS_HEADROOM_PERCENT = 10;
+
+  private final ChainSpec chain;
+  private final EvmNode node;
+  private final TransactionSigner signer;
+  private final PublicationRepository publications;
+  private final TransactionRepository transactions;
+  private final NonceRepository nonces;
+  private final PublicationNotifications notifications;
+  private final TransactionTemplate transaction;
+  private final PublicationCheckpoints checkpoints;
+  private final PublicationMetrics metrics;
+  private final Clock clock;
+  private final URI metadataBase;
+  private final int batchSize;
+  /** Stuck transactions already reported, so the log says it once per transaction. */
+  private final Set<String> reportedStuck = ConcurrentHashMap.newKeySet();
+
+  ChainPublisher(ChainSpec chain, EvmNode node, TransactionSigner signer, PublicationRepository publications,
+      TransactionRepository transactions, NonceRepository nonces, PublicationNotifications notifications,
+      TransactionTemplate transaction, PublicationCheckpoints checkpoints, PublicationMetrics metrics, Clock clock,
+      URI metadataBase, int batchSize) {
+    this.chain = chain;
+    this.node = node;
+    this.signer = signer;
+    this.publications = publications;
+    this.transactions = transactions;
+    this.nonces = nonces;
+    this.notifications = notifications;
+    this.transaction = transaction;
+    this.checkpoints = checkpoints;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.metadataBase = metadataBase;
+    this.batchSize = batchSize;
+  }
+
+  ChainSpec chain() {
+    return chain;
+  }
+
+  /** One round. @return how many publications are still in flight */
+  int round() {
+    List<Publication> active = publications.active(chain.name(), batchSize);
+    metrics.inFlight(chain.name(), active.size());
+    if (active.isEmpty()) {
+      return 0;
+    }
+    BlockHeader head = node.latestBlock();
+    List<Publication> unsigned = active.stream().filter(p -> !p.hasTransaction()).toList();
+    if (!unsigned.isEmpty()) {
+      sign(unsigned, head);
+    }
+    for (Publication publication : publications.active(chain.name(), batchSize)) {
+      if (!publication.hasTransaction()) {
+        continue; // failed to sign this round (caps), or its nonce was just lost
+      }
+      if (!publication.currentBroadcast()) {
+        broadcast(publication, transactions.find(publication.txHash()).orElseThrow(), head);
+      } else {
+        follow(publication, head);
+      }
+    }
+    int left = publications.active(chain.name(), batchSize).size();
+    metrics.inFlight(chain.name(), left);
+    return left;
+  }
+
+  // ---- 1. sign -------------------------------------------------------------------------------
+
+  private void sign(List<Publication> unsigned, BlockHeader head) {
+    long chainNext = node.pendingNonce(signer.address()).longValueExact();
+    Fees fees = currentFees(head);
+    BigInteger balance = node.balance(signer.address());
+    for (Publication publication : unsigned) {
+      String data = deploymentData(publication);
+      EvmNode.GasEstimate estimate = node.estimateDeployment(signer.address(), data);
+      if (estimate.reverts()) {
+        fail(publication, FailureCode.DEPLOYMENT_WOULD_REVERT, "the chain says the deployment would revert: "
+            + estimate.revertReason());
+        continue;
+      }
+      Optional<String> overCap = overCap(head, fees, estimate.gas());
+      if (overCap.isPresent()) {
+        fail(publication, FailureCode.FEE_CAP_EXCEEDED, overCap.get());
+        continue;
+      }
+      BigInteger gasLimit = estimate.gas().multiply(BigInteger.valueOf(100 + GAS_HEADROOM_PERCENT))
+          .divide(BigInteger.valueOf(100));
+      BigInteger worst = fees.worstCost(gasLimit);
+      if (balance.compareTo(worst) < 0) {
+        fail(publication, FailureCode.INSUFFICIENT_FUNDS, "the signer " + signer.address() + " holds "
+            + Wei.ether(balance) + ", the deployment may cost up to " + Wei.ether(worst));
+        continue;
+      }
+      balance = balance.subtract(worst);
+      SignedTransaction signed = transaction.execute(status -> {
+        long nonce = nonces.allocate(chain.chainId(), signer.address(), chainNext);
+        SignedTransaction tx = signer.signDeployment(chain.chainId(), BigInteger.valueOf(nonce), gasLimit, data, fees);
+        store(publication, tx);
+        return tx;
+      });
+      metrics.transaction("signed");
+      log.info("Collection {}: deployment signed on {} (nonce {}, tx {}, contract {})", publication.collectionId(),
+          chain.name(), signed.nonce(), signed.hash(), signed.contractAddress());
+      checkpoints.reached(Checkpoint.AFTER_SIGNING, publication.collectionId());
+    }
+  }
+
+  private void store(Publication publication, SignedTransaction tx) {
+    transactions.insert(publication.collectionId(), chain.chainId(), tx);
+    publications.signed(publication.collectionId(), tx.signer(), tx.nonce().longValueExact(), tx.hash(),
+        tx.contractAddress());
+  }
+
+  private String deploymentData(Publication publication) {
+    return CollectionContract.deploymentData(
+        publication.plan().arguments(publication.collectionId(), metadataBase, signer.address()));
+  }
+
+  /** EIP-1559 fees now: the node's tip and twice the base fee on top (a few blocks of rises), within the caps. */
+  private Fees currentFees(BlockHeader head) {
+    BigInteger tip = node.suggestedPriorityFee().min(chain.maxPriorityFeePerGas());
+    BigInteger maxFee = head.baseFeePerGas().multiply(BigInteger.TWO).add(tip).min(chain.maxFeePerGas());
+    return new Fees(maxFee, tip.min(maxFee));
+  }
+
+  private Optional<String> overCap(BlockHeader head, Fees fees, BigInteger gas) {
+    BigInteger perGas = head.baseFeePerGas().add(fees.maxPriorityFeePerGas());
+    if (perGas.compareTo(chain.maxFeePerGas()) > 0) {
+      return Optional.of("gas costs " + Wei.gwei(perGas) + " on " + chain.name() + " now (base fee "
+          + Wei.gwei(head.baseFeePerGas()) + "), above the chain's cap of " + Wei.gwei(chain.maxFeePerGas())
+          + " (max-fee-per-gas); nothing was sent");
+    }
+    BigInteger cost = perGas.multiply(gas);
+    if (cost.compareTo(chain.maxDeploymentCost()) > 0) {
+      return Optional.of("the deployment would cost about " + Wei.ether(cost) + " (" + gas + " gas at "
+          + Wei.gwei(perGas) + "), above the chain's cap of " + Wei.ether(chain.maxDeploymentCost())
+          + " (max-deployment-cost); nothing was sent");
+    }
+    return Optional.empty();
+  }
+
+  // ---- 2. broadcast --------------------------------------------------------------------------
+
+  private void broadcast(Publication publication, StoredTransaction tx, BlockHeader head) {
+    BroadcastOutcome outcome = node.broadcast(tx.raw());
+    switch (outcome.kind()) {
+      case ACCEPTED, ALREADY_KNOWN -> {
+        checkpoints.reached(Checkpoint.AFTER_BROADCAST, publication.collectionId());
+        recordBroadcast(publication, tx);
+      }
+      case NONCE_TOO_LOW -> nonceTaken(publication, tx, head);
+      case UNDERPRICED, FEE_TOO_LOW -> replace(publication, tx, head, outcome.message());
+      case INSUFFICIENT_FUNDS, REFUSED -> {
+        metrics.transaction("refused");
+        log.warn("Collection {}: {} refused transaction {} (nonce {}): {}; trying again next round",
+            publication.collectionId(), chain.name(), tx.txHash(), tx.nonce(), outcome.message());
+      }
+    }
+  }
+
+  private void recordBroadcast(Publication publication, StoredTransaction tx) {
+    boolean first = Boolean.TRUE.equals(transaction.execute(status -> {
+      if (!transactions.markBroadcast(tx.txHash())) {
+        return false;
+      }
+      publications.submitted(publication.collectionId());
+      notifications.submitted(publications.find(publication.collectionId()).orElseThrow());
+      return true;
+    }));
+    if (first) {
+      metrics.transaction("broadcast");
+      log.info("Collection {}: transaction {} broadcast on {}", publication.collectionId(), tx.txHash(), chain.name());
+    }
+  }
+
+  /**
+   * The node says the nonce is used. If one of ours was mined, the receipt will show it; if
+   * another transaction took the nonce and that is settled (as deep as our confirmations), none of
+   * ours can ever be mined: sign again with a new nonce. Otherwise wait for the chain to settle.
+   */
+  private void nonceTaken(Publication publication, StoredTransaction tx, BlockHeader head) {
+    if (minedAttempt(publication).isPresent()) {
+      recordBroadcast(publication, tx); // one of its transactions is in a block: follow it
+      return;
+    }
+    long settled = Math.max(0, head.number() - chain.confirmations() + 1);
+    if (node.nonceAt(signer.address(), settled).compareTo(tx.nonce()) > 0) {
+      transaction.executeWithoutResult(status -> publications.nonceLost(publication.collectionId()));
+      metrics.transaction("nonce_recovered");
+      log.warn("Collection {}: nonce {} of {} was taken by another transaction; signing again with a new nonce",
+          publication.collectionId(), tx.nonce(), signer.address());
+    }
+  }
+
+  // ---- 3. follow -----------------------------------------------------------------------------
+
+  private void follow(Publication publication, BlockHeader head) {
+    Optional<Mined> mined = minedAttempt(publication);
+    if (mined.isPresent()) {
+      confirmations(publication, mined.get(), head);
+      return;
+    }
+    if (publication.blockNumber() != null) {
+      transaction.executeWithoutResult(status -> publications.unmined(publication.collectionId()));
+      metrics.transaction("reorged");
+      log.warn("Collection {}: block {} holding transaction {} left the chain (reorganisation); broadcasting again",
+          publication.collectionId(), publication.blockNumber(), publication.txHash());
+    }
+    StoredTransaction current = transactions.find(publication.txHash()).orElseThrow();
+    if (publication.blockNumber() != null || !node.knows(current.txHash())) {
+      BroadcastOutcome outcome = node.broadcast(current.raw());
+      switch (outcome.kind()) {
+        case ACCEPTED, ALREADY_KNOWN -> metrics.transaction("rebroadcast");
+        case NONCE_TOO_LOW -> nonceTaken(publication, current, head);
+        case UNDERPRICED, FEE_TOO_LOW -> replace(publication, current, head, outcome.message());
+        case INSUFFICIENT_FUNDS, REFUSED -> log.warn("Collection {}: {} refused the rebroadcast of {}: {}",
+            publication.collectionId(), chain.name(), current.txHash(), outcome.message());
+      }
+      return;
+    }
+    Duration waiting = Duration.between(current.broadcastAt(), clock.instant());
+    if (waiting.compareTo(chain.stuckAfter()) >= 0) {
+      BigInteger minedNonce = node.nonceAt(signer.address(), head.number());
+      if (minedNonce.compareTo(current.nonce()) > 0) {
+        nonceTaken(publication, current, head);
+      } else if (minedNonce.equals(current.nonce())) {
+        replace(publication, current, head, "not mined after " + waiting.toSeconds() + " s");
+      } // else: an earlier nonce blocks it; that one is replaced on its own
+    }
+  }
+
+  private void confirmations(Publication publication, Mined mined, BlockHeader head) {
+    Receipt receipt = mined.receipt();
+    int confirmations = (int) Math.max(0, head.number() - receipt.blockNumber() + 1);
+    boolean changed = !receipt.txHash().equalsIgnoreCase(publication.txHash())
+        || !Long.valueOf(receipt.blockNumber()).equals(publication.blockNumber())
+        || !receipt.blockHash().equals(publication.blockHash()) || confirmations != publication.confirmations();
+    if (confirmations < chain.confirmations()) {
+      if (changed) {
+        transaction.executeWithoutResult(status -> publications.mined(publication.collectionId(), receipt.txHash(),
+            mined.tx().contractAddress(), mined.tx().nonce().longValueExact(), receipt.blockNumber(),
+            receipt.blockHash(), confirmations));
+      }
+      return;
+    }
+    if (!receipt.status()) {
+      transaction.executeWithoutResult(status -> {
+        publications.mined(publication.collectionId(), receipt.txHash(), mined.tx().contractAddress(),
+            mined.tx().nonce().longValueExact(), receipt.blockNumber(), receipt.blockHash(), confirmations);
+        failInTransaction(publication, FailureCode.TX_REVERTED, "the deployment transaction reverted in block "
+            + receipt.blockNumber());
+      });
+      return;
+    }
+    transaction.executeWithoutResult(status -> {
+      publications.mined(publication.collectionId(), receipt.txHash(), receipt.contractAddress() == null
+              ? mined.tx().contractAddress() : org.web3j.crypto.Keys.toChecksumAddress(receipt.contractAddress()),
+          mined.tx().nonce().longValueExact(), receipt.blockNumber(), receipt.blockHash(), confirmations);
+      if (publications.confirmed(publication.collectionId(), confirmations)) {
+        Publication confirmed = publications.find(publication.collectionId()).orElseThrow();
+        notifications.confirmed(confirmed);
+        metrics.confirmed(confirmed.requestedAt() == null ? null
+            : Duration.between(confirmed.requestedAt(), clock.instant()));
+        log.info("Collection {}: deployed at {} by {} in block {} ({} confirmations)", publication.collectionId(),
+            confirmed.contractAddress(), confirmed.txHash(), confirmed.blockNumber(), confirmations);
+      }
+    });
+  }
+
+  /** The receipt of whichever of the publication's transactions was mined, if its block is canonical. */
+  private Optional<Mined> minedAttempt(Publication publication) {
+    for (StoredTransaction tx : transactions.of(publication.collectionId())) {
+      if (tx.broadcastAt() == null && !tx.txHash().equals(publication.txHash())) {
+        continue; // never left this service
+      }
+      Optional<Receipt> receipt = node.receipt(tx.txHash());
+      if (receipt.isPresent()) {
+        Receipt r = receipt.get();
+        boolean canonical = node.block(r.blockNumber()).map(b -> b.hash().equals(r.blockHash())).orElse(false);
+        return canonical ? Optional.of(new Mined(tx, r)) : Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private record Mined(StoredTransaction tx, Receipt receipt) {}
+
+  /**
+   * Signs the same deployment under the same nonce with higher fees (at least 12.5% more, within
+   * the caps); whichever of the two is mined, the contract lands at the same address.
+   */
+  private void replace(Publication publication, StoredTransaction current, BlockHeader head, String why) {
+    Fees fresh = currentFees(head);
+    Fees least = current.fees().bumped();
+    BigInteger maxFee = least.maxFeePerGas().max(fresh.maxFeePerGas()).min(chain.maxFeePerGas());
+    BigInteger tip = least.maxPriorityFeePerGas().max(fresh.maxPriorityFeePerGas())
+        .min(chain.maxPriorityFeePerGas()).min(maxFee);
+    Fees fees = new Fees(maxFee, tip);
+    if (!fees.replaces(current.fees())) {
+      if (reportedStuck.add(current.txHash())) {
+        log.warn("Collection {}: transaction {} ({}) cannot be replaced: its fees ({} max, {} tip) are at the caps of {};"
+                + " waiting for the chain", publication.collectionId(), current.txHash(), why,
+            Wei.gwei(current.fees().maxFeePerGas()), Wei.gwei(current.fees().maxPriorityFeePerGas()), chain.name());
+        metrics.transaction("stuck_at_cap");
+      }
+      return;
+    }
+    String data = deploymentData(publication);
+    SignedTransaction replacement = transaction.execute(status -> {
+      SignedTransaction tx = signer.signDeployment(chain.chainId(), current.nonce(), current.gasLimit(), data, fees);
+      store(publication, tx);
+      return tx;
+    });
+    metrics.transaction("replaced");
+    log.info("Collection {}: transaction {} replaced by {} under nonce {} ({}; max fee {} → {})",
+        publication.collectionId(), current.txHash(), replacement.hash(), current.nonce(), why,
+        Wei.gwei(current.fees().maxFeePerGas()), Wei.gwei(fees.maxFeePerGas()));
+    broadcast(publications.find(publication.collectionId()).orElseThrow(),
+        transactions.find(replacement.hash()).orElseThrow(), head);
+  }
+
+  // ---- failure -------------------------------------------------------------------------------
+
+  private void fail(Publication publication, String code, String error) {
+    transaction.executeWithoutResult(status -> failInTransaction(publication, code, error));
+  }
+
+  private void failInTransaction(Publication publication, String code, String error) {
+    if (publications.failed(publication.collectionId(), code, error)) {
+      notifications.failed(publications.find(publication.collectionId()).orElseThrow());
+      metrics.failed(code);
+      log.warn("Collection {}: publication on {} failed: {} {}", publication.collectionId(), chain.name(), code, error);
+    }
+  }
+}
