@@ -108,6 +108,20 @@ public final class Infrastructure implements AutoCloseable {
     return chainUnavailable;
   }
 
+  /**
+   * Another chain of this stack's kind, for a test that mines its own way (block time, reorgs):
+   * on a free port, stopped with the stack unless closed before.
+   *
+   * @throws IllegalStateException when anvil cannot be had here, saying why
+   */
+  public ChainServer startExtraChain(ChainServer.Options options) {
+    StringBuilder whyNot = new StringBuilder();
+    Path anvil = ChainServer.installAnvil(layout.cacheDirectory(), anvilVersion(), whyNot)
+        .orElseThrow(() -> new IllegalStateException("no EVM chain here: " + whyNot));
+    int port = Ports.free();
+    return track(ChainServer.start(port, anvil, null, layout.logs().resolve("anvil-" + port + ".log"), options));
+  }
+
   private Optional<ChainServer> startChain() {
     StringBuilder whyNot = new StringBuilder();
     Optional<Path> anvil = ChainServer.installAnvil(layout.cacheDirectory(), anvilVersion(), whyNot);
