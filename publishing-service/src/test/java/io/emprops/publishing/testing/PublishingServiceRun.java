@@ -85,10 +85,12 @@ public final class PublishingServiceRun {
     properties.put("server.port", "0");
     properties.put("emprops.events.relay.enabled", "false");
     properties.putAll(overrides);
+    // As command-line arguments: above the application's files and the shared service defaults.
+    String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+        .toArray(String[]::new);
     ConfigurableApplicationContext context = new SpringApplicationBuilder(PublishingApplication.class)
-        .properties(properties)
         .initializers(c -> c.getBeanFactory().registerSingleton("testCheckpoints", checkpoints))
-        .run();
+        .run(arguments);
     SharedInfrastructure.registerDependent(() -> {
       if (context.isActive()) {
         SpringApplication.exit(context);
