@@ -82,6 +82,8 @@ public final class PublishingServiceRun {
     properties.putAll(AppProperties.localChain(chain));
     properties.put("emprops.service.schema", schema);
     properties.put("emprops.events.namespace", namespace);
+    // Its own name: relays register JMX beans by it, and other contexts of the service live in this JVM.
+    properties.put("spring.application.name", "publishing-" + schema.replace('_', '-'));
     properties.put("server.port", "0");
     properties.put("emprops.events.relay.enabled", "false");
     properties.putAll(overrides);
