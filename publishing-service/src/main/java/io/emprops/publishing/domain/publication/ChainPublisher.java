@@ -18,10 +18,16 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -101,16 +107,18 @@ final class ChainPublisher {
     if (!unsigned.isEmpty()) {
       sign(unsigned, head);
     }
+    List<Unsent> unsent = new ArrayList<>();
     for (Publication publication : publications.active(chain.name(), batchSize)) {
       if (!publication.hasTransaction()) {
         continue; // failed to sign this round (caps), or its nonce was just lost
       }
       if (!publication.currentBroadcast()) {
-        broadcast(publication, transactions.find(publication.txHash()).orElseThrow(), head);
+        unsent.add(new Unsent(publication, transactions.find(publication.txHash()).orElseThrow()));
       } else {
         follow(publication, head);
       }
     }
+    broadcast(unsent, head);
     int left = publications.active(chain.name(), batchSize).size();
     metrics.inFlight(chain.name(), left);
     return left;
@@ -118,42 +126,88 @@ final class ChainPublisher {
 
   // ---- 1. sign -------------------------------------------------------------------------------
 
+  /**
+   * Signs every unsigned publication of the round: their gas estimated concurrently, their caps
+   * checked, then nonces taken, transactions signed and stored in one database transaction (one
+   * commit for the whole batch: fifty publications at once reach the pool within one block).
+   */
   private void sign(List<Publication> unsigned, BlockHeader head) {
     long chainNext = node.pendingNonce(signer.address()).longValueExact();
     Fees fees = currentFees(head);
     BigInteger balance = node.balance(signer.address());
-    for (Publication publication : unsigned) {
-      String data = deploymentData(publication);
-      EvmNode.GasEstimate estimate = node.estimateDeployment(signer.address(), data);
-      if (estimate.reverts()) {
+    List<Estimated> estimated = estimate(unsigned);
+    List<Estimated> signable = new ArrayList<>();
+    for (Estimated e : estimated) {
+      Publication publication = e.publication();
+      if (e.gas().reverts()) {
         fail(publication, FailureCode.DEPLOYMENT_WOULD_REVERT, "the chain says the deployment would revert: "
-            + estimate.revertReason());
+            + e.gas().revertReason());
         continue;
       }
-      Optional<String> overCap = overCap(head, fees, estimate.gas());
+      Optional<String> overCap = overCap(head, fees, e.gas().gas());
       if (overCap.isPresent()) {
         fail(publication, FailureCode.FEE_CAP_EXCEEDED, overCap.get());
         continue;
       }
-      BigInteger gasLimit = estimate.gas().multiply(BigInteger.valueOf(100 + GAS_HEADROOM_PERCENT))
-          .divide(BigInteger.valueOf(100));
-      BigInteger worst = fees.worstCost(gasLimit);
+      BigInteger worst = fees.worstCost(e.gasLimit());
       if (balance.compareTo(worst) < 0) {
         fail(publication, FailureCode.INSUFFICIENT_FUNDS, "the signer " + signer.address() + " holds "
             + Wei.ether(balance) + ", the deployment may cost up to " + Wei.ether(worst));
         continue;
       }
       balance = balance.subtract(worst);
-      SignedTransaction signed = transaction.execute(status -> {
+      signable.add(e);
+    }
+    if (signable.isEmpty()) {
+      return;
+    }
+    List<SignedTransaction> signed = transaction.execute(status -> {
+      List<SignedTransaction> batch = new ArrayList<>();
+      for (Estimated e : signable) {
         long nonce = nonces.allocate(chain.chainId(), signer.address(), chainNext);
-        SignedTransaction tx = signer.signDeployment(chain.chainId(), BigInteger.valueOf(nonce), gasLimit, data, fees);
-        store(publication, tx);
-        return tx;
-      });
+        SignedTransaction tx = signer.signDeployment(chain.chainId(), BigInteger.valueOf(nonce), e.gasLimit(),
+            e.data(), fees);
+        store(e.publication(), tx);
+        batch.add(tx);
+      }
+      return batch;
+    });
+    for (int i = 0; i < signed.size(); i++) {
+      SignedTransaction tx = signed.get(i);
+      UUID collectionId = signable.get(i).publication().collectionId();
       metrics.transaction("signed");
-      log.info("Collection {}: deployment signed on {} (nonce {}, tx {}, contract {})", publication.collectionId(),
-          chain.name(), signed.nonce(), signed.hash(), signed.contractAddress());
-      checkpoints.reached(Checkpoint.AFTER_SIGNING, publication.collectionId());
+      log.info("Collection {}: deployment signed on {} (nonce {}, tx {}, contract {})", collectionId, chain.name(),
+          tx.nonce(), tx.hash(), tx.contractAddress());
+      checkpoints.reached(Checkpoint.AFTER_SIGNING, collectionId);
+    }
+  }
+
+  private record Estimated(Publication publication, String data, EvmNode.GasEstimate gas) {
+    BigInteger gasLimit() {
+      return gas.gas().multiply(BigInteger.valueOf(100 + GAS_HEADROOM_PERCENT)).divide(BigInteger.valueOf(100));
+    }
+  }
+
+  /** Every publication's deployment data and gas, the estimates made concurrently. */
+  private List<Estimated> estimate(List<Publication> unsigned) {
+    try (ExecutorService concurrent = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<Estimated>> futures = new ArrayList<>();
+      for (Publication publication : unsigned) {
+        futures.add(concurrent.submit(() -> {
+          String data = deploymentData(publication);
+          return new Estimated(publication, data, node.estimateDeployment(signer.address(), data));
+        }));
+      }
+      List<Estimated> estimated = new ArrayList<>();
+      for (Future<Estimated> future : futures) {
+        estimated.add(future.get());
+      }
+      return estimated;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while estimating gas", e);
     }
   }
 
@@ -193,35 +247,53 @@ final class ChainPublisher {
 
   // ---- 2. broadcast --------------------------------------------------------------------------
 
-  private void broadcast(Publication publication, StoredTransaction tx, BlockHeader head) {
-    BroadcastOutcome outcome = node.broadcast(tx.raw());
-    switch (outcome.kind()) {
-      case ACCEPTED, ALREADY_KNOWN -> {
-        checkpoints.reached(Checkpoint.AFTER_BROADCAST, publication.collectionId());
-        recordBroadcast(publication, tx);
-      }
-      case NONCE_TOO_LOW -> nonceTaken(publication, tx, head);
-      case UNDERPRICED, FEE_TOO_LOW -> replace(publication, tx, head, outcome.message());
-      case INSUFFICIENT_FUNDS, REFUSED -> {
-        metrics.transaction("refused");
-        log.warn("Collection {}: {} refused transaction {} (nonce {}): {}; trying again next round",
-            publication.collectionId(), chain.name(), tx.txHash(), tx.nonce(), outcome.message());
+  private record Unsent(Publication publication, StoredTransaction tx) {}
+
+  /**
+   * Broadcasts signed transactions in nonce order, then records those the node took, in one
+   * database transaction. A crash between the two leaves them unrecorded: the next round sends the
+   * same bytes again, which the node knows or has mined.
+   */
+  private void broadcast(List<Unsent> unsent, BlockHeader head) {
+    List<Unsent> accepted = new ArrayList<>();
+    for (Unsent u : unsent.stream().sorted(java.util.Comparator.comparing(x -> x.tx().nonce())).toList()) {
+      BroadcastOutcome outcome = node.broadcast(u.tx().raw());
+      switch (outcome.kind()) {
+        case ACCEPTED, ALREADY_KNOWN -> {
+          checkpoints.reached(Checkpoint.AFTER_BROADCAST, u.publication().collectionId());
+          accepted.add(u);
+        }
+        case NONCE_TOO_LOW -> nonceTaken(u.publication(), u.tx(), head);
+        case UNDERPRICED, FEE_TOO_LOW -> replace(u.publication(), u.tx(), head, outcome.message());
+        case INSUFFICIENT_FUNDS, REFUSED -> {
+          metrics.transaction("refused");
+          log.warn("Collection {}: {} refused transaction {} (nonce {}): {}; trying again next round",
+              u.publication().collectionId(), chain.name(), u.tx().txHash(), u.tx().nonce(), outcome.message());
+        }
       }
     }
+    recordBroadcasts(accepted);
   }
 
-  private void recordBroadcast(Publication publication, StoredTransaction tx) {
-    boolean first = Boolean.TRUE.equals(transaction.execute(status -> {
-      if (!transactions.markBroadcast(tx.txHash())) {
-        return false;
+  private void recordBroadcasts(List<Unsent> broadcast) {
+    if (broadcast.isEmpty()) {
+      return;
+    }
+    List<Unsent> first = transaction.execute(status -> {
+      List<Unsent> recorded = new ArrayList<>();
+      for (Unsent u : broadcast) {
+        if (transactions.markBroadcast(u.tx().txHash())) {
+          publications.submitted(u.publication().collectionId());
+          notifications.submitted(publications.find(u.publication().collectionId()).orElseThrow());
+          recorded.add(u);
+        }
       }
-      publications.submitted(publication.collectionId());
-      notifications.submitted(publications.find(publication.collectionId()).orElseThrow());
-      return true;
-    }));
-    if (first) {
+      return recorded;
+    });
+    for (Unsent u : first) {
       metrics.transaction("broadcast");
-      log.info("Collection {}: transaction {} broadcast on {}", publication.collectionId(), tx.txHash(), chain.name());
+      log.info("Collection {}: transaction {} broadcast on {}", u.publication().collectionId(), u.tx().txHash(),
+          chain.name());
     }
   }
 
@@ -232,7 +304,7 @@ final class ChainPublisher {
    */
   private void nonceTaken(Publication publication, StoredTransaction tx, BlockHeader head) {
     if (minedAttempt(publication).isPresent()) {
-      recordBroadcast(publication, tx); // one of its transactions is in a block: follow it
+      recordBroadcasts(List.of(new Unsent(publication, tx))); // one of its transactions is in a block: follow it
       return;
     }
     long settled = Math.max(0, head.number() - chain.confirmations() + 1);
@@ -367,8 +439,8 @@ final class ChainPublisher {
     log.info("Collection {}: transaction {} replaced by {} under nonce {} ({}; max fee {} → {})",
         publication.collectionId(), current.txHash(), replacement.hash(), current.nonce(), why,
         Wei.gwei(current.fees().maxFeePerGas()), Wei.gwei(fees.maxFeePerGas()));
-    broadcast(publications.find(publication.collectionId()).orElseThrow(),
-        transactions.find(replacement.hash()).orElseThrow(), head);
+    broadcast(List.of(new Unsent(publications.find(publication.collectionId()).orElseThrow(),
+        transactions.find(replacement.hash()).orElseThrow())), head);
   }
 
   // ---- failure -------------------------------------------------------------------------------
