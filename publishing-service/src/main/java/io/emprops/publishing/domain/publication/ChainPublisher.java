@@ -18,8 +18,11 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -28,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -71,6 +75,10 @@ final class ChainPublisher {
   private final int batchSize;
   /** Stuck transactions already reported, so the log says it once per transaction. */
   private final Set<String> reportedStuck = ConcurrentHashMap.newKeySet();
+  private static final Duration FOLLOW_AT_LEAST_EVERY = Duration.ofSeconds(1);
+  /** The head the last follow-up saw, and when it ran (only this publisher's thread touches them). */
+  private String followedHead;
+  private Instant followedAt = Instant.EPOCH;
 
   ChainPublisher(ChainSpec chain, EvmNode node, TransactionSigner signer, PublicationRepository publications,
       TransactionRepository transactions, NonceRepository nonces, PublicationNotifications notifications,
@@ -108,6 +116,7 @@ final class ChainPublisher {
       sign(unsigned, head);
     }
     List<Unsent> unsent = new ArrayList<>();
+    List<Publication> sent = new ArrayList<>();
     for (Publication publication : publications.active(chain.name(), batchSize)) {
       if (!publication.hasTransaction()) {
         continue; // failed to sign this round (caps), or its nonce was just lost
@@ -115,10 +124,22 @@ final class ChainPublisher {
       if (!publication.currentBroadcast()) {
         unsent.add(new Unsent(publication, transactions.find(publication.txHash()).orElseThrow()));
       } else {
-        follow(publication, head);
+        sent.add(publication);
       }
     }
     broadcast(unsent, head);
+    // Nothing can have been mined or dropped while the head is the same block: follow on a new head
+    // (a new hash also reveals a reorg at the same height), and at least every second for stuck ones.
+    Instant now = clock.instant();
+    if (!sent.isEmpty() && (!head.hash().equals(followedHead)
+        || Duration.between(followedAt, now).compareTo(FOLLOW_AT_LEAST_EVERY) >= 0)) {
+      Map<UUID, Optional<Mined>> mined = concurrently(sent, this::minedAttempt);
+      for (Publication publication : sent) {
+        follow(publication, mined.get(publication.collectionId()), head);
+      }
+      followedHead = head.hash();
+      followedAt = now;
+    }
     int left = publications.active(chain.name(), batchSize).size();
     metrics.inFlight(chain.name(), left);
     return left;
@@ -190,24 +211,33 @@ final class ChainPublisher {
 
   /** Every publication's deployment data and gas, the estimates made concurrently. */
   private List<Estimated> estimate(List<Publication> unsigned) {
+    Map<UUID, Estimated> estimated = concurrently(unsigned, publication -> {
+      String data = deploymentData(publication);
+      return new Estimated(publication, data, node.estimateDeployment(signer.address(), data));
+    });
+    return unsigned.stream().map(p -> estimated.get(p.collectionId())).toList();
+  }
+
+  /**
+   * {@code call} for each publication at once, on virtual threads: the node answers each request
+   * in about a millisecond, the round trip is what a burst of publications waits for.
+   */
+  private <T> Map<UUID, T> concurrently(List<Publication> publications, Function<Publication, T> call) {
     try (ExecutorService concurrent = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<Estimated>> futures = new ArrayList<>();
-      for (Publication publication : unsigned) {
-        futures.add(concurrent.submit(() -> {
-          String data = deploymentData(publication);
-          return new Estimated(publication, data, node.estimateDeployment(signer.address(), data));
-        }));
+      Map<UUID, Future<T>> futures = new LinkedHashMap<>();
+      for (Publication publication : publications) {
+        futures.put(publication.collectionId(), concurrent.submit(() -> call.apply(publication)));
       }
-      List<Estimated> estimated = new ArrayList<>();
-      for (Future<Estimated> future : futures) {
-        estimated.add(future.get());
+      Map<UUID, T> results = new LinkedHashMap<>();
+      for (Map.Entry<UUID, Future<T>> future : futures.entrySet()) {
+        results.put(future.getKey(), future.getValue().get());
       }
-      return estimated;
+      return results;
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while estimating gas", e);
+      throw new IllegalStateException("interrupted while reading the chain", e);
     }
   }
 
@@ -318,8 +348,7 @@ final class ChainPublisher {
 
   // ---- 3. follow -----------------------------------------------------------------------------
 
-  private void follow(Publication publication, BlockHeader head) {
-    Optional<Mined> mined = minedAttempt(publication);
+  private void follow(Publication publication, Optional<Mined> mined, BlockHeader head) {
     if (mined.isPresent()) {
       confirmations(publication, mined.get(), head);
       return;
