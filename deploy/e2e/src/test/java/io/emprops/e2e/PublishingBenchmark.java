@@ -72,7 +72,7 @@ public final class PublishingBenchmark {
     int parallel = args.length > 1 ? Integer.parseInt(args[1]) : 50;
     Path data = Files.createTempDirectory("emprops-bench-publishing-");
     System.out.println("Starting the stack (anvil with a 1 s block time) …");
-    try (RunningStack stack = RunningStack.start(data, Ports.freeBlock(33_000, io.emprops.localstack.infra.StackLayout.PORT_BLOCK),
+    try (RunningStack stack = RunningStack.start(data, Ports.freeBlock(36_000, io.emprops.localstack.infra.StackLayout.PORT_BLOCK),
         "--chain-block-time", "1", "--no-worker")) {
       PublishingBenchmark bench = new PublishingBenchmark(stack);
       try {
@@ -144,6 +144,11 @@ public final class PublishingBenchmark {
     long lastConfirmed = count(("SELECT (extract(epoch FROM max(confirmed_at)) * 1000)::bigint FROM publishing.publications"
         + " WHERE collection_id IN (%s)").formatted(in));
     long lastBlock = count("SELECT max(block_number) FROM publishing.publications WHERE collection_id IN (%s)".formatted(in));
+    long firstBlock = count("SELECT min(block_number) FROM publishing.publications WHERE collection_id IN (%s)".formatted(in));
+    long lastSigned = count(("SELECT (extract(epoch FROM max(signed_at)) * 1000)::bigint FROM publishing.publication_transactions"
+        + " WHERE collection_id IN (%s)").formatted(in));
+    long lastRequested = count(("SELECT (extract(epoch FROM max(requested_at)) * 1000)::bigint FROM publishing.publications"
+        + " WHERE collection_id IN (%s)").formatted(in));
     List<Long> nonces = longs("SELECT nonce FROM publishing.publications WHERE collection_id IN (%s) ORDER BY nonce".formatted(in));
     long transactions = count("SELECT count(*) FROM publishing.publication_transactions WHERE collection_id IN (%s)"
         .formatted(in));
@@ -161,6 +166,9 @@ public final class PublishingBenchmark {
     System.out.printf("%n%d publications at once from one signer (%s):%n", count, signer);
     System.out.printf("  all confirmed in %,d ms (first POST -> last confirmed), %d blocks after the head at the start%n",
         lastConfirmed - started, blocksUsed);
+    System.out.printf("  the last request reached collections %,d ms after the first POST, its deployment was signed %,d ms later;"
+        + " deployments mined in blocks %d..%d (%d blocks)%n", lastRequested - started, lastSigned - lastRequested,
+        firstBlock, lastBlock, lastBlock - firstBlock + 1);
     System.out.printf("  nonces %d..%d: %s; signer sent %s transactions; %d signed transactions, %d distinct contracts%n",
         nonces.getFirst(), nonces.getLast(), contiguous ? "contiguous" : "NOT contiguous",
         nonceAfter.subtract(nonceBefore), transactions, contracts);
