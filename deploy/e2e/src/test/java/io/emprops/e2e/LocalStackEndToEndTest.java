@@ -220,15 +220,8 @@ class LocalStackEndToEndTest {
   @Test
   @Order(8)
   void aCollectionIsPublishedOnTheChainAndFollowedToConfirmed() throws Exception {
-    JsonNode collection = createCollectionNode("mock-image");
-    String id = collection.get("id").asString();
-    String path = "/projects/" + collection.get("project_id").asString() + "/collections/" + id;
-    HttpResponse<String> updated = send("PUT", path, stack.devToken,
-        "{\"title\": \"E2E on chain\", \"blockchain\": \"BASE\", \"editions\": 7, \"price\": 0.01}");
-    assertThat(updated.statusCode()).as(updated.body()).isEqualTo(204);
-    HttpResponse<String> receivers = send("POST", path + "/receivers", stack.devToken,
-        "{\"receivers\": [{\"address\": \"0x70997970C51812dc3A010C7d01b50e0d17dc79C8\", \"value\": 100}]}");
-    assertThat(receivers.statusCode()).as(receivers.body()).isEqualTo(200);
+    String id = readyToPublish("{\"title\": \"E2E on chain\", \"blockchain\": \"BASE\", \"editions\": 7, \"price\": 0.01}",
+        "0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
 
     HttpResponse<String> publish = send("POST", "/collections/" + id + "/publish", stack.devToken, "");
     assertThat(publish.statusCode()).as(publish.body()).isEqualTo(202);
@@ -273,19 +266,25 @@ class LocalStackEndToEndTest {
   @Test
   @Order(8)
   void aTezosCollectionIsRefusedWith422BeforeAnythingChanges() throws Exception {
-    JsonNode collection = createCollectionNode("mock-image");
-    String id = collection.get("id").asString();
-    String path = "/projects/" + collection.get("project_id").asString() + "/collections/" + id;
-    assertThat(send("PUT", path, stack.devToken, "{\"blockchain\": \"TEZOS\", \"editions\": 3}").statusCode())
-        .isEqualTo(204);
-    assertThat(send("POST", path + "/receivers", stack.devToken,
-        "{\"receivers\": [{\"address\": \"tz1VSUr8wwNhLAzempoch5d6hLRiTh8Cjcjb\", \"value\": 100}]}").statusCode())
-        .isEqualTo(200);
+    String id = readyToPublish("{\"blockchain\": \"TEZOS\", \"editions\": 3}", "tz1VSUr8wwNhLAzempoch5d6hLRiTh8Cjcjb");
     HttpResponse<String> refused = send("POST", "/collections/" + id + "/publish", stack.devToken, "");
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
     assertThat(json.readTree(refused.body()).get("code").asString()).isEqualTo("CHAIN_UNSUPPORTED");
     JsonNode unchanged = json.readTree(get("/collections/" + id, stack.devToken).body()).get("data");
     assertThat(unchanged.get("status").asString()).isEqualTo("draft");
+  }
+
+  /** A new collection with {@code fields} set, paying everything to {@code receiver}: ready to publish. */
+  private String readyToPublish(String fields, String receiver) throws Exception {
+    JsonNode collection = createCollectionNode("mock-image");
+    String id = collection.get("id").asString();
+    String path = "/projects/" + collection.get("project_id").asString() + "/collections/" + id;
+    HttpResponse<String> updated = send("PUT", path, stack.devToken, fields);
+    assertThat(updated.statusCode()).as(updated.body()).isEqualTo(204);
+    HttpResponse<String> receivers = send("POST", path + "/receivers", stack.devToken,
+        "{\"receivers\": [{\"address\": \"" + receiver + "\", \"value\": 100}]}");
+    assertThat(receivers.statusCode()).as(receivers.body()).isEqualTo(200);
+    return id;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
