@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emprops.localstack.infra.Ports;
 import io.emprops.localstack.infra.StackLayout;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +21,16 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.FunctionReturnDecoder;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.Utf8String;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.http.HttpService;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -206,14 +217,96 @@ class LocalStackEndToEndTest {
     assertThat(json.readTree(collection.body()).get("data").get("title").asString()).isEqualTo("One call");
   }
 
+  @Test
+  @Order(8)
+  void aCollectionIsPublishedOnTheChainAndFollowedToConfirmed() throws Exception {
+    String id = readyToPublish("{\"title\": \"E2E on chain\", \"blockchain\": \"BASE\", \"editions\": 7, \"price\": 0.01}",
+        "0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+
+    HttpResponse<String> publish = send("POST", "/collections/" + id + "/publish", stack.devToken, "");
+    assertThat(publish.statusCode()).as(publish.body()).isEqualTo(202);
+    JsonNode publication = null;
+    for (int i = 0; i < 240; i++) {
+      HttpResponse<String> response = get("/collections/" + id + "/publication", stack.devToken);
+      publication = response.statusCode() == 200 ? json.readTree(response.body()).get("data") : null;
+      if (publication != null && "confirmed".equals(publication.get("status").asString())) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    assertThat(publication).isNotNull();
+    assertThat(publication.get("status").asString()).as(publication.toString()).isEqualTo("confirmed");
+    assertThat(publication.get("chain_id").asLong()).isEqualTo(31337);
+
+    // Straight from the chain: the contract the gateway told us about is this collection.
+    String contract = publication.get("contract_address").asString();
+    Web3j chain = Web3j.build(new HttpService("http://127.0.0.1:" + stack.port("chain")));
+    try {
+      assertThat(call(chain, contract, "name", new TypeReference<Utf8String>() {})).isEqualTo("E2E on chain");
+      assertThat(call(chain, contract, "editions", new TypeReference<Uint256>() {})).isEqualTo(BigInteger.valueOf(7));
+    } finally {
+      chain.shutdown();
+    }
+    // The collection itself follows (PublicationConfirmed reached collections-service).
+    JsonNode published = null;
+    for (int i = 0; i < 80; i++) {
+      published = json.readTree(get("/collections/" + id, stack.devToken).body()).get("data");
+      if ("published".equals(published.get("status").asString())) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    assertThat(published.get("status").asString()).isEqualTo("published");
+    // Its ERC-7572 metadata is public.
+    HttpResponse<String> metadata = get("/metadata/" + id + "/contract", null);
+    assertThat(metadata.statusCode()).as(metadata.body()).isEqualTo(200);
+    assertThat(json.readTree(metadata.body()).get("name").asString()).isEqualTo("E2E on chain");
+  }
+
+  @Test
+  @Order(8)
+  void aTezosCollectionIsRefusedWith422BeforeAnythingChanges() throws Exception {
+    String id = readyToPublish("{\"blockchain\": \"TEZOS\", \"editions\": 3}", "tz1VSUr8wwNhLAzempoch5d6hLRiTh8Cjcjb");
+    HttpResponse<String> refused = send("POST", "/collections/" + id + "/publish", stack.devToken, "");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+    assertThat(json.readTree(refused.body()).get("code").asString()).isEqualTo("CHAIN_UNSUPPORTED");
+    JsonNode unchanged = json.readTree(get("/collections/" + id, stack.devToken).body()).get("data");
+    assertThat(unchanged.get("status").asString()).isEqualTo("draft");
+  }
+
+  /** A new collection with {@code fields} set, paying everything to {@code receiver}: ready to publish. */
+  private String readyToPublish(String fields, String receiver) throws Exception {
+    JsonNode collection = createCollectionNode("mock-image");
+    String id = collection.get("id").asString();
+    String path = "/projects/" + collection.get("project_id").asString() + "/collections/" + id;
+    HttpResponse<String> updated = send("PUT", path, stack.devToken, fields);
+    assertThat(updated.statusCode()).as(updated.body()).isEqualTo(204);
+    HttpResponse<String> receivers = send("POST", path + "/receivers", stack.devToken,
+        "{\"receivers\": [{\"address\": \"" + receiver + "\", \"value\": 100}]}");
+    assertThat(receivers.statusCode()).as(receivers.body()).isEqualTo(200);
+    return id;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object call(Web3j chain, String contract, String function, TypeReference<?> returns) throws Exception {
+    Function call = new Function(function, List.of(), List.of((TypeReference) returns));
+    String result = chain.ethCall(Transaction.createEthCallTransaction(null, contract, FunctionEncoder.encode(call)),
+        DefaultBlockParameterName.LATEST).send().getValue();
+    return FunctionReturnDecoder.decode(result, call.getOutputParameters()).getFirst().getValue();
+  }
+
   private String createCollection(String workflow) throws Exception {
+    return createCollectionNode(workflow).get("id").asString();
+  }
+
+  private JsonNode createCollectionNode(String workflow) throws Exception {
     HttpResponse<String> created = send("POST", "/api/collections/create", stack.devToken, """
         {"title": "E2E", "instruction_set": {"version": "v2",
           "steps": [{"id": 1, "nodeName": "%s", "nodePayload": {"prompt": "e2e {{subject}}"}}],
           "generations": {"generations": 2, "hashes": [], "use_custom_hashes": false},
           "variables": [{"name": "subject", "type": "text", "value": "fox"}]}}""".formatted(workflow));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    return json.readTree(created.body()).get("data").get("id").asString();
+    return json.readTree(created.body()).get("data");
   }
 
   private String generate(String collectionId) throws Exception {

@@ -47,13 +47,19 @@ final class RunningStack implements AutoCloseable {
     return start(Files.createTempDirectory("emprops-e2e-"), Ports.freeBlock(31_000, StackLayout.PORT_BLOCK));
   }
 
-  /** Starts on {@code data} (a restart when it holds an earlier stack's data). */
-  static RunningStack start(Path data, int base) throws IOException, InterruptedException {
+  /**
+   * Starts on {@code data} (a restart when it holds an earlier stack's data).
+   *
+   * @param options more options of {@code ./run up} ({@code --chain-block-time 1}, …)
+   */
+  static RunningStack start(Path data, int base, String... options) throws IOException, InterruptedException {
     Path root = repositoryRoot();
     Path output = Files.createTempFile("emprops-e2e-", ".out");
     // --no-build: these tests run inside the build that has just packaged every jar.
-    Process launcher = run(root, output, "up", "--no-build", "--port-base", Integer.toString(base),
-        "--data-dir", data.toString());
+    List<String> args = new java.util.ArrayList<>(List.of("up", "--no-build", "--port-base", Integer.toString(base),
+        "--data-dir", data.toString()));
+    args.addAll(List.of(options));
+    Process launcher = run(root, output, args.toArray(String[]::new));
     Instant deadline = Instant.now().plus(START_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
       String text = read(output);

@@ -42,6 +42,7 @@ public final class Infrastructure implements AutoCloseable {
   private final Lazy<DevTokenIssuer> issuer;
   private final Lazy<Optional<ChainServer>> chain;
   private volatile String chainUnavailable;
+  private volatile ChainServer.Options chainOptions = ChainServer.Options.DEFAULT;
 
   public Infrastructure(StackLayout layout, Secrets secrets) {
     this.layout = layout;
@@ -99,6 +100,11 @@ public final class Infrastructure implements AutoCloseable {
     return layout.data("dev-issuer").resolve("signing-key.json");
   }
 
+  /** How the local chain mines; set before it starts. */
+  public void chainOptions(ChainServer.Options options) {
+    this.chainOptions = options;
+  }
+
   /** The local chain, or empty when anvil cannot be had here ({@link #chainUnavailableReason}). */
   public Optional<ChainServer> chain() {
     return chain.get();
@@ -106,6 +112,20 @@ public final class Infrastructure implements AutoCloseable {
 
   public String chainUnavailableReason() {
     return chainUnavailable;
+  }
+
+  /**
+   * Another chain of this stack's kind, for a test that mines its own way (block time, reorgs):
+   * on a free port, stopped with the stack unless closed before.
+   *
+   * @throws IllegalStateException when anvil cannot be had here, saying why
+   */
+  public ChainServer startExtraChain(ChainServer.Options options) {
+    StringBuilder whyNot = new StringBuilder();
+    Path anvil = ChainServer.installAnvil(layout.cacheDirectory(), anvilVersion(), whyNot)
+        .orElseThrow(() -> new IllegalStateException("no EVM chain here: " + whyNot));
+    int port = Ports.free();
+    return track(ChainServer.start(port, anvil, null, layout.logs().resolve("anvil-" + port + ".log"), options));
   }
 
   private Optional<ChainServer> startChain() {
@@ -121,7 +141,7 @@ public final class Infrastructure implements AutoCloseable {
       state.getParent().toFile().mkdirs();
     }
     return Optional.of(track(ChainServer.start(layout.port("chain"), anvil.get(), state,
-        layout.logs().resolve("anvil.log"))));
+        layout.logs().resolve("anvil.log"), chainOptions)));
   }
 
   /** Starts every component concurrently (cold start is bound by the slowest one). */
