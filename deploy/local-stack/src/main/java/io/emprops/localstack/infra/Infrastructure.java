@@ -42,6 +42,8 @@ public final class Infrastructure implements AutoCloseable {
   private final Lazy<DevTokenIssuer> issuer;
   private final Lazy<Optional<ChainServer>> chain;
   private volatile String chainUnavailable;
+  private final Lazy<Optional<AzuriteServer>> azurite;
+  private volatile String azuriteUnavailable;
 
   public Infrastructure(StackLayout layout, Secrets secrets) {
     this.layout = layout;
@@ -58,6 +60,7 @@ public final class Infrastructure implements AutoCloseable {
     this.issuer = new Lazy<>(() -> track(DevTokenIssuer.start(layout.port("dev-issuer"),
         issuerKeyFile(layout))));
     this.chain = new Lazy<>(this::startChain);
+    this.azurite = new Lazy<>(this::startAzurite);
   }
 
   public StackLayout layout() {
@@ -108,9 +111,35 @@ public final class Infrastructure implements AutoCloseable {
     return chainUnavailable;
   }
 
+  /**
+   * Azure Blob Storage (Azurite), or empty when it cannot be had here
+   * ({@link #azuriteUnavailableReason}). Only the storage tests use it (the suite runs on the S3
+   * store), so it is not part of the port layout: it listens on a free port.
+   */
+  public Optional<AzuriteServer> azurite() {
+    return azurite.get();
+  }
+
+  public String azuriteUnavailableReason() {
+    return azuriteUnavailable;
+  }
+
+  private Optional<AzuriteServer> startAzurite() {
+    StringBuilder whyNot = new StringBuilder();
+    Optional<Path> azuriteBlob = AzuriteServer.install(layout.cacheDirectory(), npmVersion("azurite.version"), whyNot);
+    if (azuriteBlob.isEmpty()) {
+      azuriteUnavailable = whyNot.toString();
+      return Optional.empty();
+    }
+    Path data = layout.data("azurite");
+    data.toFile().mkdirs();
+    return Optional.of(track(AzuriteServer.start(Ports.free(), azuriteBlob.get(), data,
+        layout.logs().resolve("azurite.log"))));
+  }
+
   private Optional<ChainServer> startChain() {
     StringBuilder whyNot = new StringBuilder();
-    Optional<Path> anvil = ChainServer.installAnvil(layout.cacheDirectory(), anvilVersion(), whyNot);
+    Optional<Path> anvil = ChainServer.installAnvil(layout.cacheDirectory(), npmVersion("anvil.version"), whyNot);
     if (anvil.isEmpty()) {
       chainUnavailable = whyNot.toString();
       return Optional.empty();
@@ -155,15 +184,15 @@ public final class Infrastructure implements AutoCloseable {
     }
   }
 
-  /** The version of the anvil npm package, fixed in the build (pom property anvil.npm.version). */
-  static String anvilVersion() {
+  /** The version of an npm package, fixed in the build (pom properties anvil.npm.version, azurite.npm.version). */
+  static String npmVersion(String name) {
     try (InputStream in = Infrastructure.class.getResourceAsStream("/local-stack.properties")) {
       if (in == null) {
         throw new IllegalStateException("local-stack.properties missing from the build");
       }
       Properties properties = new Properties();
       properties.load(in);
-      return properties.getProperty("anvil.version");
+      return properties.getProperty(name);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read local-stack.properties", e);
     }
