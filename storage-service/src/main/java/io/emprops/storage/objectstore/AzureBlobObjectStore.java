@@ -23,6 +23,7 @@ import io.emprops.storage.domain.objects.PartedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -88,9 +89,14 @@ public final class AzureBlobObjectStore implements ObjectStore {
     call("DELETE", key, () -> blob(key).deleteIfExists());
   }
 
+  /** The container's URL and the key, its {@code /} kept as path separators (the SDK would encode them). */
   @Override
   public URI location(String key) {
-    return URI.create(blob(key).getBlobUrl());
+    StringBuilder url = new StringBuilder(container.getBlobContainerUrl());
+    for (String segment : key.split("/", -1)) {
+      url.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+    return URI.create(url.toString());
   }
 
   @Override
@@ -99,7 +105,7 @@ public final class AzureBlobObjectStore implements ObjectStore {
     BlobServiceSasSignatureValues sas = new BlobServiceSasSignatureValues(
         OffsetDateTime.now().plus(validity), new BlobSasPermission().setReadPermission(true))
         .setContentDisposition(ContentDisposition.attachment(fileName));
-    return URI.create(blob.getBlobUrl() + "?" + call("SAS", key, () -> blob.generateSas(sas)));
+    return URI.create(location(key) + "?" + call("SAS", key, () -> blob.generateSas(sas)));
   }
 
   @Override

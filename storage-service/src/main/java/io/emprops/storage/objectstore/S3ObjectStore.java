@@ -210,7 +210,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     public void part(int number, ByteBuffer content) {
       String etag = call("UploadPart " + number, object.key(), () -> s3.uploadPart(b -> b.bucket(bucket)
           .key(object.key()).uploadId(uploadId).partNumber(number).contentLength((long) content.remaining()),
-          body(content, null)).eTag());
+          body(content, "application/octet-stream")).eTag());
       synchronized (parts) {
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
       }
