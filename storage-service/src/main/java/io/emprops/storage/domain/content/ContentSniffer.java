@@ -6,11 +6,13 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.util.Locale;
 import org.apache.tika.io.TikaInputStream;
+import org.apache.tika.metadata.HttpHeaders;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.metadata.TikaCoreProperties;
 import org.apache.tika.mime.MediaType;
 import org.apache.tika.mime.MimeTypeException;
 import org.apache.tika.mime.MimeTypes;
+import org.apache.tika.mime.MimeTypesFactory;
 import org.apache.tika.parser.ParseContext;
 import org.springframework.stereotype.Component;
 
@@ -23,7 +25,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ContentSniffer {
 
-  private final MimeTypes types = MimeTypes.getDefaultMimeTypes();
+  private final MimeTypes types = registry();
   /** How much of the content the magic patterns can look at. */
   private final int window = types.getMinLength();
 
@@ -41,7 +43,7 @@ public class ContentSniffer {
       hints.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
     }
     if (declaredType != null && !declaredType.isBlank()) {
-      hints.set(TikaCoreProperties.CONTENT_TYPE_HINT, declaredType);
+      hints.set(HttpHeaders.CONTENT_TYPE, declaredType);
     }
     MediaType type;
     try (TikaInputStream probe = TikaInputStream.get(head)) {
@@ -49,6 +51,16 @@ public class ContentSniffer {
     }
     InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), content);
     return new Sniffed(type.getBaseType().toString(), whole);
+  }
+
+  /** Tika's registry plus the 3D model types it lacks (glTF, OBJ: model-mimetypes.xml). */
+  private static MimeTypes registry() {
+    try (InputStream core = MimeTypes.class.getResourceAsStream("tika-mimetypes.xml");
+        InputStream models = ContentSniffer.class.getResourceAsStream("model-mimetypes.xml")) {
+      return MimeTypesFactory.create(core, models);
+    } catch (IOException | MimeTypeException e) {
+      throw new IllegalStateException("cannot read the media type registry", e);
+    }
   }
 
   /** The usual file extension of a type, with its dot ({@code .png}), or empty when it has none. */
