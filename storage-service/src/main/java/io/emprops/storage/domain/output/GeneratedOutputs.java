@@ -14,6 +14,8 @@ import io.emprops.storage.domain.objects.PendingObjects;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.Duration;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -115,7 +117,12 @@ public class GeneratedOutputs {
         throw new OutputRefused("output is larger than " + policy.maxBytes() + " bytes");
       }
       return new Asset(UUID.randomUUID(), output.userId(), output.collectionId(), output.jobId(), output.generation(),
-          output.stepId(), key, name, sniffed.mediaType(), metered.count(), metered.sha256(), clock.instant());
+          output.stepId(), key, name, sniffed.mediaType(), metered.count(), metered.sha256(), now());
     }
+  }
+
+  /** As the database keeps it (microseconds), so that the row and what was answered agree. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 }

@@ -16,6 +16,8 @@ import io.emprops.storage.domain.objects.PendingObjects;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -117,7 +119,7 @@ public class Uploads {
    */
   public UploadResult commit(StagedUpload staged, UUID collectionId) {
     Asset asset = new Asset(staged.assetId(), staged.userId(), collectionId, null, null, null, staged.objectKey(),
-        staged.fileName(), staged.mimeType(), staged.size(), staged.sha256(), clock.instant());
+        staged.fileName(), staged.mimeType(), staged.size(), staged.sha256(), now());
     UploadResult result;
     try {
       result = transactions.execute(status -> {
@@ -159,5 +161,10 @@ public class Uploads {
     } catch (RuntimeException e) {
       log.warn("Object {} of a failed upload not removed yet ({}); the sweeper retries", key, e.getMessage());
     }
+  }
+
+  /** As the database keeps it (microseconds), so that the row and what was answered agree. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 }
