@@ -209,10 +209,8 @@ public final class OutputSources implements AutoCloseable {
 
     @Override
     public int read() throws IOException {
-      check();
-      int read = in.read();
-      check();
-      return read;
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
