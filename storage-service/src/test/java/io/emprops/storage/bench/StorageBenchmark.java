@@ -138,16 +138,20 @@ public final class StorageBenchmark {
         Runtime.getRuntime().availableProcessors());
     System.out.printf("upload     direct %7.1f MB/s   gateway %7.1f MB/s   ratio %.2f  (target >= 0.80)%n",
         directUp.rate(), gatewayUp.rate(), gatewayUp.rate() / directUp.rate());
-    System.out.printf("           (direct in 8 MB parts, as the service writes: %.1f MB/s; ratio gateway/that %.2f)%n",
-        directMultipartUp.rate(), gatewayUp.rate() / directMultipartUp.rate());
+    System.out.printf("           (direct in %d MB parts, as the service writes: %.1f MB/s; ratio gateway/that %.2f)%n",
+        Integer.getInteger("bench.part-mb", 8), directMultipartUp.rate(), gatewayUp.rate() / directMultipartUp.rate());
     System.out.printf("           (storage-service called directly, without the gateway: %.1f MB/s)%n", serviceUp.rate());
     System.out.printf("download   direct %7.1f MB/s   gateway %7.1f MB/s   ratio %.2f  (gateway: 302, then the store)%n",
         directDown.rate(), gatewayDown.rate(), gatewayDown.rate() / directDown.rate());
   }
 
-  /** A multipart upload in 8 MB parts, one after the other: how the service writes what does not fit in one part. */
+  /**
+   * A multipart upload in 8 MB parts ({@code -Dbench.part-mb} to match another
+   * {@code emprops.storage.part-size}), one after the other: how the service writes what does not
+   * fit in one part.
+   */
   private void putInParts(String key, byte[] content) {
-    int part = 8 * 1024 * 1024;
+    int part = Integer.getInteger("bench.part-mb", 8) * 1024 * 1024;
     String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType("video/mp4")).uploadId();
     List<software.amazon.awssdk.services.s3.model.CompletedPart> parts = new ArrayList<>();
     for (int offset = 0, number = 1; offset < content.length; offset += part, number++) {
