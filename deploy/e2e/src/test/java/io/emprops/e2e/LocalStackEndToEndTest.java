@@ -295,6 +295,78 @@ class LocalStackEndToEndTest {
     return FunctionReturnDecoder.decode(result, call.getOutputParameters()).getFirst().getValue();
   }
 
+  @Test
+  @Order(8)
+  void aGenerationsImagesBecomeDownloadablePngAssetsAndUploadsStreamThroughTheGateway() throws Exception {
+    // Storage stores each image the dev worker returned inline (GenerationStepCompleted → AssetStored).
+    String jobId = generate(createCollection("mock-image"));
+    awaitJob(jobId, "completed");
+    JsonNode assets = null;
+    for (int i = 0; i < 120; i++) {
+      assets = json.readTree(get("/assets?job_id=" + jobId, stack.devToken).body()).get("data");
+      if (assets.get("total").asLong() == 2) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    assertThat(assets.get("total").asLong()).as("assets of job %s", jobId).isEqualTo(2);
+    for (JsonNode asset : assets.get("items")) {
+      assertThat(asset.get("mime_type").asString()).isEqualTo("image/png");
+      assertThat(asset.get("job_id").asString()).isEqualTo(jobId);
+      HttpResponse<byte[]> image = http.send(HttpRequest.newBuilder(URI.create(asset.get("cdn_url").asString())).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(image.statusCode()).isEqualTo(200);
+      assertThat(isPng(image.body())).as("PNG signature").isTrue();
+      assertThat((long) image.body().length).isEqualTo(asset.get("size").asLong());
+    }
+
+    // An upload streams through the gateway to the store; its download is a redirect to the store.
+    byte[] png = png();
+    HttpResponse<String> uploaded = upload("through-the-gateway.png", png);
+    assertThat(uploaded.statusCode()).as(uploaded.body()).isIn(200, 201);
+    String assetId = json.readTree(uploaded.body()).get("data").get("id").asString();
+    HttpResponse<String> redirect = get("/assets/" + assetId + "/download", stack.devToken);
+    assertThat(redirect.statusCode()).isEqualTo(302);
+    HttpResponse<byte[]> downloaded = http.send(
+        HttpRequest.newBuilder(URI.create(redirect.headers().firstValue("Location").orElseThrow())).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(downloaded.statusCode()).isEqualTo(200);
+    assertThat(downloaded.body()).isEqualTo(png);
+
+    // A refusal reaches the client whole through the gateway, in the envelope.
+    HttpResponse<String> html = upload("cat.png", "<!DOCTYPE html><html><script>x</script></html>".getBytes());
+    assertThat(html.statusCode()).isEqualTo(415);
+    assertThat(json.readTree(html.body()).get("code").asString()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
+  }
+
+  private HttpResponse<String> upload(String fileName, byte[] content) throws Exception {
+    String boundary = "e2e-" + java.util.UUID.randomUUID();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes());
+    body.writeBytes(content);
+    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes());
+    return http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl + "/assets"))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + stack.devToken)
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static byte[] png() throws Exception {
+    var image = new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    image.setRGB(3, 4, 0x00ff7f);
+    image.setRGB(5, 6, (int) (System.nanoTime() & 0xffffff)); // a new asset on every run
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(image, "png", out);
+    return out.toByteArray();
+  }
+
+  private static boolean isPng(byte[] bytes) {
+    byte[] signature = {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a};
+    return bytes.length > 8 && java.util.Arrays.equals(bytes, 0, 8, signature, 0, 8);
+  }
+
   private String createCollection(String workflow) throws Exception {
     return createCollectionNode(workflow).get("id").asString();
   }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A local EVM chain: anvil, from the npm package {@code @foundry-rs/anvil}, installed on first use
@@ -97,36 +96,8 @@ public final class ChainServer implements InfraComponent {
       return Optional.empty();
     }
     Path prefix = cacheDirectory.resolve("anvil-" + version);
-    Path binary = prefix.resolve("node_modules/@foundry-rs/" + platform + "/bin/anvil");
-    if (Files.isExecutable(binary)) {
-      return Optional.of(binary);
-    }
-    try {
-      Files.createDirectories(prefix);
-      Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--ignore-scripts",
-          "--prefix", prefix.toString(), "@foundry-rs/anvil@" + version)
-          .redirectErrorStream(true)
-          .redirectOutput(prefix.resolve("npm-install.log").toFile())
-          .start();
-      if (!npm.waitFor(5, TimeUnit.MINUTES)) {
-        npm.destroyForcibly();
-        whyNot.append("npm install @foundry-rs/anvil@").append(version).append(" timed out");
-        return Optional.empty();
-      }
-      if (npm.exitValue() != 0 || !Files.isExecutable(binary)) {
-        whyNot.append("npm install @foundry-rs/anvil@").append(version).append(" failed (see ")
-            .append(prefix.resolve("npm-install.log")).append(")");
-        return Optional.empty();
-      }
-      return Optional.of(binary);
-    } catch (IOException e) {
-      whyNot.append("npm is not installed (").append(e.getMessage()).append(")");
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      whyNot.append("interrupted while installing anvil");
-      return Optional.empty();
-    }
+    return NpmPackages.install(prefix, "@foundry-rs/anvil@" + version,
+        prefix.resolve("node_modules/@foundry-rs/" + platform + "/bin/anvil"), whyNot);
   }
 
   private static String platformPackage() {

@@ -43,6 +43,8 @@ public final class Infrastructure implements AutoCloseable {
   private final Lazy<Optional<ChainServer>> chain;
   private volatile String chainUnavailable;
   private volatile ChainServer.Options chainOptions = ChainServer.Options.DEFAULT;
+  private final Lazy<Optional<AzuriteServer>> azurite;
+  private volatile String azuriteUnavailable;
 
   public Infrastructure(StackLayout layout, Secrets secrets) {
     this.layout = layout;
@@ -59,6 +61,7 @@ public final class Infrastructure implements AutoCloseable {
     this.issuer = new Lazy<>(() -> track(DevTokenIssuer.start(layout.port("dev-issuer"),
         issuerKeyFile(layout))));
     this.chain = new Lazy<>(this::startChain);
+    this.azurite = new Lazy<>(this::startAzurite);
   }
 
   public StackLayout layout() {
@@ -122,15 +125,41 @@ public final class Infrastructure implements AutoCloseable {
    */
   public ChainServer startExtraChain(ChainServer.Options options) {
     StringBuilder whyNot = new StringBuilder();
-    Path anvil = ChainServer.installAnvil(layout.cacheDirectory(), anvilVersion(), whyNot)
+    Path anvil = ChainServer.installAnvil(layout.cacheDirectory(), npmVersion("anvil.version"), whyNot)
         .orElseThrow(() -> new IllegalStateException("no EVM chain here: " + whyNot));
     int port = Ports.free();
     return track(ChainServer.start(port, anvil, null, layout.logs().resolve("anvil-" + port + ".log"), options));
   }
 
+  /**
+   * Azure Blob Storage (Azurite), or empty when it cannot be had here
+   * ({@link #azuriteUnavailableReason}). Only the storage tests use it (the suite runs on the S3
+   * store), so it is not part of the port layout: it listens on a free port.
+   */
+  public Optional<AzuriteServer> azurite() {
+    return azurite.get();
+  }
+
+  public String azuriteUnavailableReason() {
+    return azuriteUnavailable;
+  }
+
+  private Optional<AzuriteServer> startAzurite() {
+    StringBuilder whyNot = new StringBuilder();
+    Optional<Path> azuriteBlob = AzuriteServer.install(layout.cacheDirectory(), npmVersion("azurite.version"), whyNot);
+    if (azuriteBlob.isEmpty()) {
+      azuriteUnavailable = whyNot.toString();
+      return Optional.empty();
+    }
+    Path data = layout.data("azurite");
+    data.toFile().mkdirs();
+    return Optional.of(track(AzuriteServer.start(Ports.free(), azuriteBlob.get(), data,
+        layout.logs().resolve("azurite.log"))));
+  }
+
   private Optional<ChainServer> startChain() {
     StringBuilder whyNot = new StringBuilder();
-    Optional<Path> anvil = ChainServer.installAnvil(layout.cacheDirectory(), anvilVersion(), whyNot);
+    Optional<Path> anvil = ChainServer.installAnvil(layout.cacheDirectory(), npmVersion("anvil.version"), whyNot);
     if (anvil.isEmpty()) {
       chainUnavailable = whyNot.toString();
       return Optional.empty();
@@ -175,15 +204,15 @@ public final class Infrastructure implements AutoCloseable {
     }
   }
 
-  /** The version of the anvil npm package, fixed in the build (pom property anvil.npm.version). */
-  static String anvilVersion() {
+  /** The version of an npm package, fixed in the build (pom properties anvil.npm.version, azurite.npm.version). */
+  static String npmVersion(String name) {
     try (InputStream in = Infrastructure.class.getResourceAsStream("/local-stack.properties")) {
       if (in == null) {
         throw new IllegalStateException("local-stack.properties missing from the build");
       }
       Properties properties = new Properties();
       properties.load(in);
-      return properties.getProperty("anvil.version");
+      return properties.getProperty(name);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read local-stack.properties", e);
     }

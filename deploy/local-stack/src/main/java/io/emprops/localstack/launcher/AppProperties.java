@@ -80,11 +80,16 @@ public final class AppProperties {
   public static Map<String, String> objectStore(Infrastructure infra) {
     ObjectStoreServer s3 = infra.objectStore();
     return Map.of(
+        "emprops.storage.provider", "s3",
         "emprops.storage.s3.endpoint", s3.url(),
         "emprops.storage.s3.region", ObjectStoreServer.REGION,
+        "emprops.storage.s3.path-style", "true",
         "emprops.storage.s3.bucket", s3.bucket(),
         "emprops.storage.s3.access-key", s3.accessKey(),
-        "emprops.storage.s3.secret-key", s3.secretKey());
+        "emprops.storage.s3.secret-key", s3.secretKey(),
+        // The public-read bucket plays the CDN locally: objects are written readable by anyone.
+        "emprops.storage.s3.object-acl", "public-read",
+        "emprops.storage.cdn-base-url", s3.publicBaseUrl());
   }
 
   /**
