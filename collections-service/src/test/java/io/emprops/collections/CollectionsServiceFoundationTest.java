@@ -10,6 +10,6 @@ class CollectionsServiceFoundationTest extends ServiceFoundationContract {
   @Override
   protected List<String> expectedTables() {
     return List.of("projects", "collections", "components", "receivers", "previews", "social_links",
-        "sample_images", "publications");
+        "sample_images", "publications", "publishable_chains");
   }
 }

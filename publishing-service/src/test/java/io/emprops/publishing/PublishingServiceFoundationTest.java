@@ -9,6 +9,6 @@ class PublishingServiceFoundationTest extends ServiceFoundationContract {
 
   @Override
   protected List<String> expectedTables() {
-    return List.of("publications");
+    return List.of("publications", "publication_transactions", "signer_nonces");
   }
 }

@@ -9,6 +9,6 @@ class StorageServiceFoundationTest extends ServiceFoundationContract {
 
   @Override
   protected List<String> expectedTables() {
-    return List.of("assets");
+    return List.of("assets", "pending_objects");
   }
 }

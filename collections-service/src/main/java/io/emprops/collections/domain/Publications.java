@@ -2,8 +2,10 @@ package io.emprops.collections.domain;
 
 import io.emprops.collections.persistence.CollectionRepository;
 import io.emprops.collections.persistence.PublicationRepository;
+import io.emprops.collections.persistence.PublishableChainRepository;
 import io.emprops.collections.persistence.ReceiverRepository;
 import io.emprops.web.api.ApiException;
+import io.emprops.web.api.ErrorCode;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,18 +29,26 @@ public class Publications {
   private final PublicationRepository publications;
   private final CollectionSnapshots snapshots;
   private final CollectionEvents events;
+  private final PublishableChainRepository publishableChains;
 
   public Publications(Collections collections, CollectionRepository collectionRows, ReceiverRepository receivers,
-      PublicationRepository publications, CollectionSnapshots snapshots, CollectionEvents events) {
+      PublicationRepository publications, CollectionSnapshots snapshots, CollectionEvents events,
+      PublishableChainRepository publishableChains) {
     this.collections = collections;
     this.collectionRows = collectionRows;
     this.receivers = receivers;
     this.publications = publications;
     this.snapshots = snapshots;
     this.events = events;
+    this.publishableChains = publishableChains;
   }
 
-  /** 409 when publishing or published already; 400 naming what is missing to publish. */
+  /**
+   * 409 when publishing or published already; 400 naming what is missing to publish; 422
+   * {@code CHAIN_UNSUPPORTED} when the publishing service announced it cannot publish the
+   * collection's blockchain (Tezos until it can, a chain it runs disabled). A blockchain it has not
+   * announced yet is accepted: the saga then fails it if it must.
+   */
   public Collection request(String userId, UUID collectionId) {
     Collection collection = collections.lockOwned(userId, collectionId);
     if (!collection.status().canRequestPublication()) {
@@ -60,6 +70,10 @@ public class Publications {
     }
     CollectionReceivers.checkPublishable(receivers.of(collectionId), fields.blockchain(), violations);
     violations.throwIfAny();
+    publishableChains.refusal(fields.blockchain().name()).ifPresent(reason -> {
+      throw new ApiException(ErrorCode.CHAIN_UNSUPPORTED, fields.blockchain().name() + " collections cannot be published: "
+          + reason);
+    });
     collectionRows.transition(collectionId, REQUESTABLE, CollectionStatus.PUBLISHING);
     publications.requested(collectionId);
     events.publishRequested(snapshots.of(collectionId));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.emprops.events.contract.AssetDeleted;
 import io.emprops.events.contract.AssetStored;
 import io.emprops.events.contract.Blockchain;
+import io.emprops.events.contract.ChainSupportAnnounced;
 import io.emprops.events.contract.PublicationConfirmed;
 import io.emprops.events.contract.PublicationFailed;
 import io.emprops.events.contract.PublicationSubmitted;
@@ -63,6 +64,35 @@ class ConsumedEventsApiTest extends EventConsumingApiTestSupport {
     JsonNode failed = awaitCollection(id, c -> "publish_failed".equals(c.get("status").asString()));
     assertThat(failed.at("/publication/status").asString()).isEqualTo("failed");
     assertThat(failed.at("/publication/error").asString()).isEqualTo("deployment reverted");
+    assertThat(data(post("/collections/" + id + "/publish", alice, ""), 202).get("status").asString())
+        .isEqualTo("publishing");
+  }
+
+  @Test
+  void aBlockchainPublishingAnnouncedItCannotPublishIsRefusedWith422BeforeAnythingChanges() {
+    JsonNode collection = createCollection(alice, "On Tezos", THREE_STEPS);
+    String id = collection.get("id").asString();
+    assertThat(put(collectionPath(collection), alice, "{\"blockchain\": \"TEZOS\", \"editions\": 3}").statusCode())
+        .isEqualTo(204);
+    data(post(collectionPath(collection) + "/receivers", alice,
+        "{\"receivers\": [{\"address\": \"" + TEZOS_ADDRESS + "\", \"value\": 100}]}"), 200);
+    long version = data(get("/collections/" + id, alice), 200).get("version").longValue();
+
+    UUID announcement = sender.send(new ChainSupportAnnounced(Blockchain.TEZOS, null, null, false, null,
+        "Tezos publishing is not available yet", Instant.now()));
+    await().atMost(HANDLED).until(() -> isHandled("collections.record-chain-support", announcement));
+
+    JsonNode refused = failure(post("/collections/" + id + "/publish", alice, ""), 422, "CHAIN_UNSUPPORTED");
+    assertThat(refused.get("error").asString())
+        .isEqualTo("TEZOS collections cannot be published: Tezos publishing is not available yet");
+    JsonNode unchanged = data(get("/collections/" + id, alice), 200);
+    assertThat(unchanged.get("status").asString()).isEqualTo("draft");
+    assertThat(unchanged.get("version").longValue()).isEqualTo(version);
+
+    // A later announcement that it can is honoured (the latest per blockchain counts).
+    UUID supported = sender.send(new ChainSupportAnnounced(Blockchain.TEZOS, "mainnet", null, true, 2, null,
+        Instant.now()));
+    await().atMost(HANDLED).until(() -> isHandled("collections.record-chain-support", supported));
     assertThat(data(post("/collections/" + id + "/publish", alice, ""), 202).get("status").asString())
         .isEqualTo("publishing");
   }

@@ -79,9 +79,9 @@ class ProjectsApiTest extends ApiTestSupport {
     JsonNode kept = data(post("/projects", alice, "{\"name\": \"On chain\"}"), 201);
     String keptId = kept.get("id").asString();
     JsonNode collection = data(post("/projects/collections?project_id=" + keptId, alice,
-        "{\"blockchain\": \"TEZOS\", \"editions\": 1, \"data\": " + THREE_STEPS + "}"), 201);
+        "{\"blockchain\": \"BASE\", \"editions\": 1, \"data\": " + THREE_STEPS + "}"), 201);
     data(post(collectionPath(collection) + "/receivers", alice,
-        "{\"receivers\": [{\"address\": \"" + TEZOS_ADDRESS + "\", \"value\": 100}]}"), 200);
+        "{\"receivers\": [{\"address\": \"" + EIP55_ADDRESS + "\", \"value\": 100}]}"), 200);
     data(post("/collections/" + collection.get("id").asString() + "/publish", alice, ""), 202);
     failure(delete("/projects/" + keptId, alice), 409, "CONFLICT");
     assertThat(data(get("/projects/" + keptId, alice), 200).get("collections").size()).isEqualTo(1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emprops.localstack.infra.Ports;
 import io.emprops.localstack.infra.StackLayout;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +21,16 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.FunctionReturnDecoder;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.Utf8String;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.http.HttpService;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -218,14 +229,168 @@ class LocalStackEndToEndTest {
     assertThat(json.readTree(collection.body()).get("data").get("title").asString()).isEqualTo("One call");
   }
 
+  @Test
+  @Order(8)
+  void aCollectionIsPublishedOnTheChainAndFollowedToConfirmed() throws Exception {
+    String id = readyToPublish("{\"title\": \"E2E on chain\", \"blockchain\": \"BASE\", \"editions\": 7, \"price\": 0.01}",
+        "0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+
+    HttpResponse<String> publish = send("POST", "/collections/" + id + "/publish", stack.devToken, "");
+    assertThat(publish.statusCode()).as(publish.body()).isEqualTo(202);
+    JsonNode publication = null;
+    for (int i = 0; i < 240; i++) {
+      HttpResponse<String> response = get("/collections/" + id + "/publication", stack.devToken);
+      publication = response.statusCode() == 200 ? json.readTree(response.body()).get("data") : null;
+      if (publication != null && "confirmed".equals(publication.get("status").asString())) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    assertThat(publication).isNotNull();
+    assertThat(publication.get("status").asString()).as(publication.toString()).isEqualTo("confirmed");
+    assertThat(publication.get("chain_id").asLong()).isEqualTo(31337);
+
+    // Straight from the chain: the contract the gateway told us about is this collection.
+    String contract = publication.get("contract_address").asString();
+    Web3j chain = Web3j.build(new HttpService("http://127.0.0.1:" + stack.port("chain")));
+    try {
+      assertThat(call(chain, contract, "name", new TypeReference<Utf8String>() {})).isEqualTo("E2E on chain");
+      assertThat(call(chain, contract, "editions", new TypeReference<Uint256>() {})).isEqualTo(BigInteger.valueOf(7));
+    } finally {
+      chain.shutdown();
+    }
+    // The collection itself follows (PublicationConfirmed reached collections-service).
+    JsonNode published = null;
+    for (int i = 0; i < 80; i++) {
+      published = json.readTree(get("/collections/" + id, stack.devToken).body()).get("data");
+      if ("published".equals(published.get("status").asString())) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    assertThat(published.get("status").asString()).isEqualTo("published");
+    // Its ERC-7572 metadata is public.
+    HttpResponse<String> metadata = get("/metadata/" + id + "/contract", null);
+    assertThat(metadata.statusCode()).as(metadata.body()).isEqualTo(200);
+    assertThat(json.readTree(metadata.body()).get("name").asString()).isEqualTo("E2E on chain");
+  }
+
+  @Test
+  @Order(8)
+  void aTezosCollectionIsRefusedWith422BeforeAnythingChanges() throws Exception {
+    String id = readyToPublish("{\"blockchain\": \"TEZOS\", \"editions\": 3}", "tz1VSUr8wwNhLAzempoch5d6hLRiTh8Cjcjb");
+    HttpResponse<String> refused = send("POST", "/collections/" + id + "/publish", stack.devToken, "");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+    assertThat(json.readTree(refused.body()).get("code").asString()).isEqualTo("CHAIN_UNSUPPORTED");
+    JsonNode unchanged = json.readTree(get("/collections/" + id, stack.devToken).body()).get("data");
+    assertThat(unchanged.get("status").asString()).isEqualTo("draft");
+  }
+
+  /** A new collection with {@code fields} set, paying everything to {@code receiver}: ready to publish. */
+  private String readyToPublish(String fields, String receiver) throws Exception {
+    JsonNode collection = createCollectionNode("mock-image");
+    String id = collection.get("id").asString();
+    String path = "/projects/" + collection.get("project_id").asString() + "/collections/" + id;
+    HttpResponse<String> updated = send("PUT", path, stack.devToken, fields);
+    assertThat(updated.statusCode()).as(updated.body()).isEqualTo(204);
+    HttpResponse<String> receivers = send("POST", path + "/receivers", stack.devToken,
+        "{\"receivers\": [{\"address\": \"" + receiver + "\", \"value\": 100}]}");
+    assertThat(receivers.statusCode()).as(receivers.body()).isEqualTo(200);
+    return id;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object call(Web3j chain, String contract, String function, TypeReference<?> returns) throws Exception {
+    Function call = new Function(function, List.of(), List.of((TypeReference) returns));
+    String result = chain.ethCall(Transaction.createEthCallTransaction(null, contract, FunctionEncoder.encode(call)),
+        DefaultBlockParameterName.LATEST).send().getValue();
+    return FunctionReturnDecoder.decode(result, call.getOutputParameters()).getFirst().getValue();
+  }
+
+  @Test
+  @Order(8)
+  void aGenerationsImagesBecomeDownloadablePngAssetsAndUploadsStreamThroughTheGateway() throws Exception {
+    // Storage stores each image the dev worker returned inline (GenerationStepCompleted → AssetStored).
+    String jobId = generate(createCollection("mock-image"));
+    awaitJob(jobId, "completed");
+    JsonNode assets = null;
+    for (int i = 0; i < 120; i++) {
+      assets = json.readTree(get("/assets?job_id=" + jobId, stack.devToken).body()).get("data");
+      if (assets.get("total").asLong() == 2) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    assertThat(assets.get("total").asLong()).as("assets of job %s", jobId).isEqualTo(2);
+    for (JsonNode asset : assets.get("items")) {
+      assertThat(asset.get("mime_type").asString()).isEqualTo("image/png");
+      assertThat(asset.get("job_id").asString()).isEqualTo(jobId);
+      HttpResponse<byte[]> image = http.send(HttpRequest.newBuilder(URI.create(asset.get("cdn_url").asString())).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(image.statusCode()).isEqualTo(200);
+      assertThat(isPng(image.body())).as("PNG signature").isTrue();
+      assertThat((long) image.body().length).isEqualTo(asset.get("size").asLong());
+    }
+
+    // An upload streams through the gateway to the store; its download is a redirect to the store.
+    byte[] png = png();
+    HttpResponse<String> uploaded = upload("through-the-gateway.png", png);
+    assertThat(uploaded.statusCode()).as(uploaded.body()).isIn(200, 201);
+    String assetId = json.readTree(uploaded.body()).get("data").get("id").asString();
+    HttpResponse<String> redirect = get("/assets/" + assetId + "/download", stack.devToken);
+    assertThat(redirect.statusCode()).isEqualTo(302);
+    HttpResponse<byte[]> downloaded = http.send(
+        HttpRequest.newBuilder(URI.create(redirect.headers().firstValue("Location").orElseThrow())).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(downloaded.statusCode()).isEqualTo(200);
+    assertThat(downloaded.body()).isEqualTo(png);
+
+    // A refusal reaches the client whole through the gateway, in the envelope.
+    HttpResponse<String> html = upload("cat.png", "<!DOCTYPE html><html><script>x</script></html>".getBytes());
+    assertThat(html.statusCode()).isEqualTo(415);
+    assertThat(json.readTree(html.body()).get("code").asString()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
+  }
+
+  private HttpResponse<String> upload(String fileName, byte[] content) throws Exception {
+    String boundary = "e2e-" + java.util.UUID.randomUUID();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes());
+    body.writeBytes(content);
+    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes());
+    return http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl + "/assets"))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + stack.devToken)
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static byte[] png() throws Exception {
+    var image = new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    image.setRGB(3, 4, 0x00ff7f);
+    image.setRGB(5, 6, (int) (System.nanoTime() & 0xffffff)); // a new asset on every run
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(image, "png", out);
+    return out.toByteArray();
+  }
+
+  private static boolean isPng(byte[] bytes) {
+    byte[] signature = {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a};
+    return bytes.length > 8 && java.util.Arrays.equals(bytes, 0, 8, signature, 0, 8);
+  }
+
   private String createCollection(String workflow) throws Exception {
+    return createCollectionNode(workflow).get("id").asString();
+  }
+
+  private JsonNode createCollectionNode(String workflow) throws Exception {
     HttpResponse<String> created = send("POST", "/api/collections/create", stack.devToken, """
         {"title": "E2E", "instruction_set": {"version": "v2",
           "steps": [{"id": 1, "nodeName": "%s", "nodePayload": {"prompt": "e2e {{subject}}"}}],
           "generations": {"generations": 2, "hashes": [], "use_custom_hashes": false},
           "variables": [{"name": "subject", "type": "text", "value": "fox"}]}}""".formatted(workflow));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    return json.readTree(created.body()).get("data").get("id").asString();
+    return json.readTree(created.body()).get("data");
   }
 
   private String generate(String collectionId) throws Exception {

@@ -50,13 +50,18 @@ final class RunningStack implements AutoCloseable {
     return start(Files.createTempDirectory("emprops-e2e-"), Ports.freeBlock(31_000, StackLayout.PORT_BLOCK));
   }
 
-  /** Starts on {@code data} (a restart when it holds an earlier stack's data). */
-  static RunningStack start(Path data, int base) throws IOException, InterruptedException {
+  /**
+   * Starts on {@code data} (a restart when it holds an earlier stack's data).
+   *
+   * @param options more options of {@code ./run up} ({@code --chain-block-time 1}, …)
+   */
+  static RunningStack start(Path data, int base, String... options) throws IOException, InterruptedException {
     Path root = repositoryRoot();
     Path output = Files.createTempFile("emprops-e2e-", ".out");
+    // No argument unless a caller needs an option: the README's first command is a bare ./run.
     // EMPROPS_NO_BUILD: these tests run inside the build that has just packaged every jar.
     Process launcher = run(root, output, Map.of("EMPROPS_NO_BUILD", "1",
-        "EMPROPS_PORT_BASE", Integer.toString(base), "EMPROPS_DATA_DIR", data.toString()));
+        "EMPROPS_PORT_BASE", Integer.toString(base), "EMPROPS_DATA_DIR", data.toString()), options);
     Instant deadline = Instant.now().plus(START_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
       String text = read(output);

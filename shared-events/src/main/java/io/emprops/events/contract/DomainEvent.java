@@ -10,7 +10,7 @@ public sealed interface DomainEvent
         GenerationFailed, GenerationCancelled,
         CreditsReserved, CreditsReservationRejected, CreditsCharged, CreditsReleased, CreditsGranted,
         AssetStored, AssetDeleted,
-        PublicationSubmitted, PublicationConfirmed, PublicationFailed {
+        PublicationSubmitted, PublicationConfirmed, PublicationFailed, ChainSupportAnnounced {
 
   /**
    * The aggregate the event belongs to: the Kafka record key, so that the events of one aggregate

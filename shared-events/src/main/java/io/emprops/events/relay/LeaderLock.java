@@ -15,9 +15,10 @@ import java.sql.SQLException;
  * closes and Postgres releases the lock, so a standby's next attempt succeeds.
  *
  * <p>The replication slot itself also admits only one reader at a time; the lock keeps standbys
- * from hammering it and makes leadership visible.
+ * from hammering it and makes leadership visible. Other work that must run on one instance at a
+ * time (publishing's chain workers) takes a lock of its own with {@link #named}.
  */
-final class LeaderLock implements AutoCloseable {
+public final class LeaderLock implements AutoCloseable {
 
   /** Bounds how long a leader that lost its database keeps believing it leads. */
   private static final int VALIDITY_TIMEOUT_SECONDS = 2;
@@ -28,17 +29,29 @@ final class LeaderLock implements AutoCloseable {
   private boolean held;
 
   @FunctionalInterface
-  interface ConnectionFactory {
+  public interface ConnectionFactory {
     Connection open() throws SQLException;
   }
 
   LeaderLock(ConnectionFactory connections, String slotName) {
+    this(connections, lockKey(slotName));
+  }
+
+  private LeaderLock(ConnectionFactory connections, long key) {
     this.connections = connections;
-    this.key = lockKey(slotName);
+    this.key = key;
+  }
+
+  /**
+   * A lock for any work one instance at a time should do, by a name unique in the database
+   * (e.g. {@code publishing.chain-workers}); {@code connections} opens the connection it holds.
+   */
+  public static LeaderLock named(ConnectionFactory connections, String name) {
+    return new LeaderLock(connections, lockKey("emprops-leader:" + name, ""));
   }
 
   /** Takes the lock if nobody holds it; true if this instance now leads (or already did). */
-  boolean tryAcquire() throws SQLException {
+  public boolean tryAcquire() throws SQLException {
     if (held) {
       return true;
     }
@@ -60,7 +73,7 @@ final class LeaderLock implements AutoCloseable {
   }
 
   /** Whether the lock is still ours: its session is alive (a session lock is only lost with it). */
-  boolean stillHeld() {
+  public boolean stillHeld() {
     try {
       return held && connection.isValid(VALIDITY_TIMEOUT_SECONDS);
     } catch (SQLException e) {
@@ -74,7 +87,7 @@ final class LeaderLock implements AutoCloseable {
   }
 
   /** Gives up leadership (closing the session releases the lock even if the unlock is lost). */
-  void release() {
+  public void release() {
     held = false;
     if (connection != null) {
       try {
@@ -93,9 +106,13 @@ final class LeaderLock implements AutoCloseable {
 
   /** A stable 64-bit key per slot, so the lock cannot collide with another service's. */
   static long lockKey(String slotName) {
+    return lockKey("emprops-outbox-relay:", slotName);
+  }
+
+  private static long lockKey(String prefix, String name) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(("emprops-outbox-relay:" + slotName).getBytes(StandardCharsets.UTF_8));
+          .digest((prefix + name).getBytes(StandardCharsets.UTF_8));
       return ByteBuffer.wrap(digest).getLong();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every JVM", e);

@@ -66,7 +66,9 @@ public final class SampleEvents {
         Map.entry(PublicationConfirmed.class,
             new PublicationConfirmed(COLLECTION, Blockchain.BASE, 8453, CONTRACT, TX, 19_500_000, 3, AT)),
         Map.entry(PublicationFailed.class, new PublicationFailed(COLLECTION, Blockchain.BASE, 8453L,
-            "TX_REVERTED", "execution reverted: receivers must sum to 100", TX, AT)));
+            "TX_REVERTED", "execution reverted: receivers must sum to 100", TX, AT)),
+        Map.entry(ChainSupportAnnounced.class,
+            new ChainSupportAnnounced(Blockchain.BASE, "base-sepolia", 84532L, true, 3, null, AT)));
   }
 
   private static JsonNode instructionSet() {

@@ -1,6 +1,10 @@
 package io.emprops.localstack.infra;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A local EVM chain: anvil, from the npm package {@code @foundry-rs/anvil}, installed on first use
@@ -29,15 +32,46 @@ public final class ChainServer implements InfraComponent {
     this.port = port;
   }
 
+  /** The well-known keys of anvil's dev accounts 1 and 2 (account 0 is {@link #DEV_PRIVATE_KEY}): test ether only. */
+  public static final List<String> DEV_ACCOUNT_KEYS = List.of(DEV_PRIVATE_KEY,
+      "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+      "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9ecd4c1c5de14a");
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
   /**
    * @param stateFile where anvil keeps its chain between runs, or null for a fresh chain
    */
   public static ChainServer start(int port, Path anvil, Path stateFile, Path logFile) {
+    return start(port, anvil, stateFile, logFile, Options.DEFAULT);
+  }
+
+  /**
+   * How a chain mines.
+   *
+   * @param blockTime a block every this often (empty blocks too); null: one block per transaction
+   * @param blockGasLimit null: anvil's default (30 M)
+   */
+  public record Options(Duration blockTime, Long blockGasLimit) {
+    public static final Options DEFAULT = new Options(null, null);
+
+    public static Options blockTime(Duration blockTime) {
+      return new Options(blockTime, null);
+    }
+  }
+
+  public static ChainServer start(int port, Path anvil, Path stateFile, Path logFile, Options options) {
     List<String> command = new ArrayList<>(List.of(
         anvil.toString(), "--host", Ports.LOOPBACK, "--port", Integer.toString(port),
         "--chain-id", Long.toString(CHAIN_ID), "--silent"));
     if (stateFile != null) {
       command.addAll(List.of("--state", stateFile.toAbsolutePath().toString()));
+    }
+    if (options.blockTime() != null) {
+      command.addAll(List.of("--block-time", Double.toString(options.blockTime().toMillis() / 1000.0)));
+    }
+    if (options.blockGasLimit() != null) {
+      command.addAll(List.of("--gas-limit", Long.toString(options.blockGasLimit())));
     }
     ChildProcess process = ChildProcess.start("anvil", command, Map.of(),
         logFile.getParent(), logFile);
@@ -62,36 +96,8 @@ public final class ChainServer implements InfraComponent {
       return Optional.empty();
     }
     Path prefix = cacheDirectory.resolve("anvil-" + version);
-    Path binary = prefix.resolve("node_modules/@foundry-rs/" + platform + "/bin/anvil");
-    if (Files.isExecutable(binary)) {
-      return Optional.of(binary);
-    }
-    try {
-      Files.createDirectories(prefix);
-      Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--ignore-scripts",
-          "--prefix", prefix.toString(), "@foundry-rs/anvil@" + version)
-          .redirectErrorStream(true)
-          .redirectOutput(prefix.resolve("npm-install.log").toFile())
-          .start();
-      if (!npm.waitFor(5, TimeUnit.MINUTES)) {
-        npm.destroyForcibly();
-        whyNot.append("npm install @foundry-rs/anvil@").append(version).append(" timed out");
-        return Optional.empty();
-      }
-      if (npm.exitValue() != 0 || !Files.isExecutable(binary)) {
-        whyNot.append("npm install @foundry-rs/anvil@").append(version).append(" failed (see ")
-            .append(prefix.resolve("npm-install.log")).append(")");
-        return Optional.empty();
-      }
-      return Optional.of(binary);
-    } catch (IOException e) {
-      whyNot.append("npm is not installed (").append(e.getMessage()).append(")");
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      whyNot.append("interrupted while installing anvil");
-      return Optional.empty();
-    }
+    return NpmPackages.install(prefix, "@foundry-rs/anvil@" + version,
+        prefix.resolve("node_modules/@foundry-rs/" + platform + "/bin/anvil"), whyNot);
   }
 
   private static String platformPackage() {
@@ -130,6 +136,57 @@ public final class ChainServer implements InfraComponent {
 
   public long pid() {
     return process.pid();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  // ---- test controls (anvil's own RPC methods) ------------------------------------------------
+
+  /** Mines {@code blocks} blocks now ({@code anvil_mine}). */
+  public void mine(int blocks) {
+    rpc("anvil_mine", "[\"0x" + Integer.toHexString(blocks) + "\"]");
+  }
+
+  /** Replaces the last {@code depth} blocks with as many empty ones ({@code anvil_reorg}). */
+  public void reorg(int depth) {
+    rpc("anvil_reorg", "[" + depth + ", []]");
+  }
+
+  /** One block per transaction (true) or none until {@link #mine} (false, no interval either). */
+  public void automine(boolean on) {
+    rpc("evm_setAutomine", "[" + on + "]");
+    if (!on) {
+      rpc("evm_setIntervalMining", "[0]");
+    }
+  }
+
+  public void nextBlockBaseFee(java.math.BigInteger wei) {
+    rpc("anvil_setNextBlockBaseFeePerGas", "[\"0x" + wei.toString(16) + "\"]");
+  }
+
+  /**
+   * One JSON-RPC call; the whole response body, which carries {@code result} or {@code error}.
+   *
+   * @param params the JSON array of parameters
+   */
+  public String rpc(String method, String params) {
+    String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}";
+    try {
+      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(rpcUrl()))
+              .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200 || response.body().contains("\"error\"")) {
+        throw new IllegalStateException(method + " failed: " + response.body());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(method + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   @Override

@@ -43,6 +43,9 @@ public final class Infrastructure implements AutoCloseable {
   private final Lazy<Optional<ChainServer>> chain;
   private volatile String chainUnavailable;
   private volatile boolean chainLeftOut;
+  private volatile ChainServer.Options chainOptions = ChainServer.Options.DEFAULT;
+  private final Lazy<Optional<AzuriteServer>> azurite;
+  private volatile String azuriteUnavailable;
 
   public Infrastructure(StackLayout layout, Secrets secrets) {
     this.layout = layout;
@@ -59,6 +62,7 @@ public final class Infrastructure implements AutoCloseable {
     this.issuer = new Lazy<>(() -> track(DevTokenIssuer.start(layout.port("dev-issuer"),
         issuerKeyFile(layout))));
     this.chain = new Lazy<>(this::startChain);
+    this.azurite = new Lazy<>(this::startAzurite);
   }
 
   public StackLayout layout() {
@@ -100,6 +104,11 @@ public final class Infrastructure implements AutoCloseable {
     return layout.data("dev-issuer").resolve("signing-key.json");
   }
 
+  /** How the local chain mines; set before it starts. */
+  public void chainOptions(ChainServer.Options options) {
+    this.chainOptions = options;
+  }
+
   /**
    * The local chain, or empty when anvil cannot be had here or the chain was left out
    * ({@link #chainUnavailableReason}).
@@ -112,9 +121,49 @@ public final class Infrastructure implements AutoCloseable {
     return chainUnavailable;
   }
 
+  /**
+   * Another chain of this stack's kind, for a test that mines its own way (block time, reorgs):
+   * on a free port, stopped with the stack unless closed before.
+   *
+   * @throws IllegalStateException when anvil cannot be had here, saying why
+   */
+  public ChainServer startExtraChain(ChainServer.Options options) {
+    StringBuilder whyNot = new StringBuilder();
+    Path anvil = ChainServer.installAnvil(layout.cacheDirectory(), npmVersion("anvil.version"), whyNot)
+        .orElseThrow(() -> new IllegalStateException("no EVM chain here: " + whyNot));
+    int port = Ports.free();
+    return track(ChainServer.start(port, anvil, null, layout.logs().resolve("anvil-" + port + ".log"), options));
+  }
+
+  /**
+   * Azure Blob Storage (Azurite), or empty when it cannot be had here
+   * ({@link #azuriteUnavailableReason}). Only the storage tests use it (the suite runs on the S3
+   * store), so it is not part of the port layout: it listens on a free port.
+   */
+  public Optional<AzuriteServer> azurite() {
+    return azurite.get();
+  }
+
+  public String azuriteUnavailableReason() {
+    return azuriteUnavailable;
+  }
+
+  private Optional<AzuriteServer> startAzurite() {
+    StringBuilder whyNot = new StringBuilder();
+    Optional<Path> azuriteBlob = AzuriteServer.install(layout.cacheDirectory(), npmVersion("azurite.version"), whyNot);
+    if (azuriteBlob.isEmpty()) {
+      azuriteUnavailable = whyNot.toString();
+      return Optional.empty();
+    }
+    Path data = layout.data("azurite");
+    data.toFile().mkdirs();
+    return Optional.of(track(AzuriteServer.start(Ports.free(), azuriteBlob.get(), data,
+        layout.logs().resolve("azurite.log"))));
+  }
+
   private Optional<ChainServer> startChain() {
     StringBuilder whyNot = new StringBuilder();
-    Optional<Path> anvil = ChainServer.installAnvil(layout.cacheDirectory(), anvilVersion(), whyNot);
+    Optional<Path> anvil = ChainServer.installAnvil(layout.cacheDirectory(), npmVersion("anvil.version"), whyNot);
     if (anvil.isEmpty()) {
       chainUnavailable = whyNot.toString();
       return Optional.empty();
@@ -125,7 +174,7 @@ public final class Infrastructure implements AutoCloseable {
       state.getParent().toFile().mkdirs();
     }
     return Optional.of(track(ChainServer.start(layout.port("chain"), anvil.get(), state,
-        layout.logs().resolve("anvil.log"))));
+        layout.logs().resolve("anvil.log"), chainOptions)));
   }
 
   /** No chain for this stack (--no-chain): {@link #chain()} stays empty instead of starting one. */
@@ -170,15 +219,15 @@ public final class Infrastructure implements AutoCloseable {
     }
   }
 
-  /** The version of the anvil npm package, fixed in the build (pom property anvil.npm.version). */
-  static String anvilVersion() {
+  /** The version of an npm package, fixed in the build (pom properties anvil.npm.version, azurite.npm.version). */
+  static String npmVersion(String name) {
     try (InputStream in = Infrastructure.class.getResourceAsStream("/local-stack.properties")) {
       if (in == null) {
         throw new IllegalStateException("local-stack.properties missing from the build");
       }
       Properties properties = new Properties();
       properties.load(in);
-      return properties.getProperty("anvil.version");
+      return properties.getProperty(name);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read local-stack.properties", e);
     }

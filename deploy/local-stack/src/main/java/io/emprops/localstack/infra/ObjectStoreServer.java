@@ -8,10 +8,13 @@ import java.nio.file.Path;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import software.amazon.awssdk.services.s3.model.BucketCannedACL;
 
 /**
  * An S3-compatible object store (s3proxy, filesystem backend) inside this JVM. It checks SigV4
- * signatures and presigned URLs as S3 does, so the AWS SDK v2 is exercised for real.
+ * signatures and presigned URLs as S3 does, so the AWS SDK v2 is exercised for real. Its bucket is
+ * public-read, as the origin of a CDN is: anyone may GET an object written with the
+ * {@code public-read} ACL by its key, only signed requests write, list or delete.
  */
 public final class ObjectStoreServer implements InfraComponent {
 
@@ -39,6 +42,7 @@ public final class ObjectStoreServer implements InfraComponent {
       if (!blobStore.containerExists(bucket)) {
         blobStore.createContainer(bucket);
       }
+      blobStore.setContainerAccess(bucket, BucketCannedACL.PUBLIC_READ);
       S3Proxy proxy = S3Proxy.builder()
           .blobStore(blobStore)
           .endpoint(URI.create("http://" + Ports.LOOPBACK + ":" + port))
@@ -66,6 +70,11 @@ public final class ObjectStoreServer implements InfraComponent {
 
   public String url() {
     return "http://" + Ports.LOOPBACK + ":" + port;
+  }
+
+  /** Where anyone can read the bucket's objects: the local stand-in for a CDN base URL. */
+  public String publicBaseUrl() {
+    return url() + "/" + bucket;
   }
 
   public String accessKey() {

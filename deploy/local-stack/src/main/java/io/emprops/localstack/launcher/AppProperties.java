@@ -80,23 +80,50 @@ public final class AppProperties {
   public static Map<String, String> objectStore(Infrastructure infra) {
     ObjectStoreServer s3 = infra.objectStore();
     return Map.of(
+        "emprops.storage.provider", "s3",
         "emprops.storage.s3.endpoint", s3.url(),
         "emprops.storage.s3.region", ObjectStoreServer.REGION,
+        "emprops.storage.s3.path-style", "true",
         "emprops.storage.s3.bucket", s3.bucket(),
         "emprops.storage.s3.access-key", s3.accessKey(),
-        "emprops.storage.s3.secret-key", s3.secretKey());
+        "emprops.storage.s3.secret-key", s3.secretKey(),
+        // The public-read bucket plays the CDN locally: objects are written readable by anyone.
+        "emprops.storage.s3.object-acl", "public-read",
+        "emprops.storage.cdn-base-url", s3.publicBaseUrl());
   }
 
+  /**
+   * Publishing against the local anvil: ETHEREUM and BASE collections both deploy there, signed
+   * by anvil's first dev account (a well-known key holding test ether only, given here and never
+   * in the service's own configuration). Without a chain, publishing runs disabled and says why.
+   */
   public static Map<String, String> chain(Infrastructure infra) {
-    return infra.chain()
-        .map(chain -> Map.of(
-            "emprops.publishing.chain.enabled", "true",
-            "emprops.publishing.chain.rpc-url", chain.rpcUrl(),
-            "emprops.publishing.chain.chain-id", Long.toString(ChainServer.CHAIN_ID),
-            "emprops.publishing.chain.signer-key", ChainServer.DEV_PRIVATE_KEY))
-        .orElseGet(() -> Map.of(
-            "emprops.publishing.chain.enabled", "false",
-            "emprops.publishing.chain.disabled-reason", String.valueOf(infra.chainUnavailableReason())));
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("emprops.publishing.metadata-base-url",
+        "http://" + Ports.LOOPBACK + ":" + infra.layout().port(App.GATEWAY.module()));
+    infra.chain().ifPresentOrElse(chain -> p.putAll(localChain(chain)), () -> {
+      p.put("emprops.publishing.enabled", "false");
+      p.put("emprops.publishing.disabled-reason", "no local EVM chain: " + infra.chainUnavailableReason());
+    });
+    return p;
+  }
+
+  /** The {@code local} chain entry for {@code chain}, confirmed after one block, polled every 100 ms. */
+  public static Map<String, String> localChain(ChainServer chain) {
+    Map<String, String> p = new LinkedHashMap<>();
+    String prefix = "emprops.publishing.chains.local.";
+    p.put(prefix + "blockchains", "ETHEREUM,BASE");
+    p.put(prefix + "network", "anvil");
+    p.put(prefix + "chain-id", Long.toString(ChainServer.CHAIN_ID));
+    p.put(prefix + "rpc-url", chain.rpcUrl());
+    p.put(prefix + "confirmations", "1");
+    p.put(prefix + "max-fee-per-gas", "100 gwei");
+    p.put(prefix + "max-priority-fee-per-gas", "2 gwei");
+    p.put(prefix + "max-deployment-cost", "1 ether");
+    p.put(prefix + "poll-interval", "100ms");
+    p.put(prefix + "stuck-after", "30s");
+    p.put("emprops.publishing.signer-key", ChainServer.DEV_PRIVATE_KEY);
+    return p;
   }
 
   public static Map<String, String> jwt(Infrastructure infra) {

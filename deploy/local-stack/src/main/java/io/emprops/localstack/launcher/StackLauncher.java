@@ -1,5 +1,6 @@
 package io.emprops.localstack.launcher;
 
+import io.emprops.localstack.infra.ChainServer;
 import io.emprops.localstack.infra.ChildProcess;
 import io.emprops.localstack.infra.Infrastructure;
 import io.emprops.localstack.infra.Ports;
@@ -80,6 +81,7 @@ public final class StackLauncher {
         layout.wipeData();
       }
       infrastructure = new Infrastructure(layout, Secrets.loadOrCreate(layout.data("secrets.properties")));
+      infrastructure.chainOptions(ChainServer.Options.blockTime(options.chainBlockTime()));
       say("Starting infrastructure (Postgres, Kafka, Redis, S3" + (options.chain() ? ", EVM chain" : "") + ") …");
       infrastructure.startAll(options.chain());
       if (options.chain() && infrastructure.chain().isEmpty()) {

@@ -12,13 +12,15 @@ import java.util.Set;
 /** Command-line options of {@code local-stack up} (also what `./run` passes through). */
 public record StackOptions(
     Path root, Path dataDirectory, int portBase, Map<String, Integer> portOverrides,
-    boolean fresh, boolean chain, boolean devWorker, Set<App> apps, List<String> jvmOverride) {
+    boolean fresh, boolean chain, boolean devWorker, Set<App> apps, List<String> jvmOverride,
+    java.time.Duration chainBlockTime) {
 
   public static final String USAGE = """
       usage: ./run [up] [options]
         --fresh              wipe .local/ data (databases, topics, objects, chain) before starting
         --no-chain           do not start the local EVM chain (publishing runs disabled)
         --no-worker          do not start the development worker (queue service "mock")
+        --chain-block-time S mine a block every S seconds (default: a block per transaction)
         --without APP[,APP]  do not start these applications (to run one yourself, see README)
         --port-base N        lay all ports out from N (default 8080, or EMPROPS_PORT_BASE; table in README)
         --port NAME=N        override one port (names: gateway, collections-service, …, postgres, kafka)
@@ -58,6 +60,7 @@ public record StackOptions(
     boolean devWorker = true;
     Set<App> apps = EnumSet.allOf(App.class);
     List<String> jvm = null;
+    java.time.Duration blockTime = null;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
@@ -81,6 +84,12 @@ public record StackOptions(
                 () -> new IllegalArgumentException("no application named " + name)));
           }
         }
+        case "--chain-block-time" -> {
+          blockTime = java.time.Duration.ofMillis(Math.round(Double.parseDouble(value(args, ++i, arg)) * 1000));
+          if (blockTime.isNegative() || blockTime.isZero()) {
+            throw new IllegalArgumentException("--chain-block-time takes a positive number of seconds");
+          }
+        }
         case "--jvm-opts" -> jvm = List.of(value(args, ++i, arg).trim().split("\\s+"));
         default -> throw new IllegalArgumentException("unknown option " + arg);
       }
@@ -90,7 +99,7 @@ public record StackOptions(
           + StackLayout.PORT_BLOCK + " ports between 1024 and 65535");
     }
     return new StackOptions(root, data == null ? root.resolve(".local") : data, base,
-        Map.copyOf(overrides), fresh, chain, devWorker, apps, jvm == null ? null : List.copyOf(jvm));
+        Map.copyOf(overrides), fresh, chain, devWorker, apps, jvm == null ? null : List.copyOf(jvm), blockTime);
   }
 
   public StackLayout layout() {

@@ -22,8 +22,8 @@ class ChainLeftOutTest {
       Map<String, String> publishing = AppProperties.chain(infra);
 
       assertThat(infra.chain()).isEmpty();
-      assertThat(publishing).containsEntry("emprops.publishing.chain.enabled", "false");
-      assertThat(publishing.get("emprops.publishing.chain.disabled-reason")).contains("--no-chain");
+      assertThat(publishing).containsEntry("emprops.publishing.enabled", "false");
+      assertThat(publishing.get("emprops.publishing.disabled-reason")).contains("--no-chain");
       assertThat(Ports.isFree(layout.port("chain"))).as("nothing listens on the chain's port").isTrue();
       assertThat(Files.exists(layout.logs().resolve("anvil.log"))).as("anvil never ran").isFalse();
     }

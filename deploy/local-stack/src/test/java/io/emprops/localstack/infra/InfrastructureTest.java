@@ -35,6 +35,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -134,6 +135,38 @@ class InfrastructureTest {
           .isInstanceOf(S3Exception.class)
           .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(403));
     }
+  }
+
+  @Test
+  void objectStoreLetsAnyoneReadPublicObjectsButOnlySignedRequestsWrite() throws Exception {
+    ObjectStoreServer s3 = infra.objectStore();
+    try (S3Client client = client(s3.accessKey(), s3.secretKey())) {
+      // Objects are private unless written public-read (s3proxy keeps the ACL as file permissions).
+      client.putObject(PutObjectRequest.builder().bucket(s3.bucket()).key("public/probe.txt")
+          .acl(ObjectCannedACL.PUBLIC_READ).build(), RequestBody.fromString("public"));
+      client.putObject(PutObjectRequest.builder().bucket(s3.bucket()).key("public/private.txt").build(),
+          RequestBody.fromString("private"));
+    }
+    HttpResponse<String> read = http.send(HttpRequest.newBuilder(URI.create(s3.publicBaseUrl() + "/public/probe.txt"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(read.body()).isEqualTo("public");
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(s3.publicBaseUrl() + "/public/private.txt")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+    HttpResponse<String> write = http.send(HttpRequest.newBuilder(URI.create(s3.publicBaseUrl() + "/public/forged.txt"))
+        .PUT(HttpRequest.BodyPublishers.ofString("forged")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(write.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void azuriteServesTheBlobServiceWhenNpmIsAvailable() throws Exception {
+    var azurite = infra.azurite();
+    assumeTrue(azurite.isPresent(), () -> "no Azurite here: " + infra.azuriteUnavailableReason());
+    // Unsigned: the emulator answers as Azure does, refusing the anonymous listing.
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(azurite.get().blobEndpoint() + "?comp=list"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isIn(401, 403);
+    assertThat(response.body()).contains("<Error>");
   }
 
   @Test

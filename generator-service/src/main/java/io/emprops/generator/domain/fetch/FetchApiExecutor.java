@@ -1,5 +1,7 @@
 package io.emprops.generator.domain.fetch;
 
+import io.emprops.web.outbound.HostAllowList;
+import io.emprops.web.outbound.PrivateAddresses;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.net.InetAddress;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -64,7 +67,7 @@ public class FetchApiExecutor implements AutoCloseable {
 
   public FetchApiExecutor(FetchApiProperties properties, JsonMapper json) {
     this.properties = properties;
-    this.allowList = HostAllowList.of(properties.allowedHosts());
+    this.allowList = HostAllowList.of("emprops.generator.fetch.allowed-hosts", properties.allowedHosts());
     this.json = json;
     this.http = HttpClient.newBuilder()
         .followRedirects(HttpClient.Redirect.NEVER)
@@ -224,18 +227,17 @@ public class FetchApiExecutor implements AutoCloseable {
    * whose DNS is trusted, get this far.
    */
   private static void requirePublicAddresses(String host) {
-    InetAddress[] addresses;
+    Optional<InetAddress> nonPublic;
     try {
-      addresses = InetAddress.getAllByName(host);
+      nonPublic = PrivateAddresses.firstNonPublic(host);
     } catch (UnknownHostException e) {
       throw new FetchApiException("could not resolve host " + host, true);
     }
-    for (InetAddress address : addresses) {
-      if (PrivateAddresses.isPrivate(address)) {
-        log.warn("Refused a fetch_api call: {} resolves to the non-public address {}", host, address.getHostAddress());
-        throw refused("host " + host + " resolves to a private or reserved address"
-            + " (emprops.generator.fetch.allow-private-addresses is off)");
-      }
+    if (nonPublic.isPresent()) {
+      log.warn("Refused a fetch_api call: {} resolves to the non-public address {}", host,
+          nonPublic.get().getHostAddress());
+      throw refused("host " + host + " resolves to a private or reserved address"
+          + " (emprops.generator.fetch.allow-private-addresses is off)");
     }
   }
 

@@ -1,4 +1,4 @@
-package io.emprops.generator.domain.fetch;
+package io.emprops.web.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

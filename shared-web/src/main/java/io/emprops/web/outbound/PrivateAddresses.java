@@ -1,26 +1,44 @@
-package io.emprops.generator.domain.fetch;
+package io.emprops.web.outbound;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
- * Recognizes addresses that are not on the public internet, which a request steered by a workflow
- * author must not reach (SSRF): the service's own loopback, the private network around it and the
- * cloud metadata endpoint ({@code 169.254.169.254}) in particular.
+ * Recognizes addresses that are not on the public internet, which a request steered by someone
+ * else (a workflow author, a worker's output URL) must not reach (SSRF): the service's own
+ * loopback, the private network around it and the cloud metadata endpoint
+ * ({@code 169.254.169.254}) in particular.
  */
-final class PrivateAddresses {
+public final class PrivateAddresses {
 
   private PrivateAddresses() {}
+
+  /**
+   * Resolves {@code host} and returns the first of its addresses that is not public, if any: a
+   * host is refused when any of its addresses is private, so that neither DNS nor an IP literal
+   * can point a request at the service's own network.
+   *
+   * @throws UnknownHostException when the host does not resolve
+   */
+  public static Optional<InetAddress> firstNonPublic(String host) throws UnknownHostException {
+    for (InetAddress address : InetAddress.getAllByName(host)) {
+      if (isPrivate(address)) {
+        return Optional.of(address);
+      }
+    }
+    return Optional.empty();
+  }
 
   /**
    * True for loopback, unspecified, link-local (169.254/16, fe80::/10), private (10/8, 172.16/12,
    * 192.168/16, fc00::/7), carrier-grade NAT (100.64/10), multicast, "this network" (0/8) and
    * reserved (240/4) addresses, including IPv4 addresses embedded in IPv6 ones.
    */
-  static boolean isPrivate(InetAddress address) {
+  public static boolean isPrivate(InetAddress address) {
     if (address.isLoopbackAddress() || address.isAnyLocalAddress() || address.isLinkLocalAddress()
         || address.isSiteLocalAddress() || address.isMulticastAddress()) {
       return true;

@@ -1,4 +1,4 @@
-package io.emprops.generator.domain.fetch;
+package io.emprops.web.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -10,9 +10,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class HostAllowListTest {
 
+  private static final String PROPERTY = "emprops.test.allowed-hosts";
+
   @Test
   void anExactHostMatchesItselfOnAnyPortIgnoringCase() {
-    HostAllowList list = HostAllowList.of(List.of("api.openai.com"));
+    HostAllowList list = HostAllowList.of(PROPERTY, List.of("api.openai.com"));
     assertThat(list.allows("api.openai.com", 443)).isTrue();
     assertThat(list.allows("API.OpenAI.com", 8080)).isTrue();
     assertThat(list.allows("api.openai.com.", 443)).as("trailing root dot").isTrue();
@@ -23,7 +25,7 @@ class HostAllowListTest {
 
   @Test
   void aWildcardMatchesSubdomainsAtAnyDepthButNotTheDomainItself() {
-    HostAllowList list = HostAllowList.of(List.of("*.Example.com"));
+    HostAllowList list = HostAllowList.of(PROPERTY, List.of("*.Example.com"));
     assertThat(list.allows("a.example.com", 443)).isTrue();
     assertThat(list.allows("a.b.EXAMPLE.com", 80)).isTrue();
     assertThat(list.allows("example.com", 443)).isFalse();
@@ -34,7 +36,7 @@ class HostAllowListTest {
 
   @Test
   void aPortRestrictsTheEntryToThatPort() {
-    HostAllowList list = HostAllowList.of(List.of("api.example.com:8443", "*.cdn.example.com:443", "[::1]:8080"));
+    HostAllowList list = HostAllowList.of(PROPERTY, List.of("api.example.com:8443", "*.cdn.example.com:443", "[::1]:8080"));
     assertThat(list.allows("api.example.com", 8443)).isTrue();
     assertThat(list.allows("api.example.com", 443)).isFalse();
     assertThat(list.allows("img.cdn.example.com", 443)).isTrue();
@@ -45,15 +47,15 @@ class HostAllowListTest {
 
   @Test
   void anEmptyListAllowsNothing() {
-    assertThat(HostAllowList.of(List.of()).allows("api.openai.com", 443)).isFalse();
+    assertThat(HostAllowList.of(PROPERTY, List.of()).allows("api.openai.com", 443)).isFalse();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", " ", "*", "*.", "*example.com", "a.*.example.com", "example.com:https", "example.com:0",
       "example.com:65536", "*.0.0.1", "*.1", "*.[::1]", "[::1", "[::1]x", "::1", "user@example.com", "https://example.com", "example.com/path"})
   void refusesMalformedEntries(String entry) {
-    assertThatIllegalArgumentException().isThrownBy(() -> HostAllowList.of(List.of(entry)))
+    assertThatIllegalArgumentException().isThrownBy(() -> HostAllowList.of(PROPERTY, List.of(entry)))
         .withMessageContaining("'" + entry + "'")
-        .withMessageContaining("emprops.generator.fetch.allowed-hosts");
+        .withMessageContaining(PROPERTY);
   }
 }

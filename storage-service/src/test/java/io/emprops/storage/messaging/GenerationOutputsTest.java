@@ -1,0 +1,194 @@
+package io.emprops.storage.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import io.emprops.events.contract.AssetStored;
+import io.emprops.events.contract.EventHeaders;
+import io.emprops.events.contract.EventJson;
+import io.emprops.events.contract.GenerationStepCompleted;
+import io.emprops.events.contract.Topic;
+import io.emprops.events.testing.EventDelivery;
+import io.emprops.events.testing.TopicRecorder;
+import io.emprops.storage.support.Images;
+import io.emprops.storage.support.StorageServiceTest;
+import io.emprops.storage.support.StoreInspector;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * "Stored outputs" (ARCHITECTURE.md): {@code GenerationStepCompleted} on Kafka, as the generator's
+ * relay sends it, becomes an object under the generation's key, a row and {@code AssetStored}.
+ */
+@StorageServiceTest
+class GenerationOutputsTest {
+
+  private static final Duration EVENTUALLY = Duration.ofSeconds(30);
+  private static final String CONSUMER = "storage.store-generation-output";
+
+  @Autowired JdbcClient jdbc;
+  @Autowired MeterRegistry meters;
+
+  private EventDelivery generator;
+  private TopicRecorder topics;
+  private StoreInspector store;
+  private final String user = "maker-" + UUID.randomUUID();
+
+  @BeforeEach
+  void connect() {
+    generator = new EventDelivery(Topic.DEFAULT_NAMESPACE);
+    topics = new TopicRecorder(List.of(Topic.ASSETS.topicName(), Topic.GENERATIONS.topicName() + ".dlt"));
+    store = new StoreInspector();
+  }
+
+  @AfterEach
+  void disconnect() throws InterruptedException {
+    generator.close();
+    topics.close();
+    store.close();
+  }
+
+  @Test
+  void anInlineOutputIsStoredUnderItsGenerationKeyAndAnnounced() throws Exception {
+    byte[] png = Images.png(40, 7);
+    UUID job = UUID.randomUUID();
+    UUID collection = UUID.randomUUID();
+
+    generator.send(stepCompleted(job, collection, 2, 5, dataUrl(png), "image/png", "step-5.png"));
+
+    AssetStored stored = awaitStored(job).getFirst();
+    String key = "generations/" + user + "/" + job + "/2/5/step-5.png";
+    assertThat(stored.userId()).isEqualTo(user);
+    assertThat(stored.collectionId()).isEqualTo(collection);
+    assertThat(stored.generation()).isEqualTo(2);
+    assertThat(stored.stepId()).isEqualTo(5);
+    assertThat(stored.mimeType()).isEqualTo("image/png");
+    assertThat(stored.size()).isEqualTo(png.length);
+    assertThat(stored.sha256()).isEqualTo(Images.sha256(png));
+    assertThat(stored.url()).endsWith("/" + key);
+    assertThat(stored.cdnUrl()).isEqualTo(store.bucketUrl() + "/" + key);
+    assertThat(store.head(key).cacheControl()).isEqualTo("public, max-age=31536000, immutable");
+
+    // The CDN URL serves the PNG to anyone.
+    HttpResponse<byte[]> image = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(stored.cdnUrl())).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(image.statusCode()).isEqualTo(200);
+    assertThat(Images.isPng(image.body())).isTrue();
+    assertThat(image.body()).hasSize(png.length);
+    assertThat(ingestion().count()).isPositive();
+  }
+
+  @Test
+  void aRedeliveredOrRepeatedStepCompletionStoresOnce() {
+    UUID job = UUID.randomUUID();
+    GenerationStepCompleted event = stepCompleted(job, null, 0, 1, dataUrl(Images.png(24, 8)), "image/png", "step-1.png");
+    double duplicatesBefore = outputs("duplicate");
+
+    UUID eventId = generator.send(event);
+    generator.send(event, eventId);        // redelivery: the inbox acknowledges it unhandled
+    generator.send(event);                 // the same step again, under a new event id
+
+    await().atMost(EVENTUALLY).until(() -> outputs("duplicate") >= duplicatesBefore + 1);
+    assertThat(awaitStored(job)).hasSize(1);
+    assertThat(jdbc.sql("SELECT count(*) FROM assets WHERE job_id = ?").param(job).query(Long.class).single())
+        .isEqualTo(1);
+    assertThat(store.keys("generations/" + user + "/" + job + "/")).containsExactly(
+        "generations/" + user + "/" + job + "/0/1/step-1.png");
+  }
+
+  @Test
+  void anOutputUrlThatResolvesToAPrivateAddressIsRefusedUnseen() throws Exception {
+    AtomicInteger requests = new AtomicInteger();
+    HttpServer internal = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    internal.createContext("/", exchange -> {
+      requests.incrementAndGet();
+      exchange.sendResponseHeaders(200, 0);
+      exchange.close();
+    });
+    internal.start();
+    try {
+      UUID job = UUID.randomUUID();
+      // 127.0.0.1 is on the test's allow-list: the private-address rule is what refuses it.
+      UUID eventId = generator.send(stepCompleted(job, null, 0, 1,
+          "http://127.0.0.1:" + internal.getAddress().getPort() + "/secret.png", "image/png", "step-1.png"));
+
+      ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(eventId);
+      assertThat(TopicRecorder.header(deadLetter, "kafka_dlt-exception-message"))
+          .contains("resolves to a private or reserved address");
+      assertThat(requests).as("requests that reached the internal server").hasValue(0);
+      assertThat(jdbc.sql("SELECT count(*) FROM assets WHERE job_id = ?").param(job).query(Long.class).single()).isZero();
+      assertThat(store.keys("generations/" + user + "/" + job + "/")).isEmpty();
+    } finally {
+      internal.stop(0);
+    }
+  }
+
+  @Test
+  void anOutputOffTheAllowListOrMalformedIsDeadLetteredWithItsReason() {
+    UUID offList = generator.send(stepCompleted(UUID.randomUUID(), null, 0, 1,
+        "https://attacker.example/x.png", "image/png", "step-1.png"));
+    UUID malformed = generator.send(stepCompleted(UUID.randomUUID(), null, 0, 1,
+        "data:image/png;base64,***", "image/png", "step-1.png"));
+
+    assertThat(TopicRecorder.header(awaitDeadLetter(offList), "kafka_dlt-exception-message"))
+        .contains("not on the output allow-list");
+    assertThat(TopicRecorder.header(awaitDeadLetter(malformed), "kafka_dlt-exception-message"))
+        .contains("malformed data: URL");
+  }
+
+  private GenerationStepCompleted stepCompleted(UUID job, UUID collection, int generation, int step, String url,
+      String mimeType, String fileName) {
+    return new GenerationStepCompleted(job, user, collection, generation, step, url, mimeType, fileName,
+        Instant.now(), "0xhash", null);
+  }
+
+  private static String dataUrl(byte[] png) {
+    return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
+  }
+
+  private List<AssetStored> awaitStored(UUID job) {
+    await().atMost(EVENTUALLY).until(() -> !storedOf(job).isEmpty());
+    return storedOf(job);
+  }
+
+  private List<AssetStored> storedOf(UUID job) {
+    return topics.recordsOf(Topic.ASSETS.topicName()).stream()
+        .filter(r -> "AssetStored.v1".equals(TopicRecorder.header(r, EventHeaders.EVENT_TYPE)))
+        .map(r -> EventJson.deserialize(r.value(), AssetStored.class))
+        .filter(a -> job.equals(a.jobId()))
+        .toList();
+  }
+
+  private ConsumerRecord<String, byte[]> awaitDeadLetter(UUID eventId) {
+    return await().atMost(EVENTUALLY).until(() -> topics.recordsOf(Topic.GENERATIONS.topicName() + ".dlt").stream()
+        .filter(r -> eventId.toString().equals(TopicRecorder.header(r, EventHeaders.EVENT_ID)))
+        .findFirst(), java.util.Optional::isPresent).orElseThrow();
+  }
+
+  private double outputs(String outcome) {
+    var counter = meters.find("storage.outputs").tag("outcome", outcome).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private Timer ingestion() {
+    return meters.find("storage.output.ingestion").timer();
+  }
+}
