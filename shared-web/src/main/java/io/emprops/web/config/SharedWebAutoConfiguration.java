@@ -5,6 +5,12 @@ import io.emprops.web.error.EnvelopeErrorController;
 import io.emprops.web.identity.CallerIdentityArgumentResolver;
 import io.emprops.web.identity.InternalAuthenticationFilter;
 import io.emprops.web.identity.InternalCredential;
+import io.emprops.web.input.JsonBodyRules;
+import io.emprops.web.input.RequestLineRules;
+import io.emprops.web.input.StrictJson;
+import io.emprops.web.input.TemporalParameters;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.format.FormatterRegistry;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,8 +30,23 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @AutoConfigureBefore(ErrorMvcAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(InternalAuthProperties.class)
-@Import({ApiExceptionHandler.class, EnvelopeErrorController.class})
+@Import({ApiExceptionHandler.class, EnvelopeErrorController.class, JsonBodyRules.class})
 public class SharedWebAutoConfiguration {
+
+  /** Request JSON is taken as the type it was sent as (StrictJson); also what the gateway uses. */
+  @Bean
+  JsonMapperBuilderCustomizer strictJsonInput() {
+    return StrictJson::apply;
+  }
+
+  /** Malformed or unstorable characters in the path or query: 400 before any handler runs. */
+  @Bean
+  FilterRegistrationBean<RequestLineRules> requestLineRules() {
+    var registration = new FilterRegistrationBean<>(new RequestLineRules());
+    // After the internal credential: a request nobody vouched for learns nothing about input rules.
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+    return registration;
+  }
 
   @Bean
   InternalCredential internalCredential(InternalAuthProperties properties) {
@@ -47,6 +68,11 @@ public class SharedWebAutoConfiguration {
       @Override
       public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
         resolvers.add(new CallerIdentityArgumentResolver());
+      }
+
+      @Override
+      public void addFormatters(FormatterRegistry registry) {
+        TemporalParameters.register(registry);
       }
     };
   }
