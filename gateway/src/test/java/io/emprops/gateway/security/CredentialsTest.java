@@ -3,7 +3,7 @@ package io.emprops.gateway.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emprops.gateway.support.GatewayIntegrationTest;
-import io.emprops.gateway.support.RawHttp;
+import io.emprops.web.testing.RawHttp;
 import io.emprops.gateway.support.StubService;
 import io.emprops.web.identity.IdentityHeaders;
 import org.junit.jupiter.api.Test;

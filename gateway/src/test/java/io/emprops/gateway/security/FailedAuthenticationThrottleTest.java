@@ -3,7 +3,7 @@ package io.emprops.gateway.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emprops.gateway.support.GatewayTestSupport;
-import io.emprops.gateway.support.RawHttp;
+import io.emprops.web.testing.RawHttp;
 import java.net.InetAddress;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.emprops.web.config;
 
+import io.emprops.web.container.ContainerErrorConfiguration;
 import io.emprops.web.error.ApiExceptionHandler;
 import io.emprops.web.error.EnvelopeErrorController;
 import io.emprops.web.identity.CallerIdentityArgumentResolver;
@@ -30,7 +31,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @AutoConfigureBefore(ErrorMvcAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(InternalAuthProperties.class)
-@Import({ApiExceptionHandler.class, EnvelopeErrorController.class, JsonBodyRules.class})
+@Import({ApiExceptionHandler.class, EnvelopeErrorController.class, JsonBodyRules.class,
+    ContainerErrorConfiguration.Tomcat.class, ContainerErrorConfiguration.Jetty.class})
 public class SharedWebAutoConfiguration {
 
   /** Request JSON is taken as the type it was sent as (StrictJson); also what the gateway uses. */
@@ -43,8 +45,9 @@ public class SharedWebAutoConfiguration {
   @Bean
   FilterRegistrationBean<RequestLineRules> requestLineRules() {
     var registration = new FilterRegistrationBean<>(new RequestLineRules());
-    // After the internal credential: a request nobody vouched for learns nothing about input rules.
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+    // Before the internal credential: a malformed request line is refused as such (400), the
+    // same answer the container gives for the escapes it cannot decode itself.
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
     return registration;
   }
 

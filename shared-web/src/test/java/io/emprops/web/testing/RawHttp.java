@@ -1,4 +1,4 @@
-package io.emprops.gateway.support;
+package io.emprops.web.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
