@@ -32,8 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
 public class JobQueueClient {
 
   private static final String SUBMIT = script("submit-step.lua");
-  private static final String CANCEL = script("cancel-step.lua");
-  private static final String ABANDON = script("abandon-step.lua");
+  private static final String GIVE_UP = script("give-up-step.lua");
   private static final String READ = script("read-step.lua");
 
   private final StatefulRedisConnection<String, String> connection;
@@ -119,10 +118,7 @@ public class JobQueueClient {
    *     was already terminal and is left untouched)
    */
   public String cancel(String stepId, String reason) {
-    Instant now = clock.instant();
-    return redis().eval(CANCEL, ScriptOutputType.VALUE,
-        new String[] {QueueKeys.job(stepId), QueueKeys.PENDING},
-        stepId, now.toString(), Long.toString(now.toEpochMilli()), reason);
+    return giveUp(stepId, reason, "cancel");
   }
 
   /**
@@ -134,10 +130,14 @@ public class JobQueueClient {
    *     was already terminal and is left untouched)
    */
   public String abandon(String stepId, String error) {
+    return giveUp(stepId, error, "abandon");
+  }
+
+  private String giveUp(String stepId, String reason, String how) {
     Instant now = clock.instant();
-    return redis().eval(ABANDON, ScriptOutputType.VALUE,
+    return redis().eval(GIVE_UP, ScriptOutputType.VALUE,
         new String[] {QueueKeys.job(stepId), QueueKeys.PENDING, QueueKeys.FAILED},
-        stepId, now.toString(), Long.toString(now.toEpochMilli()), error);
+        stepId, now.toString(), Long.toString(now.toEpochMilli()), reason, how);
   }
 
   /** Everything the queue knows about a step, read atomically. */

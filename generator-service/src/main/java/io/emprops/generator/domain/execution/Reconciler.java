@@ -134,9 +134,11 @@ public class Reconciler {
       }
     } else if (step.submittedAt().isBefore(now.minus(properties.queueTimeout()))) {
       count("queue_timeout");
-      queue.abandon(id, "Abandoned by EmProps: no worker took the step within " + pretty(properties.queueTimeout()));
-      execution.onFailed(id, "no worker for service '" + step.serviceRequired() + "' took it within "
-          + pretty(properties.queueTimeout()));
+      String reason = "no worker for service '" + step.serviceRequired() + "' took it within "
+          + pretty(properties.queueTimeout());
+      // The failure the queue now records is ours too: whichever of it and this call comes first fails the step.
+      queue.abandon(id, "Abandoned by EmProps: " + reason);
+      execution.onFailed(id, reason);
     } else {
       steps.touch(id);
     }

@@ -64,13 +64,7 @@ public class StepDispatcher implements AutoCloseable {
 
   /** Tells the queue (and the step's worker) that its owner cancelled this submission. */
   public void cancelAfterCommit(String queueStepId, String reason) {
-    afterCommit(() -> {
-      try {
-        queue.cancel(queueStepId, reason);
-      } catch (RuntimeException e) {
-        log.warn("Cancelling step {} in the queue failed; a late completion is still ignored", queueStepId, e);
-      }
-    });
+    giveUpAfterCommit(queueStepId, "Cancelling", () -> queue.cancel(queueStepId, reason));
   }
 
   /**
@@ -78,11 +72,15 @@ public class StepDispatcher implements AutoCloseable {
    * failure as the queue records one, not a user's cancel.
    */
   public void abandonAfterCommit(String queueStepId, String reason) {
+    giveUpAfterCommit(queueStepId, "Abandoning", () -> queue.abandon(queueStepId, reason));
+  }
+
+  private void giveUpAfterCommit(String queueStepId, String what, Runnable giveUp) {
     afterCommit(() -> {
       try {
-        queue.abandon(queueStepId, reason);
+        giveUp.run();
       } catch (RuntimeException e) {
-        log.warn("Abandoning step {} in the queue failed; a late completion is still ignored", queueStepId, e);
+        log.warn("{} step {} in the queue failed; a late completion is still ignored", what, queueStepId, e);
       }
     });
   }

@@ -315,7 +315,7 @@ class JobExecutionTest {
     assertThat(s.pendingOfService()).as("the abandoned step is taken out of the queue").isEmpty();
     String abandoned = s.submittedSteps().getFirst();
     assertThat(json.readTree(redis.sync().hget(QueueKeys.FAILED, abandoned)).get("error").asString())
-        .startsWith("Abandoned by EmProps: no worker took the step within 4s");
+        .isEqualTo("Abandoned by EmProps: no worker for service '" + s.service + "' took it within 4s");
     assertThat(s.event(GenerationFailed.class).amountSpent()).isZero();
   }
 
