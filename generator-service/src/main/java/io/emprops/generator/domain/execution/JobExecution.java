@@ -145,7 +145,7 @@ public class JobExecution {
     markProcessing(step.jobId());
     ObjectNode data = stepData(step);
     data.put("worker_id", workerId);
-    events.append(step.jobId(), "processing", JobEvent.NODE_STARTED, "Started " + step.label(), data);
+    events.appendLocked(step.jobId(), "processing", JobEvent.NODE_STARTED, "Started " + step.label(), data);
   }
 
   /**
@@ -214,7 +214,7 @@ public class JobExecution {
           + "(its fields: {}); kept as it is", job.id(), step.label(), step.serviceRequired(),
           WorkerResults.shapeOf(output.raw()));
     }
-    events.append(job.id(), "processing", JobEvent.NODE_COMPLETED, message, completed);
+    events.appendLocked(job.id(), "processing", JobEvent.NODE_COMPLETED, message, completed);
     if (output.hasFiles()) {
       // The generation's input travels with its outputs, so consumers can reproduce it (a
       // collection made from the asset) without asking for the plan.
@@ -225,7 +225,7 @@ public class JobExecution {
         image.putNull("asset_id");
         image.put("url", file.url());
         image.put("mime_type", file.mimeType());
-        events.append(job.id(), "processing", JobEvent.IMAGE_GENERATED, "Output of " + step.label(), image);
+        events.appendLocked(job.id(), "processing", JobEvent.IMAGE_GENERATED, "Output of " + step.label(), image);
         outbox.publish(new GenerationStepCompleted(job.id(), job.userId(), job.collectionId(), step.generation(),
             step.stepId(), file.url(), file.mimeType(), fileName(step, i, file.mimeType()), clock.instant(),
             input.path("hash").asString(null), input.get("variables")));
@@ -290,7 +290,7 @@ public class JobExecution {
     ObjectNode data = stepData(step);
     data.put("status", job.status());
     data.put("attempt", step.attempt() + 1);
-    events.append(job.id(), job.status(), JobEvent.JOB_STATUS,
+    events.appendLocked(job.id(), job.status(), JobEvent.JOB_STATUS,
         "The " + step.label() + " is resubmitted: " + reason, data);
   }
 
@@ -336,7 +336,7 @@ public class JobExecution {
     ObjectNode data = json.createObjectNode();
     data.put("status", "completed");
     data.set("outputs", json.valueToTree(outputs));
-    events.append(job.id(), "completed", JobEvent.JOB_COMPLETED, "All " + all.size() + " steps completed", data);
+    events.appendLocked(job.id(), "completed", JobEvent.JOB_COMPLETED, "All " + all.size() + " steps completed", data);
     outbox.publish(new GenerationCompleted(job.id(), job.userId(), job.collectionId(), spent, outputs, clock.instant()));
   }
 
@@ -355,7 +355,7 @@ public class JobExecution {
     ObjectNode data = stepData(failed);
     data.put("code", GENERATION_FAILED);
     data.put("error", message);
-    events.append(job.id(), Job.FAILED, JobEvent.JOB_FAILED, message, data);
+    events.appendLocked(job.id(), Job.FAILED, JobEvent.JOB_FAILED, message, data);
     outbox.publish(new GenerationFailed(job.id(), job.userId(), job.collectionId(), GENERATION_FAILED, message,
         failed.stepId(), spent, clock.instant()));
   }
@@ -368,7 +368,7 @@ public class JobExecution {
   private void markProcessing(UUID jobId) {
     if (jobs.startProcessing(jobId)) {
       Job job = jobs.find(jobId).orElseThrow();
-      events.append(jobId, "processing", JobEvent.JOB_STATUS, "A worker started the job",
+      events.appendLocked(jobId, "processing", JobEvent.JOB_STATUS, "A worker started the job",
           json.createObjectNode().put("status", "processing"));
       outbox.publish(new GenerationStarted(jobId, job.userId(), job.collectionId(), job.generations(),
           steps.countForJob(jobId), clock.instant()));
