@@ -79,12 +79,12 @@ final class BridgeOverhead implements AutoCloseable {
     this.loop = Thread.ofPlatform().name("bench-bridge-worker").daemon(true).start(this::work);
   }
 
-  /** The worker: claims as soon as a step is pending (polling every 0.5 ms) and runs it by its prompt. */
+  /** The worker: claims as soon as a step is pending (polling every millisecond) and runs it by its prompt. */
   private void work() {
     while (running) {
       String step = worker.claim().orElse(null);
       if (step == null) {
-        LockSupport.parkNanos(500_000);
+        LockSupport.parkNanos(1_000_000);
         continue;
       }
       try (var connection = redis.connect()) {

@@ -74,8 +74,7 @@ public class JobExecution {
 
   public JobExecution(JobRepository jobs, JobStepRepository steps, WorkflowRepository workflows,
       WorkflowCatalog catalog, StepDispatcher dispatcher, JobEventLog events, ProgressThrottle progressThrottle,
-      Outbox outbox,
-      ExecutionProperties properties, JsonMapper json, MeterRegistry meters) {
+      Outbox outbox, ExecutionProperties properties, JsonMapper json, MeterRegistry meters) {
     this.jobs = jobs;
     this.steps = steps;
     this.workflows = workflows;
