@@ -205,6 +205,12 @@ final class BridgeOverhead implements AutoCloseable {
         previous = time;
       }
     }
+    Long reserved = at.get("job_status:queued");
+    if (reserved != null) {
+      // How soon the waiting request answered once credits were decided (the decision's
+      // transaction started then; it also lays the job out before it commits).
+      phases.put("credits reserved -> 202 received", posted * 1000 + generation.acceptedNanos() - reserved * 1000);
+    }
     return phases;
   }
 

@@ -71,7 +71,7 @@ public final class GeneratorBenchmark {
   private static final int PROGRESS_MESSAGES = 300;
   private static final int WARM_UP_MESSAGES = 50;
   private static final int PROGRESS_PER_SECOND = 10;
-  private static final int BRIDGE_WARM_UP = 10;
+  private static final int BRIDGE_WARM_UP = 150;
   private static final int BRIDGE_SAMPLES = 50;
   private static final int PROGRESS_JOBS = 8;
 
