@@ -120,6 +120,8 @@ public final class StackLauncher {
             options.jvmOptions(app), env));
       }
     }
+    // A real EmProps job queue run against this stack (instead of, or with, the dev worker).
+    writeEnvFile(envDir.resolve("job-queue.env"), AppProperties.jobQueueEnvironment(infrastructure));
     // Applications left out with --without still get an env file, to be run by hand.
     for (App app : App.values()) {
       if (!options.apps().contains(app)) {
@@ -182,6 +184,8 @@ public final class StackLauncher {
     System.out.println("Gateway:   http://" + Ports.LOOPBACK + ":" + layout.port("gateway"));
     System.out.println("Dev token: " + token);
     System.out.println("           (user " + DEV_USER + ", roles user,admin; `./run token USER ROLES` mints another)");
+    System.out.println("Job queue: EMPROPS_API_KEY=" + AppProperties.jobQueueKey(infrastructure)
+        + " (a real queue's call-backs; all it needs: " + layout.dataDirectory().resolve("env/job-queue.env") + ")");
     System.out.println("READY — Ctrl-C stops everything.");
     System.out.flush();
   }
