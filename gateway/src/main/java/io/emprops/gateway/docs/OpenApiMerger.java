@@ -49,6 +49,9 @@ final class OpenApiMerger {
       if (tagNames.add(service)) {
         tags.addObject().put("name", service).put("description", service + "-service");
       }
+      if (!merged.has("security") && document.path("security").isArray()) {
+        merged.set("security", document.get("security")); // every service sends the same schemes
+      }
       document.path("tags").forEach(tag -> {
         if (tagNames.add(tag.path("name").asString(""))) {
           tags.add(tag);

@@ -14,11 +14,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 
 /**
- * Which service answers which path (API.md). Routes are tried in the order written here, so the
- * more specific {@code /collections/{id}/…} paths of the generator and of publishing come
- * before the collections service's {@code /collections/**}. Paths are forwarded unchanged — the
- * services verify the internal credential over the path they receive — except the health and
- * API-docs routes, which map a gateway path onto each service's own endpoint.
+ * The routes of {@link RoutedPaths}, in its order. Paths are forwarded unchanged — the services
+ * verify the internal credential over the path they receive — except the health routes, which
+ * map {@code /health/{service}} onto each service's readiness probe. The services' API documents
+ * are served by the gateway itself ({@code docs/AggregatedApiDocs}), filtered to routed paths.
  */
 @Configuration(proxyBeanMethods = false)
 public class ServiceRoutes {
@@ -45,47 +44,22 @@ public class ServiceRoutes {
   @Bean
   RouteLocator serviceRouteLocator(RouteLocatorBuilder builder, GatewayProperties properties) {
     GatewayProperties.Services services = properties.services();
-    RouteLocatorBuilder.Builder routes = builder.routes()
-        // Long-lived streams: no circuit breaker (a stream is not a slow call) and no retry.
-        .route("generator-streams", r -> r
-            .path("/jobs/{id}/events", "/ws")
-            .uri(services.generator()))
-        .route("generator", r -> r
-            .path("/api/collections/generate", "/collections/{id}/generations",
-                "/jobs/**", "/workflows/**", "/models/**",
-                // The job queue's call-back (with /jobs/{id}/steps and /jobs/{id}/complete).
-                "/steps/{id}/complete")
-            .filters(f -> resilient(f, "generator"))
-            .uri(services.generator()))
-        .route("publishing", r -> r
-            .path("/collections/{id}/publication", "/chains/**", "/metadata/**")
-            .filters(f -> resilient(f, "publishing"))
-            .uri(services.publishing()))
-        .route("credits", r -> r
-            .path("/credits/**")
-            .filters(f -> resilient(f, "credits"))
-            .uri(services.credits()))
-        .route("storage", r -> r
-            .path("/assets/**")
-            .filters(f -> resilient(f, "storage"))
-            .uri(services.storage()))
-        .route("collections", r -> r
-            .path("/projects/**", "/collections/**", "/feed", "/api/collections/create")
-            .filters(f -> resilient(f, "collections"))
-            .uri(services.collections()));
+    RouteLocatorBuilder.Builder routes = builder.routes();
+    for (RoutedPaths.Route route : RoutedPaths.ROUTES) {
+      URI target = services.byName().get(route.service());
+      routes.route(route.id(), r -> route == RoutedPaths.GENERATOR_STREAMS
+          // Long-lived streams: no circuit breaker (a stream is not a slow call) and no retry.
+          ? r.path(route.patternArray()).uri(target)
+          : r.path(route.patternArray()).filters(f -> resilient(f, route.service())).uri(target));
+    }
 
     for (Map.Entry<String, URI> service : services.byName().entrySet()) {
       String name = service.getKey();
-      routes
-          .route(name + "-health", r -> r
-              .method(HttpMethod.GET).and().path("/health/" + name)
-              .filters(f -> f.setPath("/actuator/health/readiness")
-                  .circuitBreaker(breaker -> breaker.setName(name)))
-              .uri(service.getValue()))
-          .route(name + "-api-docs", r -> r
-              .method(HttpMethod.GET).and().path("/v3/api-docs/" + name)
-              .filters(f -> resilient(f.setPath("/v3/api-docs"), name))
-              .uri(service.getValue()));
+      routes.route(name + "-health", r -> r
+          .method(HttpMethod.GET).and().path("/health/" + name)
+          .filters(f -> f.setPath("/actuator/health/readiness")
+              .circuitBreaker(breaker -> breaker.setName(name)))
+          .uri(service.getValue()));
     }
     return routes.build();
   }

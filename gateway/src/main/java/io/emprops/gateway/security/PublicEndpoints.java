@@ -34,6 +34,7 @@ public final class PublicEndpoints {
       "/docs",
       "/docs/**",
       "/webjars/**",
+      "/swagger-ui/**",
       "/v3/api-docs",
       "/v3/api-docs/**");
 

@@ -155,8 +155,10 @@ public final class StubService implements AutoCloseable {
   private String answer(String path) {
     return switch (path) {
       case "/actuator/health/readiness" -> "{\"status\":\"UP\"}";
+      // One path the gateway routes to this service, one it does not route at all.
       case "/v3/api-docs" -> "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"" + name
-          + "\",\"version\":\"1\"},\"paths\":{\"/" + name + "-only\":{}}}";
+          + "\",\"version\":\"1\"},\"paths\":{\"" + ROUTED_DOCUMENTED_PATH.get(name)
+          + "\":{\"get\":{}},\"/" + name + "-only\":{\"get\":{}}}}";
       default -> "{\"data\":{\"service\":\"" + name + "\",\"path\":\"" + path + "\"},\"error\":null}";
     };
   }
@@ -165,6 +167,14 @@ public final class StubService implements AutoCloseable {
   public void close() {
     server.disposeNow();
   }
+
+  /** Per service, a path its stub's API document lists and the gateway routes to it. */
+  public static final Map<String, String> ROUTED_DOCUMENTED_PATH = Map.of(
+      "collections", "/projects/{id}",
+      "generator", "/jobs/{id}",
+      "credits", "/credits/balance",
+      "storage", "/assets/{id}",
+      "publishing", "/collections/{id}/publication");
 
   /** One stub per service of the suite, by the name the gateway's configuration uses. */
   public static Map<String, StubService> forEveryService() {

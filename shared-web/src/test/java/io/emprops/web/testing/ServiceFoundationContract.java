@@ -147,4 +147,26 @@ public abstract class ServiceFoundationContract {
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.body()).isEqualTo("{\"data\":null,\"error\":\"No such endpoint\",\"code\":\"NOT_FOUND\"}");
   }
+
+  /**
+   * The service's OpenAPI document names what goes over the wire (issue 12): snake_case property
+   * names, no caller-identity parameter (the gateway supplies it), no {@code /error} path, and the
+   * two credential schemes a client can paste into the browsable docs.
+   */
+  @Test
+  void apiDocumentDescribesTheWireRatherThanTheCode() throws Exception {
+    HttpResponse<String> response = calls.get("/v3/api-docs", CallerIdentity.anonymous());
+    assertThat(response.statusCode()).isEqualTo(200);
+    tools.jackson.databind.JsonNode document = tools.jackson.databind.json.JsonMapper.shared().readTree(response.body());
+    assertThat(document.path("paths").propertyNames()).isNotEmpty().doesNotContain("/error");
+    List<String> propertyNames = new java.util.ArrayList<>();
+    document.path("components").path("schemas").forEach(schema ->
+        propertyNames.addAll(schema.path("properties").propertyNames()));
+    assertThat(propertyNames).isNotEmpty().allMatch(name -> name.matches("[a-z][a-z0-9_]*"), "snake_case");
+    List<String> parameters = new java.util.ArrayList<>();
+    document.path("paths").forEach(item -> item.forEach(operation ->
+        operation.path("parameters").forEach(parameter -> parameters.add(parameter.path("name").asString()))));
+    assertThat(parameters).doesNotContain("caller");
+    assertThat(document.path("components").path("securitySchemes").propertyNames()).contains("bearer", "api_key");
+  }
 }
