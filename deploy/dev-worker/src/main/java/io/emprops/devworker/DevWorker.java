@@ -69,7 +69,7 @@ public final class DevWorker implements AutoCloseable {
     String id = option(args, "--worker-id", "dev-worker-" + ProcessHandle.current().pid());
     DevWorker worker = new DevWorker(redis, id, service, steps, Duration.ofMillis(delay));
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "dev-worker-shutdown"));
-    log.info("Worker {} serving '{}' from {}", id, service, redis);
+    log.info("Worker {} serving '{}' from {}", id, service, io.lettuce.core.RedisURI.create(redis)); // no password
     worker.run();
   }
 

@@ -121,6 +121,18 @@ class LocalStackEndToEndTest {
   }
 
   @Test
+  @Order(4)
+  void runTokenRefusesAnOptionLikeUserNameWithAUsageLine() throws Exception {
+    for (String optionLike : List.of("--help", "-x")) {
+      Path output = Files.createTempFile("emprops-run-token-", ".out");
+      Process process = RunningStack.run(stack.root, output, "token", optionLike);
+      assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+      assertThat(process.exitValue()).as(optionLike).isEqualTo(2);
+      assertThat(RunningStack.read(output)).as(optionLike).contains("usage: ./run token").doesNotContainPattern("(?m)^ey");
+    }
+  }
+
+  @Test
   @Order(5)
   void anAdminGrantIsCreditedThroughTheGateway() throws Exception {
     HttpResponse<String> granted = http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl + "/credits/grants"))

@@ -6,7 +6,6 @@ import io.emprops.gateway.errors.EnvelopeResponses;
 import io.emprops.gateway.security.CallerAuthentication;
 import io.emprops.gateway.security.PublicEndpoints;
 import io.emprops.web.api.ErrorCode;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -107,7 +106,7 @@ public class RateLimitFilter implements WebFilter {
   }
 
   private Target anonymousLimit(ServerWebExchange exchange) {
-    return new Target(RateLimitClass.ANONYMOUS_BROWSE, "ip:" + clientAddress(exchange),
+    return new Target(RateLimitClass.ANONYMOUS_BROWSE, "ip:" + ClientAddress.of(exchange),
         limits.get(RateLimitClass.ANONYMOUS_BROWSE));
   }
 
@@ -122,13 +121,6 @@ public class RateLimitFilter implements WebFilter {
       }
     }
     return RateLimitClass.STANDARD;
-  }
-
-  private static String clientAddress(ServerWebExchange exchange) {
-    InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-    return remote == null || remote.getAddress() == null
-        ? "unknown"
-        : remote.getAddress().getHostAddress();
   }
 
   private static void announce(ServerWebExchange exchange, RateLimitDecision decision) {

@@ -3,6 +3,7 @@ package io.emprops.gateway.security;
 import io.emprops.gateway.config.GatewayProperties;
 import io.emprops.gateway.errors.EnvelopeResponses;
 import io.emprops.gateway.ratelimit.RateLimitFilter;
+import io.emprops.gateway.ratelimit.FailedAuthenticationThrottle;
 import io.emprops.gateway.ratelimit.FixedWindowRateLimiter;
 import io.emprops.gateway.security.apikeys.ApiKeyAuthentication;
 import io.emprops.gateway.security.apikeys.ApiKeyStore;
@@ -42,8 +43,8 @@ public class SecurityConfiguration {
   @Bean
   SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, GatewayProperties properties,
       ReactiveJwtDecoder jwtDecoder, ApiKeyStore apiKeys, FixedWindowRateLimiter rateLimiter,
-      Clock clock, ServiceKeyProperties serviceKeys) {
-    EnvelopeAuthenticationEntryPoint entryPoint = new EnvelopeAuthenticationEntryPoint();
+      FailedAuthenticationThrottle failedAuthentications, Clock clock, ServiceKeyProperties serviceKeys) {
+    EnvelopeAuthenticationEntryPoint entryPoint = new EnvelopeAuthenticationEntryPoint(failedAuthentications);
 
     AuthenticationWebFilter apiKeyFilter =
         new AuthenticationWebFilter(ApiKeyAuthentication.manager(apiKeys));
@@ -87,6 +88,7 @@ public class SecurityConfiguration {
             .authenticationEntryPoint(entryPoint)
             .accessDeniedHandler((exchange, denied) ->
                 EnvelopeResponses.write(exchange, ErrorCode.FORBIDDEN, "Forbidden")))
+        .addFilterBefore(new CredentialAmbiguityFilter(), SecurityWebFiltersOrder.HTTP_BASIC)
         .addFilterAt(apiKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION)
         .addFilterAt(serviceKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION)
         // After authentication (it needs the caller), before authorization (so that anonymous

@@ -136,8 +136,10 @@ public final class StackLauncher {
     String java = ProcessHandle.current().info().command().orElse("java");
     devWorker = ChildProcess.start("dev-worker",
         List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-Djava.awt.headless=true", "-jar", devWorkerJar().toString(),
-            "--redis", infrastructure.redis().url(), "--service", "mock"),
-        Map.of(), options.root(), layout.logs().resolve("dev-worker.log"));
+            "--service", "mock"),
+        // The URL carries the Redis password: environment, not the command line (ps shows that).
+        Map.of("SPRING_DATA_REDIS_URL", infrastructure.redis().url()),
+        options.root(), layout.logs().resolve("dev-worker.log"));
   }
 
   private Path devWorkerJar() {
@@ -167,7 +169,7 @@ public final class StackLauncher {
     }
     table.append("  %-20s %s%n".formatted("postgres", infrastructure.postgres().endpoint()));
     table.append("  %-20s %s%n".formatted("kafka", infrastructure.kafka().bootstrapServers()));
-    table.append("  %-20s %s%n".formatted("redis", infrastructure.redis().url()));
+    table.append("  %-20s %s%n".formatted("redis", infrastructure.redis().endpoint() + " (password in secrets.properties)"));
     table.append("  %-20s %s (bucket %s)%n".formatted("s3", infrastructure.objectStore().url(),
         infrastructure.objectStore().bucket()));
     if (options.chain()) {
