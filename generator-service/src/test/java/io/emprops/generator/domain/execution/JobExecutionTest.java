@@ -448,7 +448,7 @@ class JobExecutionTest {
     String again = retry.claim(worker);
     String rerun = "https://cdn.test/" + s.service + "/rerun.png";
     worker.complete(again, image(rerun));
-    await().atMost(WAIT).until(() -> retry.historyMessages().stream().anyMatch(m -> m.contains("storing 1 output(s)")));
+    await().atMost(WAIT).until(() -> retry.historyMessages().stream().anyMatch(m -> m.contains("steps completed; storing")));
     assertThat(retry.job().get("status").asString()).as("waiting for the reused output").isEqualTo("processing");
 
     // storage-service answers for the original job's output: the retry's copy follows it.
