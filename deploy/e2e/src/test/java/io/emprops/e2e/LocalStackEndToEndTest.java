@@ -158,7 +158,8 @@ class LocalStackEndToEndTest {
     JsonNode job = awaitJob(jobId, "completed");
     assertThat(job.get("outputs")).hasSize(2);
     job.get("outputs").forEach(output -> {
-      assertThat(output.get("url").asString()).startsWith("data:image/png;base64,");
+      assertThat(output.get("url").asString()).startsWith(stack.cdnBaseUrl() + "/generations/");
+      assertThat(output.get("asset_id").asString()).isNotBlank();
       assertThat(output.get("mime_type").asString()).isEqualTo("image/png");
     });
 
@@ -174,7 +175,8 @@ class LocalStackEndToEndTest {
     // The finished job's event stream, through the gateway, replays its history and ends.
     HttpResponse<String> events = get("/jobs/" + jobId + "/events", stack.devToken);
     assertThat(events.statusCode()).isEqualTo(200);
-    assertThat(events.body()).contains("event:node_started", "event:image_generated", "event:job_completed");
+    assertThat(events.body()).contains("event:node_started", "event:image_generated", "event:image_stored",
+        "event:job_completed");
 
     // The job queue's call-backs, with the service key the launcher generated for it: any job,
     // its steps, a completion it can only confirm; the dev token (a user) never gets them.
@@ -183,7 +185,7 @@ class LocalStackEndToEndTest {
         .replaceFirst("EMPROPS_API_KEY='?([^']*)'?", "$1");
     JsonNode verified = json.readTree(get("/jobs/" + jobId, queueKey).body()).get("data");
     assertThat(verified.get("status").asString()).isEqualTo("completed");
-    assertThat(verified.get("workflow_output").asString()).startsWith("data:image/png;base64,");
+    assertThat(verified.get("workflow_output").asString()).startsWith(stack.cdnBaseUrl() + "/generations/");
     HttpResponse<String> steps = get("/jobs/" + jobId + "/steps", queueKey);
     assertThat(steps.statusCode()).as(steps.body()).isEqualTo(200);
     assertThat(json.readTree(steps.body()).get("steps")).hasSize(2)
@@ -238,7 +240,7 @@ class LocalStackEndToEndTest {
 
     JsonNode job = awaitJob(data.get("job_id").asString(), "completed");
     assertThat(job.get("collection_id").asString()).isEqualTo(collectionId);
-    assertThat(job.get("outputs").get(0).get("url").asString()).startsWith("data:image/png;base64,");
+    assertThat(job.get("outputs").get(0).get("url").asString()).startsWith(stack.cdnBaseUrl() + "/generations/");
     HttpResponse<String> collection = get("/collections/" + collectionId, stack.devToken);
     assertThat(collection.statusCode()).as(collection.body()).isEqualTo(200);
     assertThat(json.readTree(collection.body()).get("data").get("title").asString()).isEqualTo("One call");
@@ -325,34 +327,82 @@ class LocalStackEndToEndTest {
   @Test
   @Order(8)
   void aGenerationsImagesBecomeDownloadablePngAssetsAndUploadsStreamThroughTheGateway() throws Exception {
-    // Storage stores each image the dev worker returned inline (GenerationStepCompleted → AssetStored).
-    String jobId = generate(createCollection("mock-image"));
-    awaitJob(jobId, "completed");
-    JsonNode assets = null;
-    for (int i = 0; i < 120; i++) {
-      assets = json.readTree(get("/assets?job_id=" + jobId, stack.devToken).body()).get("data");
-      if (assets.get("total").asLong() == 2) {
-        break;
-      }
-      Thread.sleep(250);
-    }
-    assertThat(assets.get("total").asLong()).as("assets of job %s", jobId).isEqualTo(2);
-    for (JsonNode asset : assets.get("items")) {
-      assertThat(asset.get("mime_type").asString()).isEqualTo("image/png");
+    // The dev worker returns its images inline; storage stores them (GenerationStepCompleted →
+    // AssetStored) and the generator attaches each asset to its output before the job completes.
+    String collectionId = createCollection("mock-image");
+    String jobId = generate(collectionId);
+    // The job's live stream, through the gateway, until its terminal event closes it.
+    HttpResponse<String> stream = http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl + "/jobs/" + jobId + "/events"))
+            .timeout(Duration.ofSeconds(90)).header("Authorization", "Bearer " + stack.devToken)
+            .header("Accept", "text/event-stream").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    JsonNode job = awaitJob(jobId, "completed");
+    assertThat(job.get("outputs")).hasSize(2);
+
+    List<JsonNode> stored = sseData(stream.body(), "image_stored");
+    assertThat(stored).as("image_stored on the stream").hasSize(2);
+    assertThat(sseData(stream.body(), "image_generated")).hasSize(2)
+        .allSatisfy(generated -> assertThat(generated.get("url").isNull()).as("no URL before it is stored").isTrue());
+    List<JsonNode> completed = sseData(stream.body(), "job_completed");
+    assertThat(completed).hasSize(1);
+    for (JsonNode output : job.get("outputs")) {
+      String assetId = output.get("asset_id").asString();
+      assertThat(output.get("status").asString()).isEqualTo("stored");
+      assertThat(stored).as("the stream told asset %s", assetId)
+          .anyMatch(e -> assetId.equals(e.get("asset_id").asString()) && output.get("url").equals(e.get("url")));
+      assertThat(completed.getFirst().get("outputs").findValuesAsString("asset_id")).contains(assetId);
+      JsonNode asset = json.readTree(get("/assets/" + assetId, stack.devToken).body()).get("data");
       assertThat(asset.get("job_id").asString()).isEqualTo(jobId);
-      HttpResponse<byte[]> image = http.send(HttpRequest.newBuilder(URI.create(asset.get("cdn_url").asString())).build(),
+      assertThat(asset.get("mime_type").asString()).isEqualTo("image/png");
+      assertThat(asset.get("cdn_url").asString()).isEqualTo(output.get("url").asString());
+      HttpResponse<byte[]> image = http.send(HttpRequest.newBuilder(URI.create(output.get("url").asString())).build(),
           HttpResponse.BodyHandlers.ofByteArray());
       assertThat(image.statusCode()).isEqualTo(200);
       assertThat(isPng(image.body())).as("PNG signature").isTrue();
       assertThat((long) image.body().length).isEqualTo(asset.get("size").asLong());
     }
+    // No inline image data anywhere a client looks: the job, its history, its stream, the job list.
+    String seen = get("/jobs/" + jobId, stack.devToken).body() + get("/jobs/" + jobId + "/history", stack.devToken).body()
+        + stream.body() + get("/jobs?size=100", stack.devToken).body();
+    assertThat(seen).doesNotContain("data:image").doesNotContain("base64");
+
+    // The images are the collection's samples once it is in the feed, and a collection can be made
+    // from one of them, reproducing its generation.
+    assertThat(send("PUT", "/collections/" + collectionId + "/preview", stack.devToken,
+        "{\"enabled\": true, \"is_remixable\": true}").statusCode()).isIn(200, 204);
+    List<String> outputUrls = job.get("outputs").findValuesAsString("url");
+    JsonNode item = null;
+    for (int i = 0; i < 120 && item == null; i++) {
+      for (JsonNode candidate : json.readTree(get("/feed?size=0", stack.devToken).body()).get("data").get("collections")) {
+        if (candidate.toString().contains(collectionId) && candidate.get("sample_images").size() == 2) {
+          item = candidate;
+        }
+      }
+      if (item == null) {
+        Thread.sleep(250);
+      }
+    }
+    assertThat(item).as("collection %s in the feed with its two samples", collectionId).isNotNull();
+    assertThat(item.get("sample_images").findValuesAsString("url")).containsExactlyInAnyOrderElementsOf(outputUrls);
+    String assetId = job.get("outputs").get(1).get("asset_id").asString();
+    HttpResponse<String> copy = send("POST", "/projects/collections?asset_id=" + assetId, stack.devToken, "{}");
+    for (int i = 0; i < 40 && copy.statusCode() == 409; i++) { // the generation's input may still be on its way
+      Thread.sleep(250);
+      copy = send("POST", "/projects/collections?asset_id=" + assetId, stack.devToken, "{}");
+    }
+    assertThat(copy.statusCode()).as(copy.body()).isEqualTo(201);
+    JsonNode copied = json.readTree(copy.body()).get("data");
+    assertThat(copied.get("id").asString()).isNotEqualTo(collectionId);
+    assertThat(copied.get("data").get("steps").get(0).get("nodeName").asString()).isEqualTo("mock-image");
+    assertThat(copied.get("data").get("generations").get("generations").asInt()).as("one generation: the asset's").isEqualTo(1);
 
     // An upload streams through the gateway to the store; its download is a redirect to the store.
     byte[] png = png();
     HttpResponse<String> uploaded = upload("through-the-gateway.png", png);
     assertThat(uploaded.statusCode()).as(uploaded.body()).isIn(200, 201);
-    String assetId = json.readTree(uploaded.body()).get("data").get("id").asString();
-    HttpResponse<String> redirect = get("/assets/" + assetId + "/download", stack.devToken);
+    String uploadId = json.readTree(uploaded.body()).get("data").get("id").asString();
+    HttpResponse<String> redirect = get("/assets/" + uploadId + "/download", stack.devToken);
     assertThat(redirect.statusCode()).isEqualTo(302);
     HttpResponse<byte[]> downloaded = http.send(
         HttpRequest.newBuilder(URI.create(redirect.headers().firstValue("Location").orElseThrow())).build(),
@@ -387,6 +437,26 @@ class LocalStackEndToEndTest {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     javax.imageio.ImageIO.write(image, "png", out);
     return out.toByteArray();
+  }
+
+  /** The data of every event named {@code event} in an SSE body. */
+  private List<JsonNode> sseData(String body, String event) {
+    List<JsonNode> data = new java.util.ArrayList<>();
+    for (String frame : body.split("\n\n")) {
+      String name = null;
+      StringBuilder payload = new StringBuilder();
+      for (String line : frame.split("\n")) {
+        if (line.startsWith("event:")) {
+          name = line.substring("event:".length()).strip();
+        } else if (line.startsWith("data:")) {
+          payload.append(line.substring("data:".length()));
+        }
+      }
+      if (event.equals(name)) {
+        data.add(json.readTree(payload.toString()));
+      }
+    }
+    return data;
   }
 
   private static boolean isPng(byte[] bytes) {

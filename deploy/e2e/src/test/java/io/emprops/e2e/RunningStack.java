@@ -117,6 +117,11 @@ final class RunningStack implements AutoCloseable {
     return portBase + StackLayout.PORT_OFFSETS.get(name);
   }
 
+  /** The local stack's CDN: the bucket, whose public-read objects anyone can read. */
+  String cdnBaseUrl() {
+    return "http://127.0.0.1:" + port("s3") + "/" + io.emprops.localstack.infra.Infrastructure.BUCKET;
+  }
+
   /** The postmaster's PID: Postgres daemonizes, so it is not among the launcher's descendants. */
   Optional<Long> postgresPid() throws IOException {
     Path pidFile = dataDirectory.resolve("postgres").resolve("postmaster.pid");

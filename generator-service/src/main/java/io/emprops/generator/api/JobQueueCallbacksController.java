@@ -3,6 +3,7 @@ package io.emprops.generator.api;
 import io.emprops.generator.domain.execution.JobStep;
 import io.emprops.generator.domain.execution.QueueCallbacks;
 import io.emprops.generator.domain.job.Job;
+import io.emprops.generator.persistence.JobOutputRepository;
 import io.emprops.generator.persistence.JobStepRepository;
 import io.emprops.web.api.ApiException;
 import io.emprops.web.api.ApiResponse;
@@ -32,10 +33,12 @@ public class JobQueueCallbacksController {
 
   private final QueueCallbacks callbacks;
   private final JobStepRepository steps;
+  private final JobOutputRepository outputs;
 
-  public JobQueueCallbacksController(QueueCallbacks callbacks, JobStepRepository steps) {
+  public JobQueueCallbacksController(QueueCallbacks callbacks, JobStepRepository steps, JobOutputRepository outputs) {
     this.callbacks = callbacks;
     this.steps = steps;
+    this.outputs = outputs;
   }
 
   /**
@@ -63,14 +66,17 @@ public class JobQueueCallbacksController {
     return ApiResponse.ok(StepView.of(callbacks.confirmStep(stepId)));
   }
 
-  /** Confirms the job's completion: 200 with the job once every step completed, else 409. */
+  /**
+   * Confirms the job's completion: 200 with the job once every step completed (the job itself is
+   * {@code completed} once its outputs are stored too, which the queue does not wait for), else 409.
+   */
   @PostMapping("/jobs/{jobId}/complete")
   public ApiResponse<JobsController.JobView> completeJob(CallerIdentity caller, @PathVariable UUID jobId,
       @RequestBody(required = false) JsonNode body) {
     caller.requireRole(CallerIdentity.JOB_QUEUE_ROLE);
     requireObject(body);
     Job job = callbacks.confirmJob(jobId);
-    return ApiResponse.ok(JobsController.JobView.of(job, steps.forJob(jobId), steps.outputsOf(jobId)));
+    return ApiResponse.ok(JobsController.JobView.of(job, steps.forJob(jobId), outputs.ofJob(jobId)));
   }
 
   private static void requireObject(JsonNode body) {

@@ -8,6 +8,7 @@ import io.emprops.generator.domain.job.JobRetries;
 import io.emprops.generator.domain.job.Job;
 import io.emprops.generator.domain.execution.JobOutput;
 import io.emprops.generator.domain.execution.JobStep;
+import io.emprops.generator.persistence.JobOutputRepository;
 import io.emprops.generator.persistence.JobRepository;
 import io.emprops.generator.persistence.JobStepRepository;
 import io.emprops.generator.progress.JobEvent;
@@ -50,17 +51,19 @@ public class JobsController {
   private final JobRetries retries;
   private final JobRepository jobs;
   private final JobStepRepository steps;
+  private final JobOutputRepository outputs;
   private final JobEventLog events;
   private final GeneratorProperties properties;
 
   public JobsController(GenerationRequests requests, JobCancellations cancellations, JobRetries retries,
-      JobRepository jobs,
-      JobStepRepository steps, JobEventLog events, GeneratorProperties properties) {
+      JobRepository jobs, JobStepRepository steps, JobOutputRepository outputs, JobEventLog events,
+      GeneratorProperties properties) {
     this.requests = requests;
     this.cancellations = cancellations;
     this.retries = retries;
     this.jobs = jobs;
     this.steps = steps;
+    this.outputs = outputs;
     this.events = events;
     this.properties = properties;
   }
@@ -105,7 +108,7 @@ public class JobsController {
   }
 
   private JobView view(Job job) {
-    return JobView.of(job, steps.forJob(job.id()), steps.outputsOf(job.id()));
+    return JobView.of(job, steps.forJob(job.id()), outputs.ofJob(job.id()));
   }
 
   /** Ordered state changes and messages of the caller's job. */
@@ -158,8 +161,9 @@ public class JobsController {
   }
 
   /**
-   * A job. {@code data.outputs} and {@code workflow_output} (its last file's URL) also give the job
-   * queue's own API the shape it expects ({@code {data:{status, workflow_output, data:{outputs}}}}).
+   * A job. {@code data.outputs} and {@code workflow_output} (its last file's durable URL) also give
+   * the job queue's own API the shape it expects ({@code {data:{status, workflow_output, data:{outputs}}}}).
+   * A job is {@code completed} only once every output is stored.
    */
   public record JobView(UUID id, String status, int progress, String jobType, UUID collectionId, long cost,
       int generations, Instant createdAt, Instant startedAt, Instant completedAt, String error, String errorCode,
@@ -172,10 +176,11 @@ public class JobsController {
         }
         List<Output> ofStep = files.stream()
             .filter(f -> f.generation() == step.generation() && f.stepId() == step.stepId())
-            .map(f -> new Output(f.generation(), f.stepId(), f.assetId(), f.url(), f.mimeType(), null)).toList();
+            .map(f -> new Output(f.generation(), f.stepId(), f.index(), f.assetId(), f.url(), f.mimeType(),
+                f.status().wireName(), f.error(), null)).toList();
         // A step without a file we recognise still shows what it produced, as the worker returned it.
         outputs.addAll(ofStep.isEmpty()
-            ? List.of(new Output(step.generation(), step.stepId(), null, null, null, step.output()))
+            ? List.of(new Output(step.generation(), step.stepId(), null, null, null, null, null, null, step.output()))
             : ofStep);
       }
       String workflowOutput = files.isEmpty() ? null : files.getLast().url();
@@ -186,9 +191,11 @@ public class JobsController {
   }
 
   /**
-   * One output (API.md): a file ({@code url}, {@code mime_type}; {@code asset_id} once
-   * storage-service holds it), or, for a step whose result holds no file we recognise, that result
-   * as {@code data}.
+   * One output (API.md): a file, the {@code index}-th of its step, on its way to durable storage
+   * ({@code status} {@code storing}, then {@code stored} with its {@code asset_id} and durable
+   * {@code url}, or {@code failed} with the {@code error}; never the worker's own location); or,
+   * for a step whose result holds no file we recognise, that result as {@code data}.
    */
-  public record Output(int generation, int stepId, UUID assetId, String url, String mimeType, JsonNode data) {}
+  public record Output(int generation, int stepId, Integer index, UUID assetId, String url, String mimeType,
+      String status, String error, JsonNode data) {}
 }

@@ -2,6 +2,7 @@ package io.emprops.generator.config;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * How the generator runs jobs and watches the job queue ({@code emprops.generator.execution}).
@@ -18,11 +19,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     abandoned even when its worker still heartbeats
  * @param maxAttempts submissions per step (first included) when workers die or the queue loses it
  * @param priority the queue priority of our steps (the queue reads 0 as unset)
+ * @param storageTimeout how long an output may wait for storage-service's answer ({@code AssetStored}
+ *     or {@code AssetStoreFailed}) before it fails as not stored; default 10 min (storage-service
+ *     itself gives up on an output within about 100 s: three attempts of at most 30 s)
+ * @param maxInlineOutput the longest {@code data:} URL (an output a worker returned inline) handed to
+ *     storage-service in a {@code GenerationStepCompleted}; default 900 KB. The event travels through
+ *     Kafka, whose records are limited to 1 MB by default: a larger one would stop the outbox relay
+ *     for every event behind it, so such an output fails at once instead (workers upload large
+ *     outputs and return their URL)
  */
 @ConfigurationProperties("emprops.generator.execution")
 public record ExecutionProperties(
     Duration progressInterval, Duration reconcileInterval, Duration reconcileAfter, Duration queueTimeout,
-    Duration deadWorkerGrace, Duration staleProgressAfter, int maxAttempts, int priority) {
+    Duration deadWorkerGrace, Duration staleProgressAfter, int maxAttempts, int priority, Duration storageTimeout,
+    DataSize maxInlineOutput) {
 
   public ExecutionProperties {
     progressInterval = progressInterval == null ? Duration.ofMillis(250) : progressInterval;
@@ -33,5 +43,7 @@ public record ExecutionProperties(
     staleProgressAfter = staleProgressAfter == null ? Duration.ofMinutes(10) : staleProgressAfter;
     maxAttempts = maxAttempts <= 0 ? 3 : maxAttempts;
     priority = priority <= 0 ? 50 : priority;
+    storageTimeout = storageTimeout == null ? Duration.ofMinutes(10) : storageTimeout;
+    maxInlineOutput = maxInlineOutput == null ? DataSize.ofKilobytes(900) : maxInlineOutput;
   }
 }

@@ -113,6 +113,12 @@ public class JobRepository {
         .param("id", id).param("generation", generation).query(String.class).optional();
   }
 
+  /** Locks the rows of these jobs, in id order (no deadlock with another caller locking some of them). */
+  public List<Job> lockAll(List<UUID> ids) {
+    return jdbc.sql("SELECT * FROM jobs WHERE id = ANY(:ids) ORDER BY id FOR UPDATE")
+        .param("ids", ids.toArray(UUID[]::new)).query(JobRepository::job).list();
+  }
+
   /** Locks the job row until the transaction ends (cancel and the saga's handlers serialise on it). */
   public Optional<Job> lock(UUID id) {
     return jdbc.sql("SELECT * FROM jobs WHERE id = :id FOR UPDATE").param("id", id).query(JobRepository::job).optional();

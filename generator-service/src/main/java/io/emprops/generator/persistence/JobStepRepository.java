@@ -1,6 +1,5 @@
 package io.emprops.generator.persistence;
 
-import io.emprops.generator.domain.execution.JobOutput;
 import io.emprops.generator.domain.execution.JobStep;
 import io.emprops.generator.domain.execution.StepOutput;
 import java.sql.Array;
@@ -31,6 +30,11 @@ import tools.jackson.databind.json.JsonMapper;
 public class JobStepRepository {
 
   private static final String IN_FLIGHT = "('queued', 'running')";
+  /** A step {@code s} whose work counts: completed, and no output of it failed to be stored. */
+  private static final String COMPLETED_WORK = """
+      s.status = 'completed' AND NOT EXISTS (
+        SELECT 1 FROM job_outputs f
+        WHERE f.job_id = s.job_id AND f.generation = s.generation AND f.step_id = s.step_id AND f.status = 'failed')""";
   /** The step with submission id {@code :id}, locking its job's row (not the step's). */
   private static final String LOCKING_JOB_OF_SUBMISSION = """
       FROM job_steps s JOIN jobs j ON j.id = s.job_id WHERE s.queue_step_id = :id FOR UPDATE OF j""";
@@ -220,16 +224,14 @@ public class JobStepRepository {
         .query(Integer.class).single() == 1;
   }
 
-  /** The job's output files, by step position and ordinal. */
-  public List<JobOutput> outputsOf(UUID jobId) {
-    return jdbc.sql("""
-            SELECT o.* FROM job_outputs o
-            JOIN job_steps s ON s.job_id = o.job_id AND s.generation = o.generation AND s.step_id = o.step_id
-            WHERE o.job_id = :job ORDER BY s.position, o.ordinal""")
-        .param("job", jobId)
-        .query((rs, row) -> new JobOutput(rs.getInt("generation"), rs.getInt("step_id"), rs.getInt("ordinal"),
-            rs.getString("url"), rs.getString("mime_type"), rs.getObject("asset_id", UUID.class)))
-        .list();
+  /**
+   * The job's completed work that counts: steps that completed and none of whose outputs failed to
+   * be stored (an output that will never be durable was not delivered). What a failed or cancelled
+   * job is charged, and what its retry reuses.
+   */
+  public List<JobStep> completedWork(UUID jobId) {
+    return jdbc.sql("SELECT * FROM job_steps s WHERE job_id = :job AND " + COMPLETED_WORK + " ORDER BY position")
+        .param("job", jobId).query(this::step).list();
   }
 
   public boolean fail(String queueStepId, String error) {
@@ -249,22 +251,27 @@ public class JobStepRepository {
   }
 
   /**
-   * A retry starts where the failed job stopped: its steps that completed there are completed here,
-   * with their outputs, at no cost (they were charged to the failed job).
+   * A retry starts where the failed job stopped: its completed work ({@link #completedWork}) is
+   * completed here, with its outputs, at no cost (it was charged to the failed job). Outputs still
+   * being stored are followed under the job storage-service knows them by (their origin). The
+   * caller holds the original's row lock, so no answer of storage-service slips between the read
+   * and the copy.
    */
   public int reuseCompleted(UUID retryJobId, UUID originalJobId) {
     int reused = jdbc.sql("""
-            UPDATE job_steps r SET status = 'completed', cost = 0, progress = 100, output = o.output,
-                   payload = o.payload, completed_at = o.completed_at, updated_at = now()
-            FROM job_steps o
-            WHERE r.job_id = :retry AND o.job_id = :original AND o.status = 'completed'
-              AND o.generation = r.generation AND o.step_id = r.step_id""")
+            UPDATE job_steps r SET status = 'completed', cost = 0, progress = 100, output = s.output,
+                   payload = s.payload, completed_at = s.completed_at, updated_at = now()
+            FROM job_steps s
+            WHERE r.job_id = :retry AND s.job_id = :original AND s.generation = r.generation AND s.step_id = r.step_id
+              AND\s""" + COMPLETED_WORK)
         .param("retry", retryJobId).param("original", originalJobId).update();
     jdbc.sql("""
-            INSERT INTO job_outputs (job_id, generation, step_id, ordinal, url, mime_type, asset_id)
-            SELECT :retry, o.generation, o.step_id, o.ordinal, o.url, o.mime_type, o.asset_id
+            INSERT INTO job_outputs (job_id, generation, step_id, ordinal, url, mime_type, asset_id, status, stored_url,
+                                     error, settled_at, origin_job_id)
+            SELECT :retry, o.generation, o.step_id, o.ordinal, o.url, o.mime_type, o.asset_id, o.status, o.stored_url,
+                   o.error, o.settled_at, coalesce(o.origin_job_id, o.job_id)
             FROM job_outputs o JOIN job_steps r ON r.job_id = :retry AND r.generation = o.generation
-                                             AND r.step_id = o.step_id
+                                             AND r.step_id = o.step_id AND r.status = 'completed'
             WHERE o.job_id = :original""")
         .param("retry", retryJobId).param("original", originalJobId).update();
     return reused;

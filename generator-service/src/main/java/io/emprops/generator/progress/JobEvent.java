@@ -34,7 +34,12 @@ public record JobEvent(long seq, UUID jobId, String event, String status, String
   public static final String NODE_STARTED = "node_started";
   public static final String NODE_PROGRESS = "node_progress";
   public static final String NODE_COMPLETED = "node_completed";
+  /** A worker produced an output file; it is being stored ({@code url} null until then). */
   public static final String IMAGE_GENERATED = "image_generated";
+  /** An output file is durable: {@code asset_id} and {@code url} are set. */
+  public static final String IMAGE_STORED = "image_stored";
+  /** An output file will not be durable: {@code error} says why (the job will fail). */
+  public static final String IMAGE_STORE_FAILED = "image_store_failed";
   public static final String JOB_COMPLETED = "job_completed";
   public static final String JOB_FAILED = "job_failed";
 

@@ -12,6 +12,9 @@ import java.util.UUID;
  * @param cdnUrl the public CDN URL, null when no CDN is configured
  * @param size bytes
  * @param sha256 hex digest of the content
+ * @param outputIndex for a generation output, its position among its step's files (as
+ *     {@link GenerationStepCompleted#fileIndex()}); null for uploads and in events written before
+ *     the field was added (then the step's only file, 0)
  */
 @EventType(value = "AssetStored.v1", topic = Topic.ASSETS)
 public record AssetStored(
@@ -26,8 +29,21 @@ public record AssetStored(
     String mimeType,
     long size,
     String sha256,
-    Instant storedAt)
+    Instant storedAt,
+    Integer outputIndex)
     implements DomainEvent {
+
+  /** As written before {@code output_index} existed. */
+  public AssetStored(UUID assetId, String userId, UUID collectionId, UUID jobId, Integer generation, Integer stepId,
+      String url, String cdnUrl, String mimeType, long size, String sha256, Instant storedAt) {
+    this(assetId, userId, collectionId, jobId, generation, stepId, url, cdnUrl, mimeType, size, sha256, storedAt,
+        null);
+  }
+
+  /** For a generation output, its position among its step's files ({@code output_index}; 0 when absent). */
+  public int fileIndex() {
+    return outputIndex == null ? 0 : outputIndex;
+  }
 
   @Override
   public String aggregateId() {

@@ -10,7 +10,8 @@ public sealed interface DomainEvent
         GenerationFailed, GenerationCancelled,
         CreditsReserved, CreditsReservationRejected, CreditsCharged, CreditsReleased, CreditsGranted,
         AssetStored, AssetDeleted,
-        PublicationSubmitted, PublicationConfirmed, PublicationFailed, ChainSupportAnnounced {
+        PublicationSubmitted, PublicationConfirmed, PublicationFailed, ChainSupportAnnounced,
+        AssetStoreFailed {
 
   /**
    * The aggregate the event belongs to: the Kafka record key, so that the events of one aggregate

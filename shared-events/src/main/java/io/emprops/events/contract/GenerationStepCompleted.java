@@ -2,6 +2,8 @@ package io.emprops.events.contract;
 
 import java.time.Instant;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,6 +20,10 @@ import tools.jackson.databind.JsonNode;
  *     events written before the field was added
  * @param variables the value every variable of the instruction set had in this generation (picks
  *     drawn, caller values, defaults), a JSON object by variable name; null like {@code hash}
+ * @param outputIndex 0-based position of this file among the step's files (a step may return
+ *     several images, one event each): with the job, generation and step, what identifies the file
+ *     and its asset; null in events written before the field was added (then read from
+ *     {@code file_name}, {@link #fileIndex()})
  */
 @EventType(value = "GenerationStepCompleted.v1", topic = Topic.GENERATIONS)
 public record GenerationStepCompleted(
@@ -31,8 +37,30 @@ public record GenerationStepCompleted(
     String fileName,
     Instant completedAt,
     String hash,
-    JsonNode variables)
+    JsonNode variables,
+    Integer outputIndex)
     implements DomainEvent {
+
+  private static final Pattern FURTHER_FILE = Pattern.compile("step-\\d+-(\\d+)\\..*");
+
+  /** As written before {@code output_index} existed. */
+  public GenerationStepCompleted(UUID jobId, String userId, UUID collectionId, int generation, int stepId,
+      String outputUrl, String mimeType, String fileName, Instant completedAt, String hash, JsonNode variables) {
+    this(jobId, userId, collectionId, generation, stepId, outputUrl, mimeType, fileName, completedAt, hash, variables,
+        null);
+  }
+
+  /**
+   * The file's position among its step's files: {@code output_index}, or for events written before
+   * it, what the generator's file name says ({@code step-<id>.<ext>} is 0, {@code step-<id>-<n>.<ext>} is n).
+   */
+  public int fileIndex() {
+    if (outputIndex != null) {
+      return outputIndex;
+    }
+    Matcher further = fileName == null ? null : FURTHER_FILE.matcher(fileName);
+    return further != null && further.matches() ? Integer.parseInt(further.group(1)) : 0;
+  }
 
   @Override
   public String aggregateId() {

@@ -91,6 +91,22 @@ class EventContractGoldenTest {
          "file_name": "step-1.png", "completed_at": "2026-03-01T10:15:30Z"}""", GenerationStepCompleted.class);
     assertThat(older.hash()).isNull();
     assertThat(older.variables()).isNull();
+    assertThat(older.outputIndex()).isNull();
+    assertThat(older.fileIndex()).as("a step's first file").isZero();
+
+    // Before output_index, a step's further files were known by their names only.
+    GenerationStepCompleted further = EventJson.deserialize("""
+        {"job_id": "3c9d8e7f-6a5b-4c4d-8e3f-2a1b0c9d8e7f", "user_id": "u", "collection_id": null,
+         "generation": 0, "step_id": 12, "output_url": "data:image/png;base64,AA==", "mime_type": "image/png",
+         "file_name": "step-12-3.png", "completed_at": "2026-03-01T10:15:30Z"}""", GenerationStepCompleted.class);
+    assertThat(further.fileIndex()).isEqualTo(3);
+    AssetStored stored = EventJson.deserialize("""
+        {"asset_id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", "user_id": "u", "collection_id": null,
+         "job_id": "3c9d8e7f-6a5b-4c4d-8e3f-2a1b0c9d8e7f", "generation": 0, "step_id": 1, "url": "s3://b/k",
+         "cdn_url": null, "mime_type": "image/png", "size": 1, "sha256": "00", "stored_at": "2026-03-01T10:15:30Z"}""",
+        AssetStored.class);
+    assertThat(stored.outputIndex()).isNull();
+    assertThat(stored.fileIndex()).isZero();
   }
 
   private static String readGolden(String type, String actual) throws IOException {

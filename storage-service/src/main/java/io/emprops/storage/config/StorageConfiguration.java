@@ -80,7 +80,8 @@ public class StorageConfiguration {
   OutputPolicy outputPolicy(StorageProperties properties) {
     var outputs = properties.outputs();
     return new OutputPolicy(HostAllowList.of("emprops.storage.outputs.allowed-hosts", outputs.allowedHosts()),
-        outputs.allowPrivateAddresses(), outputs.timeout(), outputs.maxSize().toBytes());
+        outputs.allowPrivateAddresses(), outputs.timeout(), outputs.maxSize().toBytes(), outputs.attempts(),
+        outputs.retryBackoff());
   }
 
   @Bean

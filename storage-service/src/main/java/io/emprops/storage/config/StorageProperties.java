@@ -36,7 +36,7 @@ public record StorageProperties(
     partSize = partSize == null ? DataSize.ofMegabytes(8) : partSize;
     bufferMemory = bufferMemory == null ? DataSize.ofMegabytes(64) : bufferMemory;
     uploads = uploads == null ? new Uploads(null, null, null) : uploads;
-    outputs = outputs == null ? new Outputs(null, null, null, null) : outputs;
+    outputs = outputs == null ? new Outputs(null, null, null, null, null, null) : outputs;
     sweeper = sweeper == null ? new Sweeper(null, null) : sweeper;
     if (partSize.toBytes() < DataSize.ofMegabytes(5).toBytes() || partSize.toBytes() > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("emprops.storage.part-size must be between 5MB and 2GB");
@@ -101,16 +101,25 @@ public record StorageProperties(
    *     (local stacks and tests only); default false
    * @param timeout bound on a whole fetch; default 30 s
    * @param maxSize the largest output stored; default 100 MB
+   * @param attempts how often an output whose source cannot be read, or whose write the store
+   *     fails, is tried before it is given up ({@code AssetStoreFailed}); default 3
+   * @param retryBackoff pause after the first failed attempt, doubled after each further one; default 1 s
    */
-  public record Outputs(List<String> allowedHosts, Boolean allowPrivateAddresses, Duration timeout, DataSize maxSize) {
+  public record Outputs(List<String> allowedHosts, Boolean allowPrivateAddresses, Duration timeout, DataSize maxSize,
+      Integer attempts, Duration retryBackoff) {
 
     public Outputs {
       allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
       allowPrivateAddresses = allowPrivateAddresses != null && allowPrivateAddresses;
       timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
       maxSize = maxSize == null ? DataSize.ofMegabytes(100) : maxSize;
+      attempts = attempts == null ? 3 : attempts;
+      retryBackoff = retryBackoff == null ? Duration.ofSeconds(1) : retryBackoff;
       if (!timeout.isPositive() || maxSize.toBytes() <= 0) {
         throw new IllegalArgumentException("emprops.storage.outputs.timeout and .max-size must be positive");
+      }
+      if (attempts < 1 || retryBackoff.isNegative()) {
+        throw new IllegalArgumentException("emprops.storage.outputs.attempts must be at least 1, .retry-backoff not negative");
       }
     }
   }

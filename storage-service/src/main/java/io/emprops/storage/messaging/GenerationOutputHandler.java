@@ -7,10 +7,10 @@ import io.emprops.storage.domain.output.GeneratedOutputs;
 import org.springframework.stereotype.Component;
 
 /**
- * The storage side of "Stored outputs" (ARCHITECTURE.md): each output a generation step produced
- * becomes an asset. Once per event (inbox) and once per step (the asset's uniqueness), so
- * redelivered and repeated events store nothing twice. An output that cannot be stored fails the
- * handler: retried, then dead-lettered with the reason, never dropped.
+ * The storage side of "Stored outputs" (ARCHITECTURE.md): each output file a generation step
+ * produced becomes an asset, or is announced as not storable ({@code AssetStoreFailed}). Once per
+ * event (inbox) and once per file (the asset's uniqueness), so redelivered and repeated events
+ * store nothing twice.
  */
 @Component
 class GenerationOutputHandler {
@@ -24,6 +24,6 @@ class GenerationOutputHandler {
   @InboxHandler("storage.store-generation-output")
   void stepCompleted(GenerationStepCompleted event) {
     outputs.store(new GeneratedOutput(event.jobId(), event.userId(), event.collectionId(), event.generation(),
-        event.stepId(), event.outputUrl(), event.mimeType(), event.fileName(), event.completedAt()));
+        event.stepId(), event.fileIndex(), event.outputUrl(), event.mimeType(), event.fileName(), event.completedAt()));
   }
 }

@@ -45,27 +45,28 @@ class JdbcAssetRepository implements AssetRepository {
   }
 
   @Override
-  public boolean generationOutputExists(UUID jobId, int generation, int stepId) {
+  public boolean generationOutputExists(UUID jobId, int generation, int stepId, int outputIndex) {
     return jdbc.sql("""
-            SELECT EXISTS (SELECT 1 FROM assets WHERE job_id = :job AND generation = :generation AND step_id = :step)""")
-        .param("job", jobId).param("generation", generation).param("step", stepId)
+            SELECT EXISTS (SELECT 1 FROM assets WHERE job_id = :job AND generation = :generation AND step_id = :step
+                                                  AND output_index = :index)""")
+        .param("job", jobId).param("generation", generation).param("step", stepId).param("index", outputIndex)
         .query(Boolean.class).single();
   }
 
   @Override
-  public void lockGenerationOutput(UUID jobId, int generation, int stepId) {
+  public void lockGenerationOutput(UUID jobId, int generation, int stepId, int outputIndex) {
     jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(:identity, 0))")
-        .param("identity", "asset-of-step:" + jobId + ":" + generation + ":" + stepId)
+        .param("identity", "asset-of-output:" + jobId + ":" + generation + ":" + stepId + ":" + outputIndex)
         .query((rs, n) -> null).list();
   }
 
   @Override
   public boolean insert(Asset asset) {
     return jdbc.sql("""
-            INSERT INTO assets (id, user_id, collection_id, job_id, generation, step_id, object_key, file_name,
-                                mime_type, size_bytes, sha256, created_at)
-            VALUES (:id, :user, :collection, :job, :generation, :step, :key, :fileName, :mimeType, :size, :sha256,
-                    :createdAt)
+            INSERT INTO assets (id, user_id, collection_id, job_id, generation, step_id, output_index, object_key,
+                                file_name, mime_type, size_bytes, sha256, created_at)
+            VALUES (:id, :user, :collection, :job, :generation, :step, :outputIndex, :key, :fileName, :mimeType,
+                    :size, :sha256, :createdAt)
             ON CONFLICT DO NOTHING""")
         .param("id", asset.id())
         .param("user", asset.userId())
@@ -73,6 +74,7 @@ class JdbcAssetRepository implements AssetRepository {
         .param("job", asset.jobId())
         .param("generation", asset.generation())
         .param("step", asset.stepId())
+        .param("outputIndex", asset.outputIndex())
         .param("key", asset.objectKey())
         .param("fileName", asset.fileName())
         .param("mimeType", asset.mimeType())
@@ -118,6 +120,7 @@ class JdbcAssetRepository implements AssetRepository {
         rs.getObject("job_id", UUID.class),
         (Integer) rs.getObject("generation"),
         (Integer) rs.getObject("step_id"),
+        (Integer) rs.getObject("output_index"),
         rs.getString("object_key"),
         rs.getString("file_name"),
         rs.getString("mime_type"),

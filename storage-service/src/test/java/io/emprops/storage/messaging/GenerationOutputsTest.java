@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.emprops.events.contract.AssetStoreFailed;
 import io.emprops.events.contract.AssetStored;
 import io.emprops.events.contract.EventHeaders;
 import io.emprops.events.contract.EventJson;
@@ -115,7 +116,46 @@ class GenerationOutputsTest {
   }
 
   @Test
-  void anOutputUrlThatResolvesToAPrivateAddressIsRefusedUnseen() throws Exception {
+  void eachFileOfAStepIsStoredOnceUnderItsOwnKey() {
+    UUID job = UUID.randomUUID();
+    byte[] first = Images.png(24, 1);
+    byte[] second = Images.png(24, 2);
+    GenerationStepCompleted one = stepCompleted(job, null, 1, 3, dataUrl(first), "image/png", "step-3.png", 0);
+    GenerationStepCompleted two = stepCompleted(job, null, 1, 3, dataUrl(second), "image/png", "step-3-1.png", 1);
+    double duplicatesBefore = outputs("duplicate");
+
+    UUID oneId = generator.send(one);
+    generator.send(two);
+    generator.send(one, oneId);            // a redelivery
+    generator.send(two);                   // the same file again, under a new event id
+
+    await().atMost(EVENTUALLY).until(() -> outputs("duplicate") >= duplicatesBefore + 1 && storedOf(job).size() == 2);
+    List<AssetStored> stored = storedOf(job);
+    assertThat(stored).extracting(AssetStored::outputIndex).containsExactlyInAnyOrder(0, 1);
+    assertThat(stored).allSatisfy(asset -> assertThat(asset.stepId()).isEqualTo(3));
+    AssetStored secondAsset = stored.stream().filter(a -> a.outputIndex() == 1).findFirst().orElseThrow();
+    assertThat(secondAsset.sha256()).isEqualTo(Images.sha256(second));
+    assertThat(secondAsset.cdnUrl()).endsWith("/" + job + "/1/3/step-3-1.png");
+    assertThat(jdbc.sql("SELECT count(*) FROM assets WHERE job_id = ?").param(job).query(Long.class).single())
+        .isEqualTo(2);
+    assertThat(store.keys("generations/" + user + "/" + job + "/")).containsExactlyInAnyOrder(
+        "generations/" + user + "/" + job + "/1/3/step-3.png", "generations/" + user + "/" + job + "/1/3/step-3-1.png");
+  }
+
+  @Test
+  void anEventWrittenBeforeOutputIndexExistedIsKnownByItsFileName() {
+    UUID job = UUID.randomUUID();
+    generator.send(new GenerationStepCompleted(job, user, null, 0, 2, dataUrl(Images.png(16, 4)), "image/png",
+        "step-2-2.png", Instant.now(), null, null));
+
+    AssetStored stored = awaitStored(job).getFirst();
+    assertThat(stored.outputIndex()).isEqualTo(2);
+    assertThat(jdbc.sql("SELECT output_index FROM assets WHERE job_id = ?").param(job).query(Integer.class).single())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void anOutputUrlThatResolvesToAPrivateAddressIsRefusedUnseenAndTheJobIsTold() throws Exception {
     AtomicInteger requests = new AtomicInteger();
     HttpServer internal = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     internal.createContext("/", exchange -> {
@@ -127,12 +167,15 @@ class GenerationOutputsTest {
     try {
       UUID job = UUID.randomUUID();
       // 127.0.0.1 is on the test's allow-list: the private-address rule is what refuses it.
-      UUID eventId = generator.send(stepCompleted(job, null, 0, 1,
-          "http://127.0.0.1:" + internal.getAddress().getPort() + "/secret.png", "image/png", "step-1.png"));
+      generator.send(stepCompleted(job, null, 0, 1,
+          "http://127.0.0.1:" + internal.getAddress().getPort() + "/secret.png", "image/png", "step-1.png", 0));
 
-      ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(eventId);
-      assertThat(TopicRecorder.header(deadLetter, "kafka_dlt-exception-message"))
-          .contains("resolves to a private or reserved address");
+      AssetStoreFailed failed = awaitFailed(job);
+      assertThat(failed.code()).isEqualTo(AssetStoreFailed.REFUSED);
+      assertThat(failed.reason()).contains("resolves to a private or reserved address");
+      assertThat(failed.userId()).isEqualTo(user);
+      assertThat(List.of(failed.generation(), failed.stepId(), failed.outputIndex())).containsExactly(0, 1, 0);
+      assertThat(failed.fileName()).isEqualTo("step-1.png");
       assertThat(requests).as("requests that reached the internal server").hasValue(0);
       assertThat(jdbc.sql("SELECT count(*) FROM assets WHERE job_id = ?").param(job).query(Long.class).single()).isZero();
       assertThat(store.keys("generations/" + user + "/" + job + "/")).isEmpty();
@@ -142,22 +185,43 @@ class GenerationOutputsTest {
   }
 
   @Test
-  void anOutputOffTheAllowListOrMalformedIsDeadLetteredWithItsReason() {
-    UUID offList = generator.send(stepCompleted(UUID.randomUUID(), null, 0, 1,
-        "https://attacker.example/x.png", "image/png", "step-1.png"));
-    UUID malformed = generator.send(stepCompleted(UUID.randomUUID(), null, 0, 1,
-        "data:image/png;base64,***", "image/png", "step-1.png"));
+  void anOutputOffTheAllowListOrMalformedIsRefusedWithItsReasonNotDeadLettered() {
+    UUID offListJob = UUID.randomUUID();
+    UUID malformedJob = UUID.randomUUID();
+    UUID offList = generator.send(stepCompleted(offListJob, null, 0, 1,
+        "https://attacker.example/x.png", "image/png", "step-1.png", 0));
+    UUID malformed = generator.send(stepCompleted(malformedJob, null, 0, 1,
+        "data:image/png;base64,***", "image/png", "step-1.png", 0));
 
-    assertThat(TopicRecorder.header(awaitDeadLetter(offList), "kafka_dlt-exception-message"))
-        .contains("not on the output allow-list");
-    assertThat(TopicRecorder.header(awaitDeadLetter(malformed), "kafka_dlt-exception-message"))
-        .contains("malformed data: URL");
+    assertThat(awaitFailed(offListJob).reason()).contains("not on the output allow-list");
+    assertThat(awaitFailed(malformedJob).reason()).contains("malformed data: URL");
+    assertThat(awaitFailed(malformedJob).code()).isEqualTo(AssetStoreFailed.REFUSED);
+    assertThat(deadLetters(offList)).as("a refusal is an answer, not a poison event").isEmpty();
+    assertThat(deadLetters(malformed)).isEmpty();
+  }
+
+  @Test
+  void aSourceThatCannotBeReachedIsTriedAgainThenGivenUp() {
+    UUID job = UUID.randomUUID();
+    double failedBefore = outputs("failed");
+    generator.send(stepCompleted(job, null, 0, 1, "https://unresolvable.invalid/out.png", "image/png", "step-1.png", 0));
+
+    AssetStoreFailed failed = awaitFailed(job);
+    assertThat(failed.code()).isEqualTo(AssetStoreFailed.UNREACHABLE);
+    assertThat(failed.reason()).contains("could not resolve host unresolvable.invalid").contains("(3 attempts)");
+    assertThat(outputs("failed")).isEqualTo(failedBefore + 1);
+    assertThat(storedOf(job)).isEmpty();
   }
 
   private GenerationStepCompleted stepCompleted(UUID job, UUID collection, int generation, int step, String url,
       String mimeType, String fileName) {
+    return stepCompleted(job, collection, generation, step, url, mimeType, fileName, 0);
+  }
+
+  private GenerationStepCompleted stepCompleted(UUID job, UUID collection, int generation, int step, String url,
+      String mimeType, String fileName, int outputIndex) {
     return new GenerationStepCompleted(job, user, collection, generation, step, url, mimeType, fileName,
-        Instant.now(), "0xhash", null);
+        Instant.now(), "0xhash", null, outputIndex);
   }
 
   private static String dataUrl(byte[] png) {
@@ -177,10 +241,18 @@ class GenerationOutputsTest {
         .toList();
   }
 
-  private ConsumerRecord<String, byte[]> awaitDeadLetter(UUID eventId) {
-    return await().atMost(EVENTUALLY).until(() -> topics.recordsOf(Topic.GENERATIONS.topicName() + ".dlt").stream()
-        .filter(r -> eventId.toString().equals(TopicRecorder.header(r, EventHeaders.EVENT_ID)))
+  private AssetStoreFailed awaitFailed(UUID job) {
+    return await().atMost(EVENTUALLY).until(() -> topics.recordsOf(Topic.ASSETS.topicName()).stream()
+        .filter(r -> "AssetStoreFailed.v1".equals(TopicRecorder.header(r, EventHeaders.EVENT_TYPE)))
+        .map(r -> EventJson.deserialize(r.value(), AssetStoreFailed.class))
+        .filter(f -> job.equals(f.jobId()))
         .findFirst(), java.util.Optional::isPresent).orElseThrow();
+  }
+
+  private List<ConsumerRecord<String, byte[]>> deadLetters(UUID eventId) {
+    return topics.recordsOf(Topic.GENERATIONS.topicName() + ".dlt").stream()
+        .filter(r -> eventId.toString().equals(TopicRecorder.header(r, EventHeaders.EVENT_ID)))
+        .toList();
   }
 
   private double outputs(String outcome) {

@@ -11,7 +11,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * The saga as a dashboard sees it: unfinished jobs by status, steps in flight, and the age of the
+ * The saga as a dashboard sees it: unfinished jobs by status, steps in flight, outputs waiting for
+ * storage-service, and the age of the
  * oldest job still running (a stuck saga shows here first). Read from the database every few
  * seconds, so every instance reports the same figures and a scrape costs nothing.
  */
@@ -24,6 +25,7 @@ class ExecutionMetrics {
   private final Map<String, AtomicLong> jobsByStatus = new ConcurrentHashMap<>();
   private final AtomicLong stepsInFlight = new AtomicLong();
   private final AtomicLong oldestActiveSeconds = new AtomicLong();
+  private final AtomicLong outputsStoring = new AtomicLong();
 
   ExecutionMetrics(JdbcClient jdbc, MeterRegistry meters) {
     this.jdbc = jdbc;
@@ -37,6 +39,8 @@ class ExecutionMetrics {
         .description("Steps handed to the job queue or the fetch executor and not yet ended").register(meters);
     Gauge.builder("generator_job_oldest_active_age_seconds", oldestActiveSeconds, AtomicLong::get)
         .description("Age of the oldest job not yet ended").register(meters);
+    Gauge.builder("generator_outputs_storing", outputsStoring, AtomicLong::get)
+        .description("Output files handed to storage-service and not yet answered for").register(meters);
   }
 
   @Scheduled(fixedDelayString = "${emprops.generator.execution.metrics-interval:10s}", initialDelay = 0)
@@ -53,5 +57,6 @@ class ExecutionMetrics {
             SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::bigint FROM jobs
             WHERE status IN ('pending', 'queued', 'processing')""")
         .query(Long.class).single());
+    outputsStoring.set(jdbc.sql("SELECT count(*) FROM job_outputs WHERE status = 'storing'").query(Long.class).single());
   }
 }

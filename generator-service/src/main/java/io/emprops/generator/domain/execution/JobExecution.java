@@ -13,6 +13,7 @@ import io.emprops.generator.domain.template.TemplateRenderer;
 import io.emprops.generator.domain.workflow.Workflow;
 import io.emprops.generator.domain.workflow.WorkflowCatalog;
 import io.emprops.generator.domain.workflow.WorkflowDefinition;
+import io.emprops.generator.persistence.JobOutputRepository;
 import io.emprops.generator.persistence.JobRepository;
 import io.emprops.generator.persistence.JobStepRepository;
 import io.emprops.generator.persistence.WorkflowRepository;
@@ -58,9 +59,14 @@ public class JobExecution {
 
   private static final Logger log = LoggerFactory.getLogger(JobExecution.class);
   public static final String GENERATION_FAILED = "GENERATION_FAILED";
+  /** The job's steps all completed, but an output of theirs could not be stored. */
+  public static final String OUTPUT_NOT_STORED = "OUTPUT_NOT_STORED";
+  /** How many failed outputs a job's error names before it just counts the rest. */
+  private static final int NAMED_FAILURES = 3;
 
   private final JobRepository jobs;
   private final JobStepRepository steps;
+  private final JobOutputRepository outputs;
   private final WorkflowRepository workflows;
   private final WorkflowCatalog catalog;
   private final StepDispatcher dispatcher;
@@ -72,11 +78,13 @@ public class JobExecution {
   private final MeterRegistry meters;
   private final Clock clock = Clock.systemUTC();
 
-  public JobExecution(JobRepository jobs, JobStepRepository steps, WorkflowRepository workflows,
-      WorkflowCatalog catalog, StepDispatcher dispatcher, JobEventLog events, ProgressThrottle progressThrottle,
-      Outbox outbox, ExecutionProperties properties, JsonMapper json, MeterRegistry meters) {
+  public JobExecution(JobRepository jobs, JobStepRepository steps, JobOutputRepository outputs,
+      WorkflowRepository workflows, WorkflowCatalog catalog, StepDispatcher dispatcher, JobEventLog events,
+      ProgressThrottle progressThrottle, Outbox outbox, ExecutionProperties properties, JsonMapper json,
+      MeterRegistry meters) {
     this.jobs = jobs;
     this.steps = steps;
+    this.outputs = outputs;
     this.workflows = workflows;
     this.catalog = catalog;
     this.dispatcher = dispatcher;
@@ -118,8 +126,20 @@ public class JobExecution {
       }
     }
     steps.insertAll(laidOut);
-    jobs.originalOf(jobId).ifPresent(original -> steps.reuseCompleted(jobId, original));
-    advance(jobs.find(jobId).orElseThrow());
+    jobs.originalOf(jobId).ifPresent(original -> {
+      // Storage-service's answers for the original's outputs change them under its lock: none
+      // slips between reading them and copying them.
+      jobs.lock(original);
+      steps.reuseCompleted(jobId, original);
+    });
+    Job job = jobs.find(jobId).orElseThrow();
+    List<JobStep> all = steps.forJob(jobId);
+    if (all.stream().allMatch(JobStep::isCompleted)) {
+      // A retry whose original's outputs all became durable after it failed: nothing left to run.
+      finish(job, all, true);
+    } else {
+      advance(job);
+    }
   }
 
   /**
@@ -199,7 +219,11 @@ public class JobExecution {
     JobStep step = found.get();
     markProcessing(job.id());
     ObjectNode completed = stepData(step);
-    completed.set("output", output.value());
+    if (!output.hasFiles()) {
+      // A step's files reach clients as image events, with their durable URLs: never the
+      // worker's location, which may be the whole image inline (a data: URL).
+      completed.set("output", output.value());
+    }
     completed.put("files", output.files().size());
     String message = "Completed " + step.label();
     if (!output.hasFiles() && step.kind() == JobStep.Kind.QUEUE) {
@@ -220,20 +244,24 @@ public class JobExecution {
       JsonNode input = plannedGeneration(job.id(), step.generation());
       for (int i = 0; i < output.files().size(); i++) {
         StepOutput.File file = output.files().get(i);
-        ObjectNode image = stepData(step);
-        image.putNull("asset_id");
-        image.put("url", file.url());
-        image.put("mime_type", file.mimeType());
-        events.appendLocked(job.id(), "processing", JobEvent.IMAGE_GENERATED, "Output of " + step.label(), image);
+        JobOutput storing = new JobOutput(step.generation(), step.stepId(), i, file.mimeType(),
+            JobOutput.Status.STORING, null, null, null);
+        events.appendLocked(job.id(), "processing", JobEvent.IMAGE_GENERATED, "Output " + i + " of " + step.label()
+            + "; storing it", outputData(storing));
+        if (isInline(file) && file.url().length() > properties.maxInlineOutput().toBytes()) {
+          refuseInline(job, storing, file);
+          continue;
+        }
+        // The worker's location (a data: URL for inline output) goes to storage-service only.
         outbox.publish(new GenerationStepCompleted(job.id(), job.userId(), job.collectionId(), step.generation(),
             step.stepId(), file.url(), file.mimeType(), fileName(step, i, file.mimeType()), clock.instant(),
-            input.path("hash").asString(null), input.get("variables")));
+            input.path("hash").asString(null), input.get("variables"), i));
       }
     }
     jobs.refreshProgress(job.id());
     List<JobStep> all = steps.forJob(job.id());
     if (all.stream().allMatch(JobStep::isCompleted)) {
-      complete(job, all);
+      finish(job, all, true);
     } else {
       advance(jobs.find(job.id()).orElseThrow());
     }
@@ -327,22 +355,89 @@ public class JobExecution {
     return catalog.render(workflow, inputs).payload();
   }
 
+  /**
+   * Ends a running job whose steps have all completed, once storage-service has answered for every
+   * output: completed when all are durable, failed when one will not be. The caller holds the
+   * job's row lock (storage-service's answers come through {@link OutputStorage}).
+   */
+  void settle(Job job) {
+    Job current = jobs.find(job.id()).orElseThrow();
+    if (!current.isActive()) {
+      return;
+    }
+    List<JobStep> all = steps.forJob(job.id());
+    if (all.stream().allMatch(JobStep::isCompleted)) {
+      finish(current, all, false);
+    }
+  }
+
+  /**
+   * Every step of the job completed: it ends now if no output is still being stored, else when
+   * storage-service has answered for the last one ({@link #settle}). {@code announce}: tell the
+   * stream that the job now waits for storage.
+   */
+  private void finish(Job job, List<JobStep> all, boolean announce) {
+    JobOutputRepository.Counts counts = outputs.counts(job.id());
+    if (counts.storing() > 0) {
+      if (announce) {
+        events.appendLocked(job.id(), "processing", JobEvent.JOB_STATUS, "All " + all.size()
+            + " steps completed; storing " + counts.storing() + " output(s)",
+            json.createObjectNode().put("status", "processing").put("storing", counts.storing()));
+      }
+    } else if (counts.failed() > 0) {
+      failUnstored(job, all);
+    } else {
+      complete(job, all);
+    }
+  }
+
   private void complete(Job job, List<JobStep> all) {
-    jobs.transition(job.id(), "processing", "completed", null, null);
-    List<GenerationOutput> outputs = steps.outputsOf(job.id()).stream()
+    Job current = jobs.find(job.id()).orElseThrow();
+    if (!jobs.transition(job.id(), current.status(), "completed", null, null)) {
+      return;
+    }
+    List<JobOutput> files = outputs.ofJob(job.id());
+    List<GenerationOutput> stored = files.stream()
         .map(o -> new GenerationOutput(o.generation(), o.stepId(), o.assetId(), o.url(), o.mimeType())).toList();
     long spent = all.stream().mapToLong(JobStep::cost).sum();
     ObjectNode data = json.createObjectNode();
     data.put("status", "completed");
-    data.set("outputs", json.valueToTree(outputs));
-    events.appendLocked(job.id(), "completed", JobEvent.JOB_COMPLETED, "All " + all.size() + " steps completed", data);
-    outbox.publish(new GenerationCompleted(job.id(), job.userId(), job.collectionId(), spent, outputs, clock.instant()));
+    var listed = data.putArray("outputs");
+    files.forEach(o -> listed.add(outputData(o)));
+    events.appendLocked(job.id(), "completed", JobEvent.JOB_COMPLETED, "All " + all.size() + " steps completed"
+        + (files.isEmpty() ? "" : "; all " + files.size() + " output(s) stored"), data);
+    outbox.publish(new GenerationCompleted(job.id(), job.userId(), job.collectionId(), spent, stored, clock.instant()));
+  }
+
+  /**
+   * Every step completed, but an output will not be durable: the job fails, charging only the steps
+   * whose outputs were all stored, and its retry runs the others again.
+   */
+  private void failUnstored(Job job, List<JobStep> all) {
+    List<JobOutput> files = outputs.ofJob(job.id());
+    List<JobOutput> failed = files.stream().filter(o -> o.status() == JobOutput.Status.FAILED).toList();
+    StringBuilder message = new StringBuilder().append(failed.size()).append(" of ").append(files.size())
+        .append(" output(s) could not be stored: ");
+    for (int i = 0; i < Math.min(NAMED_FAILURES, failed.size()); i++) {
+      message.append(i == 0 ? "" : "; ").append(failed.get(i).label()).append(" ").append(failed.get(i).error());
+    }
+    if (failed.size() > NAMED_FAILURES) {
+      message.append("; and ").append(failed.size() - NAMED_FAILURES).append(" more");
+    }
+    JobOutput first = failed.getFirst();
+    JobStep step = all.stream().filter(s -> s.generation() == first.generation() && s.stepId() == first.stepId())
+        .findFirst().orElseThrow();
+    fail(job, step, OUTPUT_NOT_STORED, message.toString());
   }
 
   /** Ends the job failed: steps still in flight are cancelled, completed work is charged. */
   private void fail(Job job, JobStep failed, String message) {
+    fail(job, failed, GENERATION_FAILED, message);
+  }
+
+  private void fail(Job job, JobStep failed, String code, String message) {
     Job current = jobs.find(job.id()).orElseThrow();
-    if (!current.isActive() || !jobs.transition(job.id(), current.status(), Job.FAILED, GENERATION_FAILED, message)) {
+    if (!current.isActive() || !jobs.transition(job.id(), current.status(), Job.FAILED, code, message)) {
       return;
     }
     for (JobStep other : steps.cancelInFlight(job.id())) {
@@ -352,16 +447,37 @@ public class JobExecution {
     }
     long spent = spentOn(job.id());
     ObjectNode data = stepData(failed);
-    data.put("code", GENERATION_FAILED);
+    data.put("code", code);
     data.put("error", message);
     events.appendLocked(job.id(), Job.FAILED, JobEvent.JOB_FAILED, message, data);
-    outbox.publish(new GenerationFailed(job.id(), job.userId(), job.collectionId(), GENERATION_FAILED, message,
+    outbox.publish(new GenerationFailed(job.id(), job.userId(), job.collectionId(), code, message,
         failed.stepId(), spent, clock.instant()));
   }
 
-  /** Credits the completed steps cost: what a failed or cancelled job is charged. */
+  /**
+   * Credits the completed work costs ({@link JobStepRepository#completedWork}: a step whose output
+   * could not be stored does not count): what a failed or cancelled job is charged.
+   */
   public long spentOn(UUID jobId) {
-    return steps.forJob(jobId).stream().filter(JobStep::isCompleted).mapToLong(JobStep::cost).sum();
+    return steps.completedWork(jobId).stream().mapToLong(JobStep::cost).sum();
+  }
+
+  /**
+   * An output as clients see it, in {@code GET /jobs/{id}}, {@code job_completed} and the image
+   * events: {@code generation, step_id, index, asset_id, url} (durable, null until stored),
+   * {@code mime_type, status} ({@code storing | stored | failed}) and {@code error}.
+   */
+  public ObjectNode outputData(JobOutput output) {
+    ObjectNode data = json.createObjectNode();
+    data.put("generation", output.generation());
+    data.put("step_id", output.stepId());
+    data.put("index", output.index());
+    data.put("asset_id", output.assetId() == null ? null : output.assetId().toString());
+    data.put("url", output.url());
+    data.put("mime_type", output.mimeType());
+    data.put("status", output.status().wireName());
+    data.put("error", output.error());
+    return data;
   }
 
   private void markProcessing(UUID jobId) {
@@ -390,6 +506,24 @@ public class JobExecution {
     data.put("step_id", step.stepId());
     data.put("generation", step.generation());
     return data;
+  }
+
+  private static boolean isInline(StepOutput.File file) {
+    return file.url().regionMatches(true, 0, "data:", 0, 5);
+  }
+
+  /** An inline output too large for an event (see {@link ExecutionProperties#maxInlineOutput}) fails at once. */
+  private void refuseInline(Job job, JobOutput output, StepOutput.File file) {
+    String error = "not stored: the worker returned it inline, a data: URL of " + file.url().length()
+        + " characters, more than can be handed to storage-service in an event"
+        + " (emprops.generator.execution.max-inline-output = " + properties.maxInlineOutput()
+        + "); workers must upload outputs this large and return their URL";
+    log.warn("Job {}: {} {}", job.id(), output.label(), error);
+    for (JobOutputRepository.Changed failed : outputs.markFailed(job.id(), output.generation(), output.stepId(),
+        output.index(), error)) {
+      events.appendLocked(job.id(), "processing", JobEvent.IMAGE_STORE_FAILED, "Could not store " + output.label()
+          + ": " + error, outputData(failed.output()));
+    }
   }
 
   /** {@code step-<id>.<ext>}, and {@code step-<id>-<n>.<ext>} for a step's further files. */

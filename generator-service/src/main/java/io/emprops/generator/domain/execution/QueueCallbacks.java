@@ -72,9 +72,10 @@ public class QueueCallbacks {
 
   /**
    * Confirms the job's completion: the completions the queue recorded and we have not applied yet
-   * are applied; the job is complete only once every one of its steps is.
+   * are applied; the job is complete only once every one of its steps is (it may still be storing
+   * their outputs: that is ours, not the queue's, to wait for).
    *
-   * @return the job, completed
+   * @return the job, its steps all completed
    */
   public Job confirmJob(UUID jobId) {
     Job job = jobs.find(jobId).orElseThrow(() -> ApiException.notFound("Job"));
@@ -89,8 +90,9 @@ public class QueueCallbacks {
       }
       job = jobs.find(jobId).orElseThrow();
     }
-    if (!"completed".equals(job.status())) {
-      List<JobStep> all = steps.forJob(jobId);
+    List<JobStep> all = steps.forJob(jobId);
+    boolean storing = job.isActive() && all.stream().allMatch(JobStep::isCompleted);
+    if (!"completed".equals(job.status()) && !storing) {
       throw ApiException.conflict("The job is " + job.status() + ": " + all.stream().filter(JobStep::isCompleted).count()
           + " of its " + all.size() + " steps completed");
     }

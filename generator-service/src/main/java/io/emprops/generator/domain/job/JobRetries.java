@@ -55,7 +55,8 @@ public class JobRetries {
       throw ApiException.conflict("Only a failed job can be retried; this one is " + failed.status());
     }
     Map<String, Long> completedCost = new HashMap<>();
-    List<JobStep> done = steps.forJob(jobId).stream().filter(JobStep::isCompleted).toList();
+    // Steps whose outputs could not be stored run again, like failed ones.
+    List<JobStep> done = steps.completedWork(jobId);
     done.forEach(s -> completedCost.put(s.generation() + ":" + s.stepId(), s.cost()));
     JsonNode plan = json.readTree(jobs.plan(jobId));
     long remaining = 0;

@@ -12,6 +12,7 @@ import io.emprops.events.contract.GenerationStepCompleted;
 import io.emprops.events.contract.Topic;
 import io.emprops.events.testing.TopicRecorder;
 import io.emprops.generator.api.CreditsCounterpart;
+import io.emprops.generator.api.StorageCounterpart;
 import io.emprops.generator.domain.engine.HashSeededPicker;
 import io.emprops.generator.domain.workflow.WorkflowCatalog;
 import io.emprops.generator.domain.workflow.WorkflowDraft;
@@ -46,8 +47,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The generation engine end to end inside the service: a job accepted over HTTP, its credits
  * reserved by a stand-in for credits-service over Kafka, its steps run by simulated workers over
- * the real job-queue protocol in Redis, and its outcome announced on Kafka. Each test uses its own
- * queue service, so workers never claim another test's steps.
+ * the real job-queue protocol in Redis, its outputs stored by a stand-in for storage-service over
+ * Kafka, and its outcome announced on Kafka. Each test uses its own queue service, so workers never
+ * claim another test's steps.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "emprops.generator.execution.reconcile-interval=300ms",
@@ -55,6 +57,8 @@ import tools.jackson.databind.node.ObjectNode;
     "emprops.generator.execution.dead-worker-grace=1s",
     "emprops.generator.execution.queue-timeout=4s",
     "emprops.generator.execution.max-attempts=2",
+    "emprops.generator.execution.storage-timeout=20s",
+    "emprops.generator.execution.max-inline-output=4KB",
     "emprops.generator.fetch.allowed-hosts=127.0.0.1",
     "emprops.generator.fetch.allow-private-addresses=true"})
 @EmbeddedInfrastructure(app = "generator-service")
@@ -71,6 +75,7 @@ class JobExecutionTest {
   private final List<WorkerSimulator> workers = new ArrayList<>();
   private GatewayCalls calls;
   private CreditsCounterpart credits;
+  private StorageCounterpart storage;
   private TopicRecorder generations;
   private RedisClient redisClient;
   private StatefulRedisConnection<String, String> redis;
@@ -78,6 +83,7 @@ class JobExecutionTest {
   @BeforeAll
   void start() {
     credits = new CreditsCounterpart();
+    storage = new StorageCounterpart();
     generations = new TopicRecorder(List.of(Topic.GENERATIONS.topicName()));
     redisClient = RedisClient.create(SharedInfrastructure.get().redis().url());
     redis = redisClient.connect();
@@ -89,6 +95,7 @@ class JobExecutionTest {
     redis.close();
     redisClient.shutdown();
     generations.close();
+    storage.close();
     credits.close();
   }
 
@@ -127,12 +134,20 @@ class JobExecutionTest {
 
     JsonNode job = s.awaitStatus("completed");
     assertThat(job.get("progress").asInt()).isEqualTo(100);
-    assertThat(job.get("outputs")).hasSize(4);
+    assertThat(job.get("outputs")).hasSize(4).allSatisfy(output -> {
+      assertThat(output.get("status").asString()).isEqualTo("stored");
+      assertThat(output.get("asset_id").asString()).isNotBlank();
+      assertThat(output.get("url").asString()).startsWith(StorageCounterpart.CDN);
+      assertThat(storage.sourceOf(output.get("url").asString())).startsWith("https://cdn.test/");
+    });
     assertThat(job.get("data").get("outputs")).hasSize(4);
-    assertThat(job.get("workflow_output").asString()).startsWith("https://cdn.test/");
+    assertThat(job.get("workflow_output").asString()).startsWith(StorageCounterpart.CDN);
     GenerationCompleted completed = s.event(GenerationCompleted.class);
     assertThat(completed.amountSpent()).as("2 generations x (1 + 2)").isEqualTo(6);
-    assertThat(completed.outputs()).hasSize(4);
+    assertThat(completed.outputs()).hasSize(4).allSatisfy(output -> {
+      assertThat(output.assetId()).isNotNull();
+      assertThat(output.url()).startsWith(StorageCounterpart.CDN);
+    });
     assertThat(s.eventCount("GenerationStepCompleted.v1")).isEqualTo(4);
     assertThat(s.eventCount("GenerationStarted.v1")).isEqualTo(1);
     // Every output carries its generation's input as planned at acceptance: the hash, and each
@@ -151,7 +166,10 @@ class JobExecutionTest {
     List<String> names = s.historyEvents();
     assertThat(names).startsWith("job_status", "job_status").endsWith("job_completed");
     assertThat(names.stream().filter("image_generated"::equals)).hasSize(4);
+    assertThat(names.stream().filter("image_stored"::equals)).hasSize(4);
     assertThat(names.indexOf("node_started")).isLessThan(names.indexOf("node_completed"));
+    assertThat(s.history().toString() + job).as("the workers' own locations are never shown")
+        .doesNotContain("https://cdn.test/");
   }
 
   @Test
@@ -185,8 +203,7 @@ class JobExecutionTest {
 
       JsonNode job = s.awaitStatus("completed");
       assertThat(prompts).containsExactly("a fox");
-      assertThat(job.get("outputs")).extracting(o -> o.get("url").asString())
-          .containsExactly("https://img.test/fetched.png", "https://cdn.test/refined.png");
+      assertThat(sources(job)).containsExactly("https://img.test/fetched.png", "https://cdn.test/refined.png");
       assertThat(s.event(GenerationCompleted.class).amountSpent()).isEqualTo(5);
     } finally {
       api.stop(0);
@@ -216,7 +233,7 @@ class JobExecutionTest {
     steady.complete(step, image("https://cdn.test/retry.png"));
 
     JsonNode job = s.awaitStatus("completed");
-    assertThat(job.get("outputs").get(0).get("url").asString()).isEqualTo("https://cdn.test/retry.png");
+    assertThat(sources(job)).containsExactly("https://cdn.test/retry.png");
   }
 
   @Test
@@ -263,7 +280,7 @@ class JobExecutionTest {
         .as("the completed step's output is reused").isEqualTo("https://cdn.test/kept.png");
     worker.complete(again, image("https://cdn.test/refined.png"));
     JsonNode done = retry.awaitStatus("completed");
-    assertThat(done.get("outputs")).extracting(o -> o.get("url").asString())
+    assertThat(sources(done)).as("the completed step's stored output is reused")
         .containsExactly("https://cdn.test/kept.png", "https://cdn.test/refined.png");
     assertThat(retry.event(GenerationCompleted.class).amountSpent()).isEqualTo(2);
 
@@ -274,6 +291,191 @@ class JobExecutionTest {
         .as("a completed job cannot be retried").isEqualTo(409);
     assertThat(calls.post("/jobs/" + s.jobId + "/retry", GatewayCalls.user("someone-else"), "").statusCode())
         .isEqualTo(404);
+  }
+
+  @Test
+  void aJobCompletesOnlyOnceEveryOutputIsStoredAndItsStreamSaysWhenEachIs() {
+    Scenario s = new Scenario(2, false);
+    WorkerSimulator worker = s.worker("w-storing");
+    String quickUrl = "https://cdn.test/" + s.service + "/quick.png";
+    String slowUrl = "https://cdn.test/" + s.service + "/slow-to-store.png";
+    storage.silent.add(slowUrl);
+    String a = s.claim(worker);
+    String b = s.claim(worker);
+    worker.complete(a, image(quickUrl));
+    worker.complete(b, image(slowUrl));
+
+    // Every step completed; one output is durable, the other is still being stored: not completed.
+    await().atMost(WAIT).until(() -> storage.holds(slowUrl) && s.historyEvents().contains("image_stored"));
+    await().atMost(WAIT).until(() -> s.historyMessages().stream().anyMatch(m -> m.contains("steps completed; storing")));
+    JsonNode waiting = s.job();
+    assertThat(waiting.get("status").asString()).isEqualTo("processing");
+    assertThat(waiting.get("progress").asInt()).isEqualTo(100);
+    assertThat(waiting.get("outputs")).extracting(o -> o.get("status").asString())
+        .containsExactlyInAnyOrder("stored", "storing");
+    JsonNode storing = outputWithStatus(waiting, "storing");
+    assertThat(storing.get("url").isNull()).as("no URL before it is durable").isTrue();
+    assertThat(storing.get("asset_id").isNull()).isTrue();
+    assertThat(storage.sourceOf(outputWithStatus(waiting, "stored").get("url").asString())).isEqualTo(quickUrl);
+    assertThat(s.eventCount("GenerationCompleted.v1")).isZero();
+
+    assertThat(storage.store(slowUrl)).isTrue();
+    JsonNode job = s.awaitStatus("completed");
+    assertThat(sources(job)).containsExactlyInAnyOrder(quickUrl, slowUrl);
+    List<String> assets = new ArrayList<>();
+    job.get("outputs").forEach(o -> assets.add(o.get("asset_id").asString()));
+    assertThat(assets).doesNotHaveDuplicates().doesNotContainNull();
+    // The stream told each image's asset as it was stored, then the job's end with every asset.
+    List<JsonNode> stored = s.historyData("image_stored");
+    assertThat(stored).extracting(e -> e.get("asset_id").asString()).containsExactlyInAnyOrderElementsOf(assets);
+    assertThat(stored).allSatisfy(e -> {
+      assertThat(e.get("status").asString()).isEqualTo("stored");
+      assertThat(e.get("url").asString()).startsWith(StorageCounterpart.CDN);
+      assertThat(e.get("index").asInt()).isZero();
+    });
+    assertThat(s.historyData("image_generated")).allSatisfy(e -> {
+      assertThat(e.get("url").isNull()).isTrue();
+      assertThat(e.get("status").asString()).isEqualTo("storing");
+    });
+    assertThat(s.historyData("job_completed").getFirst().get("outputs"))
+        .extracting(o -> o.get("asset_id").asString()).containsExactlyElementsOf(assets);
+    assertThat(s.historyEvents()).last().isEqualTo("job_completed");
+    assertThat(s.event(GenerationCompleted.class).outputs()).extracting(o -> o.assetId().toString())
+        .containsExactlyElementsOf(assets);
+  }
+
+  @Test
+  void inlineImagesGoToStorageOnlyAndNeverReachClients() throws Exception {
+    byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 7, 7, 7};
+    String base64 = java.util.Base64.getEncoder().encodeToString(png);
+    Scenario s = new Scenario(1, true);
+    WorkerSimulator worker = s.worker("w-inline");
+    String first = s.claim(worker);
+    worker.complete(first, WorkerSimulator.inlineImage(png, "image/png"));
+    String refine = s.claim(worker);
+    assertThat(json.readTree(field(refine, "payload")).get("init_image").asString())
+        .as("the next worker still gets the image itself").isEqualTo("data:image/png;base64," + base64);
+    worker.complete(refine, WorkerSimulator.inlineImage(png, "image/png"));
+
+    JsonNode job = s.awaitStatus("completed");
+    assertThat(s.events(GenerationStepCompleted.class)).extracting(GenerationStepCompleted::outputUrl)
+        .as("storage-service gets the image inline").containsOnly("data:image/png;base64," + base64);
+    assertThat(job.get("outputs")).hasSize(2).allSatisfy(o -> assertThat(o.get("url").asString()).startsWith(StorageCounterpart.CDN));
+    String seenByClients = job + "\n" + s.history() + "\n" + s.stream() + "\n"
+        + data(calls.get("/jobs?size=100", GatewayCalls.user(s.user))) + "\n"
+        + s.event(GenerationCompleted.class).outputs();
+    // ("data:" alone begins every SSE data line.)
+    assertThat(seenByClients).doesNotContain("data:image").doesNotContain(base64);
+  }
+
+  @Test
+  void anInlineOutputTooLargeForAnEventFailsAtOnceAndNeverReachesKafka() {
+    byte[] large = new byte[4096];
+    new java.util.Random(7).nextBytes(large);
+    System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}, 0, large, 0, 8);
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator worker = s.worker("w-inline-large");
+    String step = s.claim(worker);
+    worker.complete(step, WorkerSimulator.inlineImage(large, "image/png"));
+
+    JsonNode job = s.awaitStatus("failed");
+    assertThat(job.get("error_code").asString()).isEqualTo("OUTPUT_NOT_STORED");
+    assertThat(job.get("error").asString()).contains("returned it inline").contains("max-inline-output");
+    assertThat(job.get("outputs").get(0).get("status").asString()).isEqualTo("failed");
+    assertThat(s.historyEvents()).containsSubsequence("image_generated", "image_store_failed", "job_failed");
+    assertThat(s.event(GenerationFailed.class).amountSpent()).isZero();
+    assertThat(s.eventCount("GenerationStepCompleted.v1")).as("nothing too large for Kafka was published").isZero();
+  }
+
+  @Test
+  void anOutputThatWillNotBeStoredFailsTheJobWhichIsChargedOnlyForStoredWorkAndRetriedForTheRest() {
+    Scenario s = new Scenario(2, false);
+    WorkerSimulator worker = s.worker("w-refused");
+    String keptUrl = "https://cdn.test/" + s.service + "/kept.png";
+    String refusedUrl = "https://refused.test/" + s.service + ".png";
+    storage.refused.add(refusedUrl);
+    String a = s.claim(worker);
+    String b = s.claim(worker);
+    worker.complete(a, image(keptUrl));
+    worker.complete(b, image(refusedUrl));
+
+    JsonNode job = s.awaitStatus("failed");
+    assertThat(job.get("error_code").asString()).isEqualTo("OUTPUT_NOT_STORED");
+    assertThat(job.get("error").asString()).contains("1 of 2 output(s) could not be stored")
+        .contains("not on the output allow-list");
+    JsonNode failedOutput = outputWithStatus(job, "failed");
+    assertThat(failedOutput.get("url").isNull()).isTrue();
+    assertThat(failedOutput.get("error").asString()).contains("REFUSED").contains("not on the output allow-list");
+    assertThat(storage.sourceOf(outputWithStatus(job, "stored").get("url").asString())).isEqualTo(keptUrl);
+    assertThat(s.historyEvents()).contains("image_store_failed").last().isEqualTo("job_failed");
+    assertThat(s.historyData("image_store_failed").getFirst().get("error").asString()).contains("allow-list");
+    GenerationFailed failed = s.event(GenerationFailed.class);
+    assertThat(failed.code()).isEqualTo("OUTPUT_NOT_STORED");
+    assertThat(failed.amountSpent()).as("only the generation whose image was stored").isEqualTo(1);
+
+    // The retry runs the step whose image was not stored again, and reuses the other.
+    storage.refused.remove(refusedUrl);
+    java.net.http.HttpResponse<String> response = calls.post("/jobs/" + s.jobId + "/retry", GatewayCalls.user(s.user), "");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    Scenario retry = s.following(UUID.fromString(json.readTree(response.body()).get("data").get("job_id").asString()));
+    assertThat(retry.event(io.emprops.events.contract.GenerationRequested.class).amount()).isEqualTo(1);
+    String again = retry.claim(worker);
+    String secondTry = "https://cdn.test/" + s.service + "/second-try.png";
+    worker.complete(again, image(secondTry));
+    JsonNode done = retry.awaitStatus("completed");
+    assertThat(sources(done)).containsExactlyInAnyOrder(keptUrl, secondTry);
+    assertThat(retry.event(GenerationCompleted.class).amountSpent()).isEqualTo(1);
+  }
+
+  @Test
+  void aRetryReusesAnOutputStillBeingStoredAndCompletesOnceItIs() {
+    Scenario s = new Scenario(2, false);
+    WorkerSimulator worker = s.worker("w-late-asset");
+    String lateUrl = "https://cdn.test/" + s.service + "/stored-late.png";
+    storage.silent.add(lateUrl);
+    String a = s.claim(worker);
+    String b = s.claim(worker);
+    worker.complete(a, image(lateUrl));
+    await().atMost(WAIT).until(() -> storage.holds(lateUrl));
+    worker.failPermanently(b, "GPU fault");
+    s.awaitStatus("failed");
+    assertThat(s.event(GenerationFailed.class).amountSpent()).as("the completed step, its image on its way").isEqualTo(1);
+
+    java.net.http.HttpResponse<String> response = calls.post("/jobs/" + s.jobId + "/retry", GatewayCalls.user(s.user), "");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    Scenario retry = s.following(UUID.fromString(json.readTree(response.body()).get("data").get("job_id").asString()));
+    assertThat(retry.event(io.emprops.events.contract.GenerationRequested.class).amount()).isEqualTo(1);
+    String again = retry.claim(worker);
+    String rerun = "https://cdn.test/" + s.service + "/rerun.png";
+    worker.complete(again, image(rerun));
+    await().atMost(WAIT).until(() -> retry.historyMessages().stream().anyMatch(m -> m.contains("steps completed; storing")));
+    assertThat(retry.job().get("status").asString()).as("waiting for the reused output").isEqualTo("processing");
+
+    // storage-service answers for the original job's output: the retry's copy follows it.
+    assertThat(storage.store(lateUrl)).isTrue();
+    JsonNode done = retry.awaitStatus("completed");
+    assertThat(sources(done)).containsExactlyInAnyOrder(lateUrl, rerun);
+    await().atMost(WAIT).until(() -> s.job().get("outputs").findValuesAsString("status").contains("stored"));
+    assertThat(outputWithStatus(s.job(), "stored").get("asset_id").asString())
+        .as("the failed original shows it durable too").isIn(done.get("outputs").findValuesAsString("asset_id"));
+  }
+
+  @Test
+  void anOutputStorageNeverAnswersForFailsAtTheStorageDeadline() {
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator worker = s.worker("w-unanswered");
+    String lostUrl = "https://cdn.test/" + s.service + "/never-answered.png";
+    storage.silent.add(lostUrl);
+    String step = s.claim(worker);
+    worker.complete(step, image(lostUrl));
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> "failed".equals(s.job().get("status").asString()));
+    JsonNode job = s.job();
+    assertThat(job.get("error_code").asString()).isEqualTo("OUTPUT_NOT_STORED");
+    assertThat(job.get("error").asString()).contains("storage-service did not store it within 20s");
+    assertThat(job.get("outputs").get(0).get("status").asString()).isEqualTo("failed");
+    assertThat(s.event(GenerationFailed.class).amountSpent()).isZero();
+    assertThat(value(metrics(), "generator_output_storage_seconds_count")).isPositive();
   }
 
   @Test
@@ -302,8 +504,7 @@ class JobExecutionTest {
     doomed.complete(step, image("https://cdn.test/zombie.png"));
 
     JsonNode job = s.awaitStatus("completed");
-    assertThat(job.get("outputs")).hasSize(1);
-    assertThat(job.get("outputs").get(0).get("url").asString()).isEqualTo("https://cdn.test/rescued.png");
+    assertThat(sources(job)).containsExactly("https://cdn.test/rescued.png");
     assertThat(s.historyMessages()).anyMatch(m -> m.contains("w-doomed") && m.contains("resubmitted"));
   }
 
@@ -440,7 +641,7 @@ class JobExecutionTest {
         "{\"success\":true,\"data\":{\"image_url\":\"https://cdn.test/silent.png\",\"mime_type\":\"image/png\"}}");
 
     JsonNode job = s.awaitStatus("completed");
-    assertThat(job.get("outputs").get(0).get("url").asString()).isEqualTo("https://cdn.test/silent.png");
+    assertThat(sources(job)).containsExactly("https://cdn.test/silent.png");
     assertThat(job.get("outputs").get(0).get("mime_type").asString()).isEqualTo("image/png");
   }
 
@@ -487,15 +688,18 @@ class JobExecutionTest {
       worker.complete(step, shape.data(), shape.nesting());
 
       JsonNode job = s.awaitStatus("completed");
-      assertThat(job.get("outputs")).as("%s, %s", shape.data(), shape.nesting())
-          .extracting(o -> o.get("url").asString()).containsExactlyElementsOf(shape.urls());
+      assertThat(sources(job)).as("%s, %s", shape.data(), shape.nesting()).containsExactlyElementsOf(shape.urls());
       assertThat(job.get("outputs")).extracting(o -> o.get("mime_type").asString()).containsExactlyElementsOf(shape.types());
-      assertThat(job.get("workflow_output").asString()).isEqualTo(shape.urls().getLast());
+      assertThat(job.get("outputs")).extracting(o -> o.get("index").asInt())
+          .containsExactlyElementsOf(shape.urls().size() == 2 ? List.of(0, 1) : List.of(0));
+      assertThat(storage.sourceOf(job.get("workflow_output").asString())).isEqualTo(shape.urls().getLast());
       assertThat(s.event(GenerationCompleted.class).outputs()).hasSize(shape.urls().size());
       List<GenerationStepCompleted> files = s.events(GenerationStepCompleted.class);
       await().atMost(WAIT).until(() -> s.eventCount("GenerationStepCompleted.v1") == shape.urls().size());
       assertThat(s.events(GenerationStepCompleted.class)).extracting(GenerationStepCompleted::outputUrl)
           .containsExactlyElementsOf(shape.urls());
+      assertThat(s.events(GenerationStepCompleted.class)).extracting(GenerationStepCompleted::outputIndex)
+          .containsExactlyElementsOf(shape.urls().size() == 2 ? List.of(0, 1) : List.of(0));
       if (shape.urls().size() == 2) {
         assertThat(s.events(GenerationStepCompleted.class)).extracting(GenerationStepCompleted::fileName)
             .containsExactly("step-1.png", "step-1-1.png");
@@ -580,8 +784,7 @@ class JobExecutionTest {
     restarting.complete(again, image("https://cdn.test/after-restart.png"));
     steady.complete(held, image("https://cdn.test/held.png"));
     JsonNode job = s.awaitStatus("completed");
-    assertThat(job.get("outputs")).extracting(o -> o.get("url").asString())
-        .containsExactlyInAnyOrder("https://cdn.test/after-restart.png", "https://cdn.test/held.png");
+    assertThat(sources(job)).containsExactlyInAnyOrder("https://cdn.test/after-restart.png", "https://cdn.test/held.png");
   }
 
   @Test
@@ -662,11 +865,10 @@ class JobExecutionTest {
     completeSilently(second, "https://cdn.test/second.png");
     java.net.http.HttpResponse<String> done = calls.post("/jobs/" + s.jobId + "/complete", queue, "{}");
     assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
-    JsonNode job = data(done);
-    assertThat(job.get("status").asString()).isEqualTo("completed");
-    assertThat(job.get("workflow_output").asString()).isEqualTo("https://cdn.test/second.png");
-    assertThat(job.get("outputs")).extracting(o -> o.get("url").asString())
-        .containsExactly("https://cdn.test/first.png", "https://cdn.test/second.png");
+    assertThat(data(done).get("status").asString()).as("completed, or storing its outputs").isIn("processing", "completed");
+    JsonNode job = s.awaitStatus("completed");
+    assertThat(storage.sourceOf(job.get("workflow_output").asString())).isEqualTo("https://cdn.test/second.png");
+    assertThat(sources(job)).containsExactly("https://cdn.test/first.png", "https://cdn.test/second.png");
     assertThat(calls.post("/jobs/" + s.jobId + "/complete", queue, "{}").statusCode()).as("idempotent").isEqualTo(200);
     assertThat(s.events(GenerationCompleted.class)).hasSize(1);
   }
@@ -813,6 +1015,19 @@ class JobExecutionTest {
       return data;
     }
 
+    /** The job's event stream as SSE, replayed whole (the job has ended, so the stream closes). */
+    String stream() throws Exception {
+      java.net.http.HttpRequest request = calls.request("GET", "/jobs/" + jobId + "/events", GatewayCalls.user(user),
+          java.net.http.HttpRequest.BodyPublishers.noBody()).header("Accept", "text/event-stream")
+          .timeout(Duration.ofSeconds(30)).build();
+      try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+        java.net.http.HttpResponse<String> response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("event:job_completed");
+        return response.body();
+      }
+    }
+
     List<String> historyMessages() {
       List<String> messages = new ArrayList<>();
       history().forEach(e -> messages.add(e.get("message").asString()));
@@ -844,6 +1059,22 @@ class JobExecutionTest {
       await().atMost(WAIT).until(() -> eventCount(name) > 0);
       return records(name).stream().map(r -> EventJson.deserialize(r.value(), type)).toList();
     }
+  }
+
+  private static JsonNode outputWithStatus(JsonNode job, String status) {
+    for (JsonNode output : job.get("outputs")) {
+      if (status.equals(output.get("status").asString())) {
+        return output;
+      }
+    }
+    throw new AssertionError("no output " + status + " in " + job.get("outputs"));
+  }
+
+  /** The workers' URLs of the job's outputs, in order, from the assets the storage stand-in made of them. */
+  private List<String> sources(JsonNode job) {
+    List<String> sources = new ArrayList<>();
+    job.get("outputs").forEach(o -> sources.add(storage.sourceOf(o.get("url").asString(null))));
+    return sources;
   }
 
   private String field(String stepId, String name) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.emprops.events.contract.CollectionSnapshot;
 import io.emprops.events.contract.CollectionStatus;
 import io.emprops.generator.api.CreditsCounterpart;
+import io.emprops.generator.api.StorageCounterpart;
 import io.emprops.generator.domain.workflow.WorkflowCatalog;
 import io.emprops.generator.domain.workflow.WorkflowDraft;
 import io.emprops.generator.persistence.CollectionViewRepository;
@@ -62,10 +63,12 @@ class RedisRestartTest {
 
   // Created before any test: it answers only requests published after it subscribed.
   private final CreditsCounterpart credits = new CreditsCounterpart();
+  private final StorageCounterpart storage = new StorageCounterpart();
 
   @AfterAll
   void stop() throws InterruptedException {
     credits.close();
+    storage.close();
     redis.close();
   }
 
@@ -111,7 +114,7 @@ class RedisRestartTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(
           json.readTree(calls.get("/jobs/" + jobId, GatewayCalls.user(user)).body()).get("data").get("status").asString()));
       JsonNode job = json.readTree(calls.get("/jobs/" + jobId, GatewayCalls.user(user)).body()).get("data");
-      assertThat(job.get("outputs")).extracting(o -> o.get("url").asString())
+      assertThat(job.get("outputs")).extracting(o -> storage.sourceOf(o.get("url").asString()))
           .containsExactly("https://cdn.test/first.png", "https://cdn.test/second.png");
     }
   }

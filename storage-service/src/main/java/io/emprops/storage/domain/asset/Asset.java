@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A stored file: an upload ({@code jobId} null) or the output of one step of one generation.
+ * A stored file: an upload ({@code jobId} null) or one output file of one step of one generation.
  *
+ * @param outputIndex for a generation output, its position among its step's files (null for uploads)
  * @param objectKey where its object is; never derived from client input beyond a sanitised file name
  * @param sha256 hex digest of the content
  */
@@ -16,6 +17,7 @@ public record Asset(
     UUID jobId,
     Integer generation,
     Integer stepId,
+    Integer outputIndex,
     String objectKey,
     String fileName,
     String mimeType,

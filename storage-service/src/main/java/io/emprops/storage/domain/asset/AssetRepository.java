@@ -16,16 +16,16 @@ public interface AssetRepository {
   /** The live upload of {@code userId} with this content, if any (uploads are de-duplicated per user). */
   Optional<Asset> findLiveUpload(String userId, String sha256);
 
-  /** Whether a generation's step already has its asset, live or deleted. */
-  boolean generationOutputExists(UUID jobId, int generation, int stepId);
+  /** Whether one output file of a generation's step already has its asset, live or deleted. */
+  boolean generationOutputExists(UUID jobId, int generation, int stepId, int outputIndex);
 
   /**
-   * Serialises the handling of one generation step's output across transactions and instances,
-   * until the caller's transaction ends.
+   * Serialises the handling of one output file of a generation step across transactions and
+   * instances, until the caller's transaction ends.
    */
-  void lockGenerationOutput(UUID jobId, int generation, int stepId);
+  void lockGenerationOutput(UUID jobId, int generation, int stepId, int outputIndex);
 
-  /** @return false, writing nothing, when the key, the generation step or the user's live upload of this content exists */
+  /** @return false, writing nothing, when the key, the generation output or the user's live upload of this content exists */
   boolean insert(Asset asset);
 
   /** Newest first. */

@@ -10,9 +10,9 @@ import io.emprops.storage.domain.asset.ObjectKeys;
 import io.emprops.storage.domain.content.ContentSniffer;
 import io.emprops.storage.domain.content.ContentTooLargeException;
 import io.emprops.storage.domain.content.MeteredContent;
+import io.emprops.storage.domain.objects.ObjectStoreException;
 import io.emprops.storage.domain.objects.PendingObjects;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,12 +25,17 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Makes generation outputs durable (ARCHITECTURE.md, "Stored outputs"): the output is read from
- * where the worker left it, stored under
+ * Makes generation outputs durable (ARCHITECTURE.md, "Stored outputs"): each output file is read
+ * from where the worker left it, stored under
  * {@code generations/{user_id}/{job_id}/{generation}/{step_id}/{file}} and announced with
- * {@code AssetStored}. One generation step has one asset: the step is locked and checked first,
- * so a redelivered or repeated event stores nothing again, and a retry after a failure writes the
- * same key (the same content gives the same sniffed type, hence the same file name).
+ * {@code AssetStored}. One output file has one asset: the file is locked and checked first, so a
+ * redelivered or repeated event stores nothing again, and a retry after a failure writes the same
+ * key (the same content gives the same sniffed type, hence the same file name).
+ *
+ * <p>An output that will not be stored is announced ({@code AssetStoreFailed}) rather than left to
+ * a dead-letter topic, so its job does not wait for it: at once when it can never be read as it
+ * is, after {@code attempts} tries when its source cannot be read or the store fails. Only a
+ * failure of this service's own database escapes (the inbox retries, then dead-letters it).
  */
 @Service
 public class GeneratedOutputs {
@@ -44,12 +49,13 @@ public class GeneratedOutputs {
   private final AssetRepository assets;
   private final PendingObjects pending;
   private final AssetNotifications notifications;
+  private final OutputFailureNotifications failures;
   private final StorageMetrics metrics;
   private final Clock clock;
 
   public GeneratedOutputs(OutputSources sources, OutputPolicy policy, ContentSniffer sniffer, AssetObjects objects,
-      AssetRepository assets, PendingObjects pending, AssetNotifications notifications, StorageMetrics metrics,
-      Clock clock) {
+      AssetRepository assets, PendingObjects pending, AssetNotifications notifications,
+      OutputFailureNotifications failures, StorageMetrics metrics, Clock clock) {
     this.sources = sources;
     this.policy = policy;
     this.sniffer = sniffer;
@@ -57,46 +63,56 @@ public class GeneratedOutputs {
     this.assets = assets;
     this.pending = pending;
     this.notifications = notifications;
+    this.failures = failures;
     this.metrics = metrics;
     this.clock = clock;
   }
 
   /**
    * Stores the output once, in the caller's transaction (the inbox's): the asset row, the end of
-   * the key's pending state and {@code AssetStored} commit together.
-   *
-   * @throws OutputRefused when the output can never be fetched as it is (nothing stored)
-   * @throws UncheckedIOException when its source cannot be read now (a retry may succeed)
+   * the key's pending state and {@code AssetStored} commit together; or announces that it will not
+   * be stored, in the same way.
    */
   @Transactional(propagation = Propagation.MANDATORY)
   public void store(GeneratedOutput output) {
-    assets.lockGenerationOutput(output.jobId(), output.generation(), output.stepId());
-    if (assets.generationOutputExists(output.jobId(), output.generation(), output.stepId())) {
+    assets.lockGenerationOutput(output.jobId(), output.generation(), output.stepId(), output.outputIndex());
+    if (assets.generationOutputExists(output.jobId(), output.generation(), output.stepId(), output.outputIndex())) {
       metrics.output(OutputOutcome.DUPLICATE);
       return;
     }
-    Asset asset;
-    try {
-      asset = write(output);
-    } catch (OutputRefused e) {
-      metrics.output(OutputOutcome.REFUSED);
-      log.warn("Output of job {} generation {} step {} refused: {}", output.jobId(), output.generation(),
-          output.stepId(), e.getMessage());
-      throw e;
-    } catch (IOException e) {
-      metrics.output(OutputOutcome.FAILED);
-      throw new UncheckedIOException("output of job " + output.jobId() + " generation " + output.generation()
-          + " step " + output.stepId() + " not stored: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      metrics.output(OutputOutcome.FAILED);
-      throw e;
+    Asset asset = null;
+    for (int attempt = 1; asset == null; attempt++) {
+      try {
+        asset = write(output);
+      } catch (OutputRefused e) {
+        metrics.output(OutputOutcome.REFUSED);
+        notStored(output, new OutputFailure(OutputFailure.Kind.REFUSED, e.getMessage()));
+        return;
+      } catch (IOException | ObjectStoreException e) {
+        OutputFailure.Kind kind = e instanceof IOException
+            ? OutputFailure.Kind.UNREACHABLE : OutputFailure.Kind.STORE_UNAVAILABLE;
+        if (attempt >= policy.attempts()) {
+          metrics.output(OutputOutcome.FAILED);
+          notStored(output, new OutputFailure(kind, e.getMessage() + " (" + attempt + " attempt"
+              + (attempt == 1 ? "" : "s") + ")"));
+          return;
+        }
+        log.info("Storing {} failed (attempt {} of {}), trying again: {}", output.label(), attempt,
+            policy.attempts(), e.getMessage());
+        pause(policy.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 10)));
+      }
     }
     if (!assets.insert(asset)) {
-      throw new IllegalStateException("asset row for " + asset.objectKey() + " exists though its step is locked and had none");
+      throw new IllegalStateException("asset row for " + asset.objectKey() + " exists though its output is locked and had none");
     }
     pending.forget(asset.objectKey());
     notifications.stored(objects.describe(asset));
     metrics.outputStored(Duration.between(output.completedAt(), clock.instant()));
+  }
+
+  private void notStored(GeneratedOutput output, OutputFailure failure) {
+    log.warn("{} not stored ({}): {}", output.label(), failure.kind(), failure.reason());
+    failures.notStored(output, failure);
   }
 
   private Asset write(GeneratedOutput output) throws IOException {
@@ -117,7 +133,18 @@ public class GeneratedOutputs {
         throw new OutputRefused("output is larger than " + policy.maxBytes() + " bytes");
       }
       return new Asset(UUID.randomUUID(), output.userId(), output.collectionId(), output.jobId(), output.generation(),
-          output.stepId(), key, name, sniffed.mediaType(), metered.count(), metered.sha256(), now());
+          output.stepId(), output.outputIndex(), key, name, sniffed.mediaType(), metered.count(), metered.sha256(),
+          now());
+    }
+  }
+
+  /** Between attempts; the inbox transaction stays open (one of the inbox's few consumer threads waits). */
+  private static void pause(Duration pause) {
+    try {
+      Thread.sleep(pause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted between attempts to store an output", e);
     }
   }
 

@@ -12,5 +12,8 @@ import java.time.Duration;
  * @param allowPrivateAddresses whether hosts may resolve to loopback, private or link-local addresses
  * @param timeout bound on a whole fetch, body included
  * @param maxBytes the largest output accepted (decoded, for {@code data:} URLs)
+ * @param attempts how often an output is tried when its source cannot be read or the store fails
+ * @param retryBackoff the pause after the first failed attempt, doubled after each further one
  */
-public record OutputPolicy(HostAllowList allowedHosts, boolean allowPrivateAddresses, Duration timeout, long maxBytes) {}
+public record OutputPolicy(HostAllowList allowedHosts, boolean allowPrivateAddresses, Duration timeout, long maxBytes,
+    int attempts, Duration retryBackoff) {}

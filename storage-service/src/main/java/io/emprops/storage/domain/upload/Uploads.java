@@ -118,7 +118,7 @@ public class Uploads {
    * asset is the answer and the staged object goes.
    */
   public UploadResult commit(StagedUpload staged, UUID collectionId) {
-    Asset asset = new Asset(staged.assetId(), staged.userId(), collectionId, null, null, null, staged.objectKey(),
+    Asset asset = new Asset(staged.assetId(), staged.userId(), collectionId, null, null, null, null, staged.objectKey(),
         staged.fileName(), staged.mimeType(), staged.size(), staged.sha256(), now());
     UploadResult result;
     try {

@@ -1,0 +1,216 @@
+package io.emprops.storage.bench;
+
+import io.emprops.localstack.infra.DevTokenIssuer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Output ingestion latency: from a step completing in the generator (its {@code image_generated},
+ * written in the transaction that hands the output to storage-service as
+ * {@code GenerationStepCompleted}) to the generator handling storage-service's {@code AssetStored}
+ * (its {@code image_stored}), for every image of real generations through the gateway, read from
+ * the jobs' histories. Dev workers started here (queue service {@code mock}, one progress report,
+ * a fixed delay per image) pace the images at about {@code workers × 1000 / delay} per second; the
+ * rate reached is printed.
+ *
+ * <p>The baseline, in the same run and on the same relays: each job's credit saga (
+ * {@code GenerationRequested} → credits-service → {@code CreditsReserved} handled by the
+ * generator), the same two outbox/Kafka/inbox hops without storage's work in between.
+ */
+final class IngestionLatency {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final int GENERATIONS_PER_JOB = 30; // new users get 100 credits; mock-image costs 1
+
+  private final HttpClient http;
+  private final String gateway;
+  private final Path data;
+  private final Path root;
+  private final List<Process> workers = new ArrayList<>();
+
+  IngestionLatency(HttpClient http, String gateway, Path data, Path root) {
+    this.http = http;
+    this.gateway = gateway;
+    this.data = data;
+    this.root = root;
+  }
+
+  void run(int images) throws Exception {
+    int workerCount = Integer.getInteger("bench.workers", 4);
+    int delayMillis = Integer.getInteger("bench.worker-delay-ms", 150);
+    startWorkers(workerCount, delayMillis);
+    try {
+      System.out.printf("%ningestion: %d workers, %d ms per image (about %.0f images/s)%n", workerCount, delayMillis,
+          workerCount * 1000.0 / delayMillis);
+      measure(List.of(prepare(1).getFirst()), "warm-up");
+      int jobs = Math.max(1, (images + GENERATIONS_PER_JOB - 1) / GENERATIONS_PER_JOB);
+      measure(prepare(jobs), "counted");
+    } finally {
+      for (Process worker : workers) {
+        worker.destroy();
+      }
+      for (Process worker : workers) {
+        worker.waitFor();
+      }
+    }
+  }
+
+  /** One new user per job (generations are rate limited per user), each with a collection of its own. */
+  private List<Submission> prepare(int jobs) throws Exception {
+    List<Submission> submissions = new ArrayList<>();
+    for (int i = 0; i < jobs; i++) {
+      String token = DevTokenIssuer.mint(data.resolve("dev-issuer/signing-key.json"), "bench-" + UUID.randomUUID(),
+          List.of("user"), Duration.ofHours(1));
+      HttpResponse<String> created = send("POST", "/api/collections/create", token, """
+          {"title": "Ingestion bench", "instruction_set": {"version": "v2",
+            "steps": [{"id": 1, "nodeName": "mock-image", "nodePayload": {"prompt": "bench {{subject}} %d"}}],
+            "generations": {"generations": %d, "hashes": [], "use_custom_hashes": false},
+            "variables": [{"name": "subject", "type": "text", "value": "fox"}]}}""".formatted(i, GENERATIONS_PER_JOB));
+      require(created, 201);
+      submissions.add(new Submission(token, JSON.readTree(created.body()).get("data").get("id").asString()));
+    }
+    return submissions;
+  }
+
+  private void measure(List<Submission> submissions, String label) throws Exception {
+    List<String> jobIds = new ArrayList<>();
+    for (Submission submission : submissions) {
+      jobIds.add(generate(submission));
+    }
+    for (int i = 0; i < jobIds.size(); i++) {
+      awaitCompleted(submissions.get(i).token(), jobIds.get(i));
+    }
+    List<Double> ingestion = new ArrayList<>();
+    List<Double> saga = new ArrayList<>();
+    Instant first = null;
+    Instant last = null;
+    for (int i = 0; i < jobIds.size(); i++) {
+      JsonNode history = JSON.readTree(send("GET", "/jobs/" + jobIds.get(i) + "/history", submissions.get(i).token(), null)
+          .body()).get("data");
+      Map<String, Instant> generated = new HashMap<>();
+      Instant requested = null;
+      for (JsonNode event : history) {
+        Instant at = Instant.parse(event.get("created_at").asString());
+        String name = event.get("event").asString();
+        String message = event.path("message").asString("");
+        if (requested == null && "job_status".equals(name)) {
+          requested = at;
+        } else if ("job_status".equals(name) && message.startsWith("Credits reserved")) {
+          saga.add(millis(requested, at));
+        } else if ("image_generated".equals(name)) {
+          generated.put(output(event.get("data")), at);
+          first = first == null || at.isBefore(first) ? at : first;
+          last = last == null || at.isAfter(last) ? at : last;
+        } else if ("image_stored".equals(name)) {
+          Instant handed = generated.get(output(event.get("data")));
+          if (handed == null) {
+            throw new IllegalStateException("image_stored before image_generated in job " + jobIds.get(i));
+          }
+          ingestion.add(millis(handed, at));
+        }
+      }
+    }
+    if (ingestion.size() != jobIds.size() * GENERATIONS_PER_JOB) {
+      throw new IllegalStateException(ingestion.size() + " images stored, expected " + jobIds.size() * GENERATIONS_PER_JOB);
+    }
+    double seconds = Math.max(0.001, Duration.between(first, last).toNanos() / 1e9);
+    System.out.printf("%-8s %4d images in %5.1f s (%.1f images/s), %d jobs%n", label, ingestion.size(), seconds,
+        ingestion.size() / seconds, jobIds.size());
+    System.out.printf("         output ingestion (image_generated -> image_stored)  p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms"
+        + "  (target p99 <= 100)%n", percentile(ingestion, 50), percentile(ingestion, 99), percentile(ingestion, 100));
+    System.out.printf("         baseline: credit saga (requested -> reserved)          p50 %6.1f ms  p99 %6.1f ms"
+        + "  ratio p50 %.2f%n", percentile(saga, 50), percentile(saga, 99), percentile(ingestion, 50) / percentile(saga, 50));
+  }
+
+  private String generate(Submission submission) throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      HttpResponse<String> generation = send("POST", "/collections/" + submission.collectionId() + "/generations",
+          submission.token(), "{}");
+      if (generation.statusCode() == 404 && attempt < 40) {
+        Thread.sleep(250); // the generator's read model has not received the collection yet
+        continue;
+      }
+      require(generation, 202);
+      return JSON.readTree(generation.body()).get("data").get("job_id").asString();
+    }
+  }
+
+  private void awaitCompleted(String token, String jobId) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+    while (true) {
+      JsonNode job = JSON.readTree(send("GET", "/jobs/" + jobId, token, null).body()).get("data");
+      String status = job.get("status").asString();
+      if ("completed".equals(status)) {
+        return;
+      }
+      if (!"pending".equals(status) && !"queued".equals(status) && !"processing".equals(status)
+          || Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("job " + jobId + " is " + status + ": " + job.path("error").asString(""));
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /** Dev workers as the launcher starts its own, but quicker: one report, then the image. */
+  private void startWorkers(int count, int delayMillis) throws Exception {
+    String redis = Files.readAllLines(data.resolve("env/job-queue.env")).stream()
+        .filter(l -> l.startsWith("REDIS_URL=")).findFirst().orElseThrow()
+        .substring("REDIS_URL=".length()).replaceAll("^'|'$", "");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    for (int i = 0; i < count; i++) {
+      ProcessBuilder builder = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+          "-jar", root.resolve("deploy/dev-worker/target/dev-worker.jar").toString(), "--service", "mock",
+          "--steps", "1", "--step-delay-ms", Integer.toString(delayMillis), "--worker-id", "bench-worker-" + i)
+          .redirectErrorStream(true).redirectOutput(data.resolve("bench-worker-" + i + ".log").toFile());
+      builder.environment().put("SPRING_DATA_REDIS_URL", redis); // the password stays off the command line
+      workers.add(builder.start());
+    }
+  }
+
+  private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + token);
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return http.send(request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void require(HttpResponse<String> response, int status) {
+    if (response.statusCode() != status) {
+      throw new IllegalStateException(response.request().method() + " " + response.request().uri().getPath()
+          + " answered " + response.statusCode() + ": " + response.body());
+    }
+  }
+
+  private static String output(JsonNode data) {
+    return data.get("generation").asInt() + "/" + data.get("step_id").asInt() + "/" + data.get("index").asInt();
+  }
+
+  private static double millis(Instant from, Instant to) {
+    return Duration.between(from, to).toNanos() / 1e6;
+  }
+
+  /** The nearest-rank percentile (100: the maximum). */
+  private static double percentile(List<Double> values, int p) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+  }
+
+  private record Submission(String token, String collectionId) {}
+}
