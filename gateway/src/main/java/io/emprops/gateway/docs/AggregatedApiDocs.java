@@ -47,6 +47,7 @@ class AggregatedApiDocs {
     services.put("credits", s.credits());
     services.put("storage", s.storage());
     services.put("publishing", s.publishing());
+    services.put("webhooks", s.webhooks());
     this.credential = credential;
     this.json = json;
     this.client = WebClient.create();

@@ -67,6 +67,10 @@ public class ServiceRoutes {
             .path("/assets/**")
             .filters(f -> resilient(f, "storage"))
             .uri(services.storage()))
+        .route("webhooks", r -> r
+            .path("/webhooks", "/webhooks/**")
+            .filters(f -> resilient(f, "webhooks"))
+            .uri(services.webhooks()))
         .route("collections", r -> r
             .path("/projects/**", "/collections/**", "/feed", "/api/collections/create")
             .filters(f -> resilient(f, "collections"))

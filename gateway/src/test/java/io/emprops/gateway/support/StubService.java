@@ -159,7 +159,7 @@ public final class StubService implements AutoCloseable {
 
   /** One stub per service of the suite, by the name the gateway's configuration uses. */
   public static Map<String, StubService> forEveryService() {
-    return List.of("collections", "credits", "generator", "publishing", "storage").stream()
+    return List.of("collections", "credits", "generator", "publishing", "storage", "webhooks").stream()
         .collect(Collectors.toUnmodifiableMap(n -> n, StubService::start));
   }
 }
