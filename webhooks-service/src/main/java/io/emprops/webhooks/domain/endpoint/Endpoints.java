@@ -101,7 +101,8 @@ public class Endpoints {
     boolean reenabled = enabled && !current.enabled();
     boolean disabling = !enabled && current.enabled();
     Endpoint updated = new Endpoint(current.id(), current.userId(), url,
-        changes.description().map(d -> d.map(Endpoints::blankToNull).orElse(null)).orElse(current.description()),
+        changes.description().isPresent()
+            ? changes.description().get().map(Endpoints::blankToNull).orElse(null) : current.description(),
         changes.eventTypes().map(List::copyOf).orElse(current.eventTypes()), enabled,
         enabled ? null : disabling ? "disabled by its owner" : current.disabledReason(),
         enabled ? null : disabling ? now : current.disabledAt(),
