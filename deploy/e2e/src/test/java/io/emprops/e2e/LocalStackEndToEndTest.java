@@ -44,7 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackEndToEndTest {
 
-  private static final List<String> SERVICES = List.of("collections", "credits", "generator", "publishing", "storage");
+  private static final List<String> SERVICES = List.of("collections", "credits", "generator", "publishing", "storage",
+      "webhooks");
   /** Granted credits before the restart; their balance must survive it. */
   private static final String PERSISTENT_USER = "e2e-persistent-user";
 
