@@ -120,6 +120,8 @@ public final class StackLauncher {
             options.jvmOptions(app), env));
       }
     }
+    // A real EmProps job queue run against this stack (instead of, or with, the dev worker).
+    writeEnvFile(envDir.resolve("job-queue.env"), AppProperties.jobQueueEnvironment(infrastructure));
     // Applications left out with --without still get an env file, to be run by hand.
     for (App app : App.values()) {
       if (!options.apps().contains(app)) {
@@ -134,8 +136,10 @@ public final class StackLauncher {
     String java = ProcessHandle.current().info().command().orElse("java");
     devWorker = ChildProcess.start("dev-worker",
         List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-Djava.awt.headless=true", "-jar", devWorkerJar().toString(),
-            "--redis", infrastructure.redis().url(), "--service", "mock"),
-        Map.of(), options.root(), layout.logs().resolve("dev-worker.log"));
+            "--service", "mock"),
+        // The URL carries the Redis password: environment, not the command line (ps shows that).
+        Map.of("SPRING_DATA_REDIS_URL", infrastructure.redis().url()),
+        options.root(), layout.logs().resolve("dev-worker.log"));
   }
 
   private Path devWorkerJar() {
@@ -165,7 +169,7 @@ public final class StackLauncher {
     }
     table.append("  %-20s %s%n".formatted("postgres", infrastructure.postgres().endpoint()));
     table.append("  %-20s %s%n".formatted("kafka", infrastructure.kafka().bootstrapServers()));
-    table.append("  %-20s %s%n".formatted("redis", infrastructure.redis().url()));
+    table.append("  %-20s %s%n".formatted("redis", infrastructure.redis().endpoint() + " (password in secrets.properties)"));
     table.append("  %-20s %s (bucket %s)%n".formatted("s3", infrastructure.objectStore().url(),
         infrastructure.objectStore().bucket()));
     if (options.chain()) {
@@ -180,6 +184,8 @@ public final class StackLauncher {
     System.out.println("Gateway:   http://" + Ports.LOOPBACK + ":" + layout.port("gateway"));
     System.out.println("Dev token: " + token);
     System.out.println("           (user " + DEV_USER + ", roles user,admin; `./run token USER ROLES` mints another)");
+    System.out.println("Job queue: EMPROPS_API_KEY=" + AppProperties.jobQueueKey(infrastructure)
+        + " (a real queue's call-backs; all it needs: " + layout.dataDirectory().resolve("env/job-queue.env") + ")");
     System.out.println("READY — Ctrl-C stops everything.");
     System.out.flush();
   }
