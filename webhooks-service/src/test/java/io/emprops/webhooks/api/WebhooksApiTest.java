@@ -105,6 +105,36 @@ class WebhooksApiTest {
   }
 
   @Test
+  void bodiesFollowTheStrictInputRulesNothingIsCoerced() {
+    String id = alice.register("https://hooks.example.com/strict", "*").get("id").asString();
+    // A string is not a boolean: "false" would otherwise register an enabled endpoint as disabled.
+    assertThat(field(alice.send("POST", "/webhooks",
+        "{\"url\": \"https://hooks.example.com/\", \"event_types\": [\"*\"], \"enabled\": \"false\"}")))
+        .isEqualTo("enabled");
+    assertThat(field(alice.send("POST", "/webhooks",
+        "{\"url\": \"https://hooks.example.com/\", \"event_types\": \"job.*\"}"))).isEqualTo("event_types");
+    assertThat(field(alice.send("POST", "/webhooks",
+        "{\"url\": \"https://hooks.example.com/\", \"event_types\": [\"*\"], \"description\": \"a\\u0000b\"}")))
+        .isEqualTo("description");
+    assertThat(field(alice.send("PATCH", "/webhooks/" + id, "{\"enabled\": 0}"))).isEqualTo("enabled");
+    assertThat(field(alice.send("PATCH", "/webhooks/" + id, "{\"description\": \"a\\u0000b\"}")))
+        .isEqualTo("description");
+    assertThat(field(alice.send("POST", "/webhooks/" + id + "/rotate-secret", "{\"overlap_seconds\": \"3600\"}")))
+        .isEqualTo("overlap_seconds");
+    assertThat(field(alice.send("POST", "/webhooks/" + id + "/rotate-secret", "{\"overlap_seconds\": 1.5}")))
+        .isEqualTo("overlap_seconds");
+    assertThat(field(alice.send("POST", "/webhooks/" + id + "/deliveries/replay",
+        "{\"since\": \"+10000-01-01T00:00:00Z\"}"))).isEqualTo("since");
+    assertThat(field(alice.send("POST", "/webhooks/" + id + "/deliveries/replay",
+        "{\"since\": \"2026-01-01T00:00:00Z\", \"only_failed\": \"no\"}"))).isEqualTo("only_failed");
+    // Nothing of it was applied.
+    JsonNode unchanged = alice.call("GET", "/webhooks/" + id, null, 200);
+    assertThat(unchanged.get("enabled").asBoolean()).isTrue();
+    assertThat(unchanged.get("description").isNull()).isTrue();
+    assertThat(alice.call("GET", "/webhooks", null, 200).get("items")).hasSize(1);
+  }
+
+  @Test
   void privateLinkLocalAndMetadataAddressesAreRefusedEvenInLocalMode() {
     for (String url : List.of("https://10.0.0.7/hook", "https://192.168.1.20/hook", "http://169.254.169.254/latest/",
         "https://169.254.169.254/latest/meta-data", "https://[fd00::1]/hook", "https://100.64.0.1/hook")) {

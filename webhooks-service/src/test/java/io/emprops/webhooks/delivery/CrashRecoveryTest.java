@@ -42,8 +42,9 @@ class CrashRecoveryTest {
     List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     String user = "user-" + UUID.randomUUID();
     try (WebhookReceiver receiver = WebhookReceiver.start()) {
-      // A slow receiver (16 at a time, 200 ms each): the burst takes seconds, so the kill lands inside it.
-      receiver.answer(r -> new Reply(200, Map.of(), "", 200));
+      // A slow receiver (16 at a time, 400 ms each: 40 a second): the burst takes several seconds,
+      // so the kill lands inside it.
+      receiver.answer(r -> new Reply(200, Map.of(), "", 400));
       WebhooksProcess first = WebhooksProcess.start(name, settings, jvm);
       String secret;
       try (EventDelivery events = new EventDelivery(name.replace("-", ""))) {
@@ -53,7 +54,8 @@ class CrashRecoveryTest {
         for (int i = 0; i < EVENTS; i++) {
           events.send(new GenerationStarted(UUID.randomUUID(), user, UUID.randomUUID(), 1, 1, Instant.now()));
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= EVENTS / 4);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+            .until(() -> receiver.received().size() >= EVENTS / 4);
         first.kill();
       } finally {
         first.close();
