@@ -51,14 +51,26 @@ public final class WebhooksProcess implements AutoCloseable {
     return p;
   }
 
+  /** The service from the test classpath (a test's JVM). */
   public static WebhooksProcess start(String name, Map<String, String> overrides, List<String> jvmOptions) {
+    return start(name, overrides, jvmOptions,
+        List.of("-cp", System.getProperty("java.class.path"), WebhooksApplication.class.getName()));
+  }
+
+  /** The packaged service ({@code java -jar}), as it runs in the stack: for benchmarks run by {@code exec:java}. */
+  public static WebhooksProcess startJar(Path jar, String name, Map<String, String> overrides, List<String> jvmOptions) {
+    return start(name, overrides, jvmOptions, List.of("-jar", jar.toString()));
+  }
+
+  private static WebhooksProcess start(String name, Map<String, String> overrides, List<String> jvmOptions,
+      List<String> launch) {
     Map<String, String> properties = properties(name);
     properties.putAll(overrides);
     int port = Ports.free();
     properties.put("server.port", Integer.toString(port));
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), WebhooksApplication.class.getName()));
+    command.addAll(launch);
     properties.forEach((k, v) -> command.add("--" + k + "=" + v));
     try {
       Path log = Files.createTempFile(name + "-", ".log");
