@@ -50,13 +50,13 @@ public record GatewayProperties(
       @DefaultValue("10s") Duration jwksMinRefreshInterval) {}
 
   /** Base URIs of the services behind the gateway. */
-  public record Services(URI collections, URI credits, URI generator, URI publishing, URI storage) {
+  public record Services(URI collections, URI credits, URI generator, URI publishing, URI storage, URI webhooks) {
 
     public Services {
       if (collections == null || credits == null || generator == null || publishing == null
-          || storage == null) {
+          || storage == null || webhooks == null) {
         throw new IllegalArgumentException(
-            "emprops.gateway.services.collections|credits|generator|publishing|storage must all be set");
+            "emprops.gateway.services.collections|credits|generator|publishing|storage|webhooks must all be set");
       }
     }
 
@@ -66,7 +66,8 @@ public record GatewayProperties(
           "credits", credits,
           "generator", generator,
           "publishing", publishing,
-          "storage", storage);
+          "storage", storage,
+          "webhooks", webhooks);
     }
   }
 
@@ -120,7 +121,7 @@ public record GatewayProperties(
   /** Browser origins allowed to call the API; empty means no cross-origin access. */
   public record Cors(
       @DefaultValue List<String> allowedOrigins,
-      @DefaultValue({"GET", "POST", "PUT", "DELETE", "OPTIONS"}) List<String> allowedMethods,
+      @DefaultValue({"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) List<String> allowedMethods,
       @DefaultValue({"Authorization", "Content-Type", "X-API-Key", "Idempotency-Key", "Last-Event-ID"})
           List<String> allowedHeaders,
       @DefaultValue({"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"})

@@ -61,6 +61,7 @@ class AggregatedApiDocs {
     services.put("credits", s.credits());
     services.put("storage", s.storage());
     services.put("publishing", s.publishing());
+    services.put("webhooks", s.webhooks());
     this.credential = credential;
     this.environment = environment;
     this.json = json;

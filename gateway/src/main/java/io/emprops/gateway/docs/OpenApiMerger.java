@@ -39,6 +39,8 @@ final class OpenApiMerger {
         .put("description", "Every service behind the gateway. Per service: /v3/api-docs/{service}.");
     merged.putArray("servers").addObject().put("url", "/");
     ObjectNode paths = merged.putObject("paths");
+    // OpenAPI 3.1: the requests the suite sends to its users (webhook payloads), by event type.
+    ObjectNode webhooks = merged.putObject("webhooks");
     ObjectNode components = merged.putObject("components");
     ArrayNode tags = merged.putArray("tags");
     ObjectNode services = merged.putObject("x-services");
@@ -70,6 +72,7 @@ final class OpenApiMerger {
           item.set(operation.getKey(), value);
         });
       });
+      document.path("webhooks").properties().forEach(webhook -> webhooks.set(webhook.getKey(), webhook.getValue()));
       document.path("components").properties().forEach(kind -> {
         ObjectNode target = components.has(kind.getKey())
             ? (ObjectNode) components.get(kind.getKey()) : components.putObject(kind.getKey());

@@ -40,6 +40,7 @@ public final class RoutedPaths {
       new Route("publishing", "publishing", "/collections/{id}/publication", "/chains/**", "/metadata/**"),
       new Route("credits", "credits", "/credits/**"),
       new Route("storage", "storage", "/assets/**"),
+      new Route("webhooks", "webhooks", "/webhooks", "/webhooks/**"),
       new Route("collections", "collections",
           "/projects/**", "/collections/**", "/feed", "/api/collections/create"));
 

@@ -82,7 +82,7 @@ public final class GatewayBenchmark {
   private static ConfigurableApplicationContext startGateway(StubService credits) {
     Map<String, Object> properties = new HashMap<>(AppProperties.forApp(App.GATEWAY, SharedInfrastructure.get()));
     properties.put("server.port", "0");
-    for (String service : List.of("collections", "credits", "generator", "publishing", "storage")) {
+    for (String service : List.of("collections", "credits", "generator", "publishing", "storage", "webhooks")) {
       properties.put("emprops.gateway.services." + service, credits.baseUrl());
     }
     // Counting stays on (one Redis round trip per request), the limit is out of reach.

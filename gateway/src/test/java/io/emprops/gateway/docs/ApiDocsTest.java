@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ApiDocsTest extends GatewayIntegrationTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"collections", "credits", "generator", "publishing", "storage"})
+  @ValueSource(strings = {"collections", "credits", "generator", "publishing", "storage", "webhooks"})
   void eachServiceDocumentIsServedWithOnlyThePathsRoutedToIt(String serviceName) {
     client.get().uri("/v3/api-docs/" + serviceName).exchange()
         .expectStatus().isOk()

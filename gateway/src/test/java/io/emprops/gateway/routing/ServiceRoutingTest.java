@@ -57,6 +57,14 @@ class ServiceRoutingTest extends GatewayIntegrationTest {
       "GET,    /chains,                                     publishing",
       "GET,    /metadata/c1/contract,                       publishing",
       "GET,    /metadata/c1/7,                              publishing",
+      "POST,   /webhooks,                                   webhooks",
+      "GET,    /webhooks?page=2,                            webhooks",
+      "PATCH,  /webhooks/w1,                                webhooks",
+      "DELETE, /webhooks/w1,                                webhooks",
+      "POST,   /webhooks/w1/rotate-secret,                  webhooks",
+      "POST,   /webhooks/w1/test,                           webhooks",
+      "GET,    /webhooks/w1/deliveries?status=failed,       webhooks",
+      "POST,   /webhooks/w1/deliveries/d1/replay,           webhooks",
   })
   void forwardsEachPathUnchangedToItsService(String method, String uri, String serviceName) {
     client.method(HttpMethod.valueOf(method)).uri(uri)
@@ -94,7 +102,7 @@ class ServiceRoutingTest extends GatewayIntegrationTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"collections", "credits", "generator", "publishing", "storage"})
+  @CsvSource({"collections", "credits", "generator", "publishing", "storage", "webhooks"})
   void healthOfEachServiceIsPublicAndAsksItsReadiness(String serviceName) {
     client.get().uri("/health/" + serviceName)
         .exchange()

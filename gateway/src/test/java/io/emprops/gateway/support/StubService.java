@@ -174,11 +174,12 @@ public final class StubService implements AutoCloseable {
       "generator", "/jobs/{id}",
       "credits", "/credits/balance",
       "storage", "/assets/{id}",
-      "publishing", "/collections/{id}/publication");
+      "publishing", "/collections/{id}/publication",
+      "webhooks", "/webhooks/{id}");
 
   /** One stub per service of the suite, by the name the gateway's configuration uses. */
   public static Map<String, StubService> forEveryService() {
-    return List.of("collections", "credits", "generator", "publishing", "storage").stream()
+    return List.of("collections", "credits", "generator", "publishing", "storage", "webhooks").stream()
         .collect(Collectors.toUnmodifiableMap(n -> n, StubService::start));
   }
 }

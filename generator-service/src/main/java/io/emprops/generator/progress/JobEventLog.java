@@ -1,5 +1,7 @@
 package io.emprops.generator.progress;
 
+import io.emprops.events.contract.GenerationProgressed;
+import io.emprops.events.outbox.Outbox;
 import io.emprops.generator.persistence.AfterCommit;
 import io.emprops.generator.persistence.JobRepository;
 import java.sql.ResultSet;
@@ -34,11 +36,13 @@ public class JobEventLog {
 
   private final JdbcClient jdbc;
   private final JobEventRelay relay;
+  private final Outbox outbox;
   private final JsonMapper json;
 
-  public JobEventLog(JdbcClient jdbc, JobEventRelay relay, JsonMapper json) {
+  public JobEventLog(JdbcClient jdbc, JobEventRelay relay, Outbox outbox, JsonMapper json) {
     this.jdbc = jdbc;
     this.relay = relay;
+    this.outbox = outbox;
     this.json = json;
   }
 
@@ -74,6 +78,9 @@ public class JobEventLog {
    */
   public record ProgressAppend(Optional<JobEvent> event, Optional<Duration> retryIn) {}
 
+  /** The job's owner and collection: what {@link GenerationProgressed} carries besides the event. */
+  private record Owner(String userId, UUID collectionId) {}
+
   /**
    * Appends a {@link JobEvent#NODE_PROGRESS} event for the step with submission
    * {@code queueStepId} with {@code data}, unless the job had one within {@code interval}: a
@@ -102,15 +109,21 @@ public class JobEventLog {
               UPDATE job_steps SET progress_sent = progress, progress_sent_message = progress_message
               WHERE queue_step_id = :step AND EXISTS (SELECT 1 FROM inserted))
             SELECT i.*, (SELECT seq FROM previous) AS previous_seq, j.status IN ('queued', 'processing') AS active,
+                   j.user_id, j.collection_id,
                    """ + WAIT_MILLIS + """
              AS wait_millis
             FROM jobs j LEFT JOIN inserted i ON true WHERE j.id = :job""")
         .param("job", jobId).param("step", queueStepId).param("interval", seconds(interval))
         .param("event", JobEvent.NODE_PROGRESS).param("message", message).param("data", json.writeValueAsString(data))
-        .query((rs, row) -> rs.getObject("seq") != null
-            ? new ProgressAppend(Optional.of(event(rs, row)), Optional.empty())
-            : new ProgressAppend(Optional.empty(), rs.getBoolean("active")
-                ? Optional.of(Duration.ofMillis(Math.max(0, rs.getLong("wait_millis")))) : Optional.empty()))
+        .query((rs, row) -> {
+          if (rs.getObject("seq") == null) {
+            return new ProgressAppend(Optional.empty(), rs.getBoolean("active")
+                ? Optional.of(Duration.ofMillis(Math.max(0, rs.getLong("wait_millis")))) : Optional.empty());
+          }
+          JobEvent event = event(rs, row);
+          publishProgress(new Owner(rs.getString("user_id"), rs.getObject("collection_id", UUID.class)), event);
+          return new ProgressAppend(Optional.of(event), Optional.empty());
+        })
         .optional().orElse(new ProgressAppend(Optional.empty(), Optional.empty()));
     appended.event().ifPresent(this::relayAfterCommit);
     return appended;
@@ -173,9 +186,15 @@ public class JobEventLog {
   }
 
   private void appendUnsent(UUID jobId, List<Unsent> unsent) {
-    int jobProgress = jdbc.sql("UPDATE jobs SET progress_event_at = now(), progress = "
-            + JobRepository.PROGRESS_FROM_STEPS + ", updated_at = now() WHERE id = :job RETURNING progress")
-        .param("job", jobId).query(Integer.class).single();
+    record Updated(int progress, Owner owner) {}
+    Updated job = jdbc.sql("UPDATE jobs SET progress_event_at = now(), progress = "
+            + JobRepository.PROGRESS_FROM_STEPS + ", updated_at = now() WHERE id = :job"
+            + " RETURNING progress, user_id, collection_id")
+        .param("job", jobId)
+        .query((rs, row) -> new Updated(rs.getInt("progress"),
+            new Owner(rs.getString("user_id"), rs.getObject("collection_id", UUID.class))))
+        .single();
+    int jobProgress = job.progress();
     for (Unsent report : unsent) {
       ObjectNode data = json.createObjectNode();
       data.put("step_id", report.stepId());
@@ -183,13 +202,24 @@ public class JobEventLog {
       data.put("progress", report.progress());
       data.put("message", report.message());
       data.put("job_progress", jobProgress);
-      appendLocked(jobId, "processing", JobEvent.NODE_PROGRESS, report.message(), data);
+      publishProgress(job.owner(), appendLocked(jobId, "processing", JobEvent.NODE_PROGRESS, report.message(), data));
       jdbc.sql("""
               UPDATE job_steps SET progress_sent = :progress, progress_sent_message = :message
               WHERE job_id = :job AND generation = :generation AND step_id = :step""")
           .param("progress", report.progress()).param("message", report.message()).param("job", jobId)
           .param("generation", report.generation()).param("step", report.stepId()).update();
     }
+  }
+
+  /**
+   * Every progress event of a job's stream is also {@link GenerationProgressed} on Kafka, in the
+   * same transaction (so as throttled as the stream: webhooks' {@code job.progress} comes from it).
+   */
+  private void publishProgress(Owner owner, JobEvent event) {
+    JsonNode data = event.data();
+    outbox.publish(new GenerationProgressed(event.jobId(), owner.userId(), owner.collectionId(),
+        data.path("generation").asInt(), data.path("step_id").asInt(), data.path("progress").asInt(),
+        data.path("job_progress").asInt(), data.path("message").isString() ? data.path("message").asString() : "", event.createdAt()));
   }
 
   private static double seconds(Duration interval) {

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.emprops.events.outbox.Outbox;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
@@ -55,6 +56,7 @@ class JobEventStreamSseTest {
   @Autowired JobEventLog events;
   @Autowired JdbcClient jdbc;
   @Autowired JsonMapper json;
+  @Autowired Outbox outbox;
   @Autowired PlatformTransactionManager transactionManager;
   @Autowired MeterRegistry meters;
   @Autowired javax.sql.DataSource dataSource;
@@ -257,7 +259,7 @@ class JobEventStreamSseTest {
     RedisClient redis = RedisClient.create(environment.getProperty("spring.data.redis.url"));
     try (JobEventRelay otherRelay = new JobEventRelay(redis, json, new SimpleMeterRegistry());
          Sse sse = Sse.open(calls, user, "/jobs/" + job + "/events", null)) {
-      JobEventLog otherInstance = new JobEventLog(jdbc, otherRelay, json);
+      JobEventLog otherInstance = new JobEventLog(jdbc, otherRelay, outbox, json);
       JobEvent local = append(job, JobEvent.NODE_STARTED, "processing", "{\"step_id\": 1}");
       // Received, so the stream has replayed the history: what follows can only come live.
       assertThat(ids(sse.events(1))).containsExactly(local.seq());

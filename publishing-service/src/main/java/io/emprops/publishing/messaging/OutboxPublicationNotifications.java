@@ -28,13 +28,14 @@ class OutboxPublicationNotifications implements PublicationNotifications, ChainN
   @Override
   public void submitted(Publication p) {
     outbox.publish(new PublicationSubmitted(p.collectionId(), p.blockchain(), p.chainId(), p.txHash(),
-        p.contractAddress(), clock.instant()));
+        p.contractAddress(), clock.instant(), p.userId()));
   }
 
   @Override
   public void confirmed(Publication p) {
     outbox.publish(new PublicationConfirmed(p.collectionId(), p.blockchain(), p.chainId(), p.contractAddress(),
-        p.txHash(), p.blockNumber(), p.confirmations(), p.confirmedAt() == null ? clock.instant() : p.confirmedAt()));
+        p.txHash(), p.blockNumber(), p.confirmations(), p.confirmedAt() == null ? clock.instant() : p.confirmedAt(),
+        p.userId()));
   }
 
   @Override
@@ -42,7 +43,7 @@ class OutboxPublicationNotifications implements PublicationNotifications, ChainN
     // A transaction hash only when one was mined (reverted): failures before that sent nothing.
     String txHash = p.blockNumber() == null ? null : p.txHash();
     outbox.publish(new PublicationFailed(p.collectionId(), p.blockchain(), p.chainId(), p.failureCode(), p.error(),
-        txHash, clock.instant()));
+        txHash, clock.instant(), p.userId()));
   }
 
   @Override

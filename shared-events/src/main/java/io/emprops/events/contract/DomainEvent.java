@@ -7,6 +7,7 @@ package io.emprops.events.contract;
 public sealed interface DomainEvent
     permits CollectionCreated, CollectionUpdated, CollectionArchived, CollectionPublishRequested,
         GenerationRequested, GenerationStarted, GenerationStepCompleted, GenerationCompleted,
+        GenerationProgressed,
         GenerationFailed, GenerationCancelled,
         CreditsReserved, CreditsReservationRejected, CreditsCharged, CreditsReleased, CreditsGranted,
         AssetStored, AssetDeleted,

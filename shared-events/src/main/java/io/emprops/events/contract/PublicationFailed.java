@@ -9,6 +9,7 @@ import java.util.UUID;
  * @param chainId null when the failure happened before a chain was chosen (e.g. chain disabled)
  * @param code machine code, e.g. {@code CHAIN_DISABLED}, {@code TX_REVERTED}
  * @param txHash the failed transaction, null when none was sent
+ * @param userId the collection's owner; null in events written before it was added
  */
 @EventType(value = "PublicationFailed.v1", topic = Topic.PUBLICATIONS)
 public record PublicationFailed(
@@ -18,8 +19,15 @@ public record PublicationFailed(
     String code,
     String error,
     String txHash,
-    Instant failedAt)
+    Instant failedAt,
+    String userId)
     implements DomainEvent {
+
+  /** Without the owner: the shape before {@code user_id} was added. */
+  public PublicationFailed(UUID collectionId, Blockchain blockchain, Long chainId, String code, String error, String txHash,
+      Instant failedAt) {
+    this(collectionId, blockchain, chainId, code, error, txHash, failedAt, null);
+  }
 
   @Override
   public String aggregateId() {

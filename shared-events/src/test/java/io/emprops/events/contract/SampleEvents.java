@@ -49,6 +49,8 @@ public final class SampleEvents {
             AT)),
         Map.entry(GenerationFailed.class, new GenerationFailed(JOB, USER, COLLECTION, "GENERATION_FAILED",
             "worker reported: CUDA out of memory", 2, 10, AT)),
+        Map.entry(GenerationProgressed.class,
+            new GenerationProgressed(JOB, USER, COLLECTION, 2, 1, 40, 65, "sampling 12/30", AT)),
         Map.entry(GenerationCancelled.class, new GenerationCancelled(JOB, USER, COLLECTION, 20, AT)),
         Map.entry(CreditsReserved.class, new CreditsReserved(JOB, USER, 40, 60, AT)),
         Map.entry(CreditsReservationRejected.class,
@@ -64,11 +66,11 @@ public final class SampleEvents {
         Map.entry(AssetStoreFailed.class, new AssetStoreFailed(JOB, USER, COLLECTION, 2, 1, 1, "step-1-1.png",
             AssetStoreFailed.REFUSED, "host workers.emprops.test is not on the output allow-list", AT)),
         Map.entry(PublicationSubmitted.class,
-            new PublicationSubmitted(COLLECTION, Blockchain.BASE, 8453, TX, CONTRACT, AT)),
+            new PublicationSubmitted(COLLECTION, Blockchain.BASE, 8453, TX, CONTRACT, AT, USER)),
         Map.entry(PublicationConfirmed.class,
-            new PublicationConfirmed(COLLECTION, Blockchain.BASE, 8453, CONTRACT, TX, 19_500_000, 3, AT)),
+            new PublicationConfirmed(COLLECTION, Blockchain.BASE, 8453, CONTRACT, TX, 19_500_000, 3, AT, USER)),
         Map.entry(PublicationFailed.class, new PublicationFailed(COLLECTION, Blockchain.BASE, 8453L,
-            "TX_REVERTED", "execution reverted: receivers must sum to 100", TX, AT)),
+            "TX_REVERTED", "execution reverted: receivers must sum to 100", TX, AT, USER)),
         Map.entry(ChainSupportAnnounced.class,
             new ChainSupportAnnounced(Blockchain.BASE, "base-sepolia", 84532L, true, 3, null, AT)));
   }

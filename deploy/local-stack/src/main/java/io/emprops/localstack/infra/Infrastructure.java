@@ -27,7 +27,7 @@ public final class Infrastructure implements AutoCloseable {
   public static final String BUCKET = "emprops";
   /** Every schema the suite's services own, one per service. */
   public static final List<String> SERVICE_SCHEMAS =
-      List.of("collections", "credits", "generator", "publishing", "storage");
+      List.of("collections", "credits", "generator", "publishing", "storage", "webhooks");
 
   private static final Logger log = LoggerFactory.getLogger(Infrastructure.class);
 

@@ -29,6 +29,7 @@ public record StackLayout(
       "generator-service", 3,
       "publishing-service", 4,
       "storage-service", 5,
+      "webhooks-service", 6,
       "dev-issuer", 9,
       "postgres", 10,
       "kafka", 11,

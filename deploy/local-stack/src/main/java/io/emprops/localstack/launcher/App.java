@@ -4,14 +4,15 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The six applications of the suite, as the launcher starts them. */
+/** The applications of the suite, as the launcher starts them. */
 public enum App {
   GATEWAY("gateway", null),
   COLLECTIONS("collections-service", "collections"),
   CREDITS("credits-service", "credits"),
   GENERATOR("generator-service", "generator"),
   PUBLISHING("publishing-service", "publishing"),
-  STORAGE("storage-service", "storage");
+  STORAGE("storage-service", "storage"),
+  WEBHOOKS("webhooks-service", "webhooks");
 
   private final String module;
   private final String schema;

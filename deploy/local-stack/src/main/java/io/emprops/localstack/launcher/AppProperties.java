@@ -54,6 +54,12 @@ public final class AppProperties {
         p.putAll(kafka(infra));
         p.putAll(objectStore(infra));
       }
+      case WEBHOOKS -> {
+        p.putAll(kafka(infra));
+        p.put("emprops.webhooks.secrets-key", infra.secrets().get("webhooks.secrets-key"));
+        // A local stack: endpoints may be http:// receivers on this machine's loopback.
+        p.put("emprops.webhooks.local-mode", "true");
+      }
     }
     return p;
   }

@@ -8,6 +8,7 @@ import io.emprops.events.contract.CollectionStatus;
 import io.emprops.events.contract.EventJson;
 import io.emprops.events.contract.GenerationCompleted;
 import io.emprops.events.contract.GenerationFailed;
+import io.emprops.events.contract.GenerationProgressed;
 import io.emprops.events.contract.GenerationStepCompleted;
 import io.emprops.events.contract.Topic;
 import io.emprops.events.testing.TopicRecorder;
@@ -587,6 +588,15 @@ class JobExecutionTest {
     List<JsonNode> delivered = s.historyData("node_progress");
     assertThat(delivered.getLast().get("progress").asInt()).as("the burst's last value is delivered").isEqualTo(80);
     assertThat(s.historyEvents()).contains("node_started", "node_completed", "image_generated", "job_completed");
+    // Each progress event of the stream is also GenerationProgressed on Kafka (webhooks' job.progress).
+    await().atMost(WAIT).until(() -> s.eventCount("GenerationProgressed.v1") == progressEvents);
+    List<GenerationProgressed> published = s.events(GenerationProgressed.class);
+    assertThat(published).extracting(GenerationProgressed::stepProgress)
+        .containsExactlyElementsOf(delivered.stream().map(d -> d.get("progress").asInt()).toList());
+    GenerationProgressed last = published.getLast();
+    assertThat(last.userId()).isEqualTo(s.user);
+    assertThat(last.message()).isEqualTo("sampling 40");
+    assertThat(last.progress()).isEqualTo(delivered.getLast().get("job_progress").asInt());
   }
 
   @Test

@@ -1,0 +1,252 @@
+package io.emprops.webhooks.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import io.emprops.events.contract.GenerationStarted;
+import io.emprops.events.testing.EventDelivery;
+import io.emprops.localstack.testing.SharedInfrastructure;
+import io.emprops.webhooks.support.WebhooksClient;
+import io.emprops.webhooks.support.WebhooksProcess;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Webhook delivery against a bare HTTP client, same receivers, same run:
+ * <ul>
+ *   <li>100 receivers on loopback (one JDK {@code HttpServer} each, answering 204 at once), one
+ *       endpoint per receiver, each a different user's, subscribed to {@code job.started};
+ *   <li><b>bare</b>: a JDK {@code HttpClient} posts a webhook-sized body to the receivers in turn
+ *       with as many requests in flight as the service allows itself (256): the ceiling;
+ *   <li><b>throughput</b>: a burst of {@code GenerationStarted} events written to Kafka as the
+ *       relay writes them ({@link #PRODUCERS} producer threads; their ack rate is printed, since it
+ *       bounds what the service can be fed); deliveries per second from the first event acked
+ *       to the last webhook received;
+ *   <li><b>latency</b>: events paced at 20 a second; Kafka ack of the event → its webhook at the
+ *       receiver (p50, p99, max). The outbox → Kafka leg is {@code ./run bench events}'.
+ * </ul>
+ * The service is the packaged jar in its own JVM ({@code -Xmx512m}) with its default delivery
+ * settings, on the benchmark's embedded Postgres and Kafka; receivers and clients share this JVM.
+ *
+ * <pre>./run bench webhooks [events]</pre>  (default 4,000 events per throughput phase)
+ */
+public final class WebhooksBenchmark {
+
+  private static final int ENDPOINTS = 100;
+  private static final int IN_FLIGHT = 256;
+  /** Threads writing the burst's events (each waits for its send's ack, as the relay's batches do not). */
+  private static final int PRODUCERS = 32;
+  private static final Pattern JOB_ID = Pattern.compile("\"job_id\":\"([0-9a-f-]{36})\"");
+
+  /** Job id → nanoTime its webhook arrived (first copy). */
+  private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
+  private final AtomicLong received = new AtomicLong();
+  private final List<HttpServer> receivers = new ArrayList<>();
+  private final ExecutorService receiverThreads = Executors.newVirtualThreadPerTaskExecutor();
+
+  public static void main(String[] args) throws Exception {
+    int events = args.length > 0 ? Integer.parseInt(args[0]) : 4000;
+    int code = 0;
+    try {
+      new WebhooksBenchmark().run(events);
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      code = 1;
+    }
+    System.exit(code);
+  }
+
+  private void run(int events) throws Exception {
+    SharedInfrastructure.get();
+    for (int i = 0; i < ENDPOINTS; i++) {
+      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+      server.createContext("/", exchange -> {
+        try (exchange) {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          long now = System.nanoTime();
+          received.incrementAndGet();
+          Matcher m = JOB_ID.matcher(new String(body, StandardCharsets.UTF_8));
+          if (m.find()) {
+            arrivals.putIfAbsent(m.group(1), now);
+          }
+          exchange.sendResponseHeaders(204, -1);
+        }
+      });
+      server.setExecutor(receiverThreads);
+      server.start();
+      receivers.add(server);
+    }
+    String name = "webhooks-bench-" + ProcessHandle.current().pid();
+    Path jar = jar();
+    System.out.printf("webhooks bench: %d endpoints on loopback, %d events per phase, service %s%n",
+        ENDPOINTS, events, jar);
+    try (WebhooksProcess service = WebhooksProcess.startJar(jar, name, Map.of(),
+        List.of("-Xmx512m", "-XX:+UseG1GC"));
+        EventDelivery kafka = new EventDelivery(name.replace("-", ""))) {
+      String secret = WebhooksProcess.properties(name).get("emprops.internal.secret");
+      List<String> users = new ArrayList<>();
+      for (int i = 0; i < ENDPOINTS; i++) {
+        String user = "bench-user-" + i;
+        new WebhooksClient(service.baseUrl(), secret, user)
+            .register("http://127.0.0.1:" + receivers.get(i).getAddress().getPort() + "/hook", "job.started");
+        users.add(user);
+      }
+      String sample = sampleBody();
+
+      System.out.println("warm-up …");
+      burst(kafka, users, Math.min(events, 1500));
+      paced(kafka, users, 200, 50);
+      bare(sample, Math.min(events, 1500));
+
+      double bareRate = bare(sample, events);
+      double serviceRate = burst(kafka, users, events);
+      double[] latency = paced(kafka, users, 400, 20);
+
+      System.out.println();
+      System.out.println("| measure | value |");
+      System.out.println("|---|---|");
+      System.out.printf("| bare HttpClient → 100 receivers (%d in flight) | %.0f requests/s |%n", IN_FLIGHT, bareRate);
+      System.out.printf("| event (Kafka ack) → webhook, burst of %d | %.0f deliveries/s |%n", events, serviceRate);
+      System.out.printf("| ratio service / bare | %.2f (target ≥ 0.5) |%n", serviceRate / bareRate);
+      System.out.printf("| event → webhook at 20/s: p50 / p99 / max | %.1f / %.1f / %.1f ms (target p99 ≤ 100 ms) |%n",
+          latency[0], latency[1], latency[2]);
+    } finally {
+      receivers.forEach(s -> s.stop(0));
+      receiverThreads.shutdownNow();
+    }
+  }
+
+  /** Sends {@code count} events from 8 threads at once; deliveries per second until the last arrives. */
+  private double burst(EventDelivery kafka, List<String> users, int count) throws Exception {
+    List<UUID> jobs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      jobs.add(UUID.randomUUID());
+    }
+    long start = System.nanoTime();
+    try (ExecutorService producers = Executors.newFixedThreadPool(PRODUCERS)) {
+      for (int t = 0; t < PRODUCERS; t++) {
+        int thread = t;
+        producers.submit(() -> {
+          for (int i = thread; i < count; i += PRODUCERS) {
+            kafka.send(event(jobs.get(i), users.get(i % users.size())));
+          }
+          return null;
+        });
+      }
+    }
+    long produced = System.nanoTime();
+    awaitAll(jobs, Duration.ofMinutes(5));
+    System.out.printf("burst of %d: events acked by Kafka at %.0f/s (the most the service could be fed)%n",
+        count, count / ((produced - start) / 1e9));
+    long last = jobs.stream().mapToLong(j -> arrivals.get(j.toString())).max().orElseThrow();
+    return count / ((last - start) / 1e9);
+  }
+
+  /** Sends {@code count} events at {@code perSecond}; p50, p99 and max of Kafka ack → arrival, ms. */
+  private double[] paced(EventDelivery kafka, List<String> users, int count, int perSecond) throws Exception {
+    Map<UUID, Long> acked = new ConcurrentHashMap<>();
+    long period = 1_000_000_000L / perSecond;
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      long due = start + i * period;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      }
+      UUID job = UUID.randomUUID();
+      kafka.send(event(job, users.get(i % users.size())));
+      acked.put(job, System.nanoTime());
+    }
+    awaitAll(new ArrayList<>(acked.keySet()), Duration.ofMinutes(2));
+    double[] millis = acked.entrySet().stream()
+        .mapToDouble(e -> (arrivals.get(e.getKey().toString()) - e.getValue()) / 1e6).sorted().toArray();
+    return new double[] {percentile(millis, 0.50), percentile(millis, 0.99), millis[millis.length - 1]};
+  }
+
+  /** The bare client: {@code count} POSTs of {@code body}, {@link #IN_FLIGHT} at a time; requests per second. */
+  private double bare(String body, int count) throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+    Semaphore slots = new Semaphore(IN_FLIGHT);
+    AtomicLong failed = new AtomicLong();
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      slots.acquire();
+      URI uri = URI.create("http://127.0.0.1:" + receivers.get(i % ENDPOINTS).getAddress().getPort() + "/bare");
+      http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15))
+              .header("Content-Type", "application/json")
+              .header("webhook-id", "msg_" + UUID.randomUUID().toString().replace("-", ""))
+              .header("webhook-timestamp", Long.toString(Instant.now().getEpochSecond()))
+              .header("webhook-signature", "v1,bare")
+              .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
+          .whenComplete((response, error) -> {
+            if (error != null || response.statusCode() != 204) {
+              failed.incrementAndGet();
+            }
+            slots.release();
+          });
+    }
+    slots.acquire(IN_FLIGHT);
+    double rate = count / ((System.nanoTime() - start) / 1e9);
+    http.close();
+    if (failed.get() > 0) {
+      throw new IllegalStateException(failed.get() + " bare requests failed");
+    }
+    return rate;
+  }
+
+  private void awaitAll(List<UUID> jobs, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!jobs.stream().allMatch(j -> arrivals.containsKey(j.toString()))) {
+      if (System.nanoTime() > deadline) {
+        long missing = jobs.stream().filter(j -> !arrivals.containsKey(j.toString())).count();
+        throw new IllegalStateException(missing + " of " + jobs.size() + " webhooks not received in " + timeout);
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  private static GenerationStarted event(UUID job, String user) {
+    return new GenerationStarted(job, user, UUID.randomUUID(), 4, 4, Instant.now());
+  }
+
+  /** A job.started body as the service sends it (same size for the bare client). */
+  private static String sampleBody() {
+    return "{\"type\":\"job.started\",\"timestamp\":\"" + Instant.now() + "\",\"version\":1,\"data\":{\"job_id\":\""
+        + UUID.randomUUID() + "\",\"collection_id\":\"" + UUID.randomUUID()
+        + "\",\"generations\":4,\"total_steps\":4,\"started_at\":\"" + Instant.now() + "\"}}";
+  }
+
+  private static double percentile(double[] sorted, double q) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+  }
+
+  private static Path jar() {
+    for (Path candidate : Arrays.asList(Path.of("webhooks-service/target/webhooks-service.jar"),
+        Path.of("target/webhooks-service.jar"))) {
+      if (Files.isRegularFile(candidate)) {
+        return candidate.toAbsolutePath();
+      }
+    }
+    throw new IllegalStateException("webhooks-service.jar not built (./run bench webhooks builds it)");
+  }
+}

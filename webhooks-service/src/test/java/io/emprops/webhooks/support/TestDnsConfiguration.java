@@ -1,0 +1,15 @@
+package io.emprops.webhooks.support;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+
+@TestConfiguration(proxyBeanMethods = false)
+public class TestDnsConfiguration {
+
+  @Bean
+  @Primary
+  TestDns testDns() {
+    return new TestDns();
+  }
+}
