@@ -16,10 +16,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -54,8 +50,8 @@ public class TemplatesController {
   public ApiResponse<FeedView> feed(
       @RequestParam(defaultValue = "1") @Min(1) int page,
       @RequestParam(defaultValue = "10") @Min(0) @Max(Paging.MAX_PAGE_SIZE) int size,
-      @RequestParam(required = false) String afterDate) {
-    Instant after = afterDate == null ? null : parseAfterDate(afterDate);
+      @RequestParam(required = false) Instant afterDate) {
+    Instant after = afterDate;
     Feed.FeedPage result = size == 0
         ? feed.page(after, 0, null)
         : feed.page(after, Paging.offset(page, size), size);
@@ -94,19 +90,6 @@ public class TemplatesController {
     CollectionView view = CollectionView.of(fork, collections.previewOf(fork.id()),
         publications.stateOf(fork.id()).orElse(null));
     return ResponseEntity.status(HttpStatus.CREATED).eTag(IfMatch.etag(fork.version())).body(ApiResponse.ok(view));
-  }
-
-  /** An ISO-8601 date-time with offset, or a date (its start, in UTC). */
-  static Instant parseAfterDate(String value) {
-    try {
-      return OffsetDateTime.parse(value).toInstant();
-    } catch (DateTimeParseException notADateTime) {
-      try {
-        return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
-      } catch (DateTimeParseException notADate) {
-        throw ApiException.invalid("afterDate", "must be an ISO-8601 date-time (2026-01-31T00:00:00Z) or date (2026-01-31)");
-      }
-    }
   }
 
   public record RemixRequest(UUID projectId, String socialOrg, String socialIdentifier) {}

@@ -25,7 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A worker of the EmProps Job Queue for local use: claims steps of its service (default
  * {@code mock}), reports progress in several steps, and completes with a PNG painted from the
- * payload's prompt and seed ({@code image_base64}, {@code mime_type}). It speaks the protocol of
+ * payload's prompt and seed ({@code image_base64}, {@code mime_type}), its result nested as real
+ * workers nest theirs. It speaks the protocol of
  * JOB-QUEUE.md: atomic claim, status fields, progress hash, completed/failed hashes, the four
  * channels, a heartbeat every 30 s. A step cancelled while it runs is not completed.
  *
@@ -69,12 +70,14 @@ public final class DevWorker implements AutoCloseable {
     String id = option(args, "--worker-id", "dev-worker-" + ProcessHandle.current().pid());
     DevWorker worker = new DevWorker(redis, id, service, steps, Duration.ofMillis(delay));
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "dev-worker-shutdown"));
-    log.info("Worker {} serving '{}' from {}", id, service, redis);
+    log.info("Worker {} serving '{}' from {}", id, service, io.lettuce.core.RedisURI.create(redis)); // no password
     worker.run();
   }
 
   /** Claims and runs steps until closed. */
   public void run() throws InterruptedException {
+    // A worker starts holding nothing, as real workers do after a restart under the same id.
+    redis().del("jobs:active:" + workerId);
     beat();
     heartbeat.scheduleAtFixedRate(this::beat, HEARTBEAT_EVERY.toSeconds(), HEARTBEAT_EVERY.toSeconds(), TimeUnit.SECONDS);
     while (running.get()) {
@@ -170,10 +173,16 @@ public final class DevWorker implements AutoCloseable {
     data.put("image_base64", Base64.getEncoder().encodeToString(png));
     data.put("mime_type", "image/png");
     data.put("size_bytes", png.length);
+    // The connector's result, as real workers report it; what they store wraps it once more
+    // (JOB-QUEUE.md, "Facts observed with the real queue"), and so does this worker.
+    ObjectNode result = json.createObjectNode();
+    result.put("success", true);
+    result.set("data", data);
+    result.put("processing_time_ms", millis);
     redis().hset("job:" + stepId, Map.of("status", "completed", "completed_at", now));
     ObjectNode stored = json.createObjectNode();
     stored.put("success", true);
-    stored.set("data", data);
+    stored.set("data", result);
     stored.put("completed_at", now);
     redis().hset("jobs:completed", stepId, json.writeValueAsString(stored));
     redis().expire("jobs:completed", Duration.ofHours(24));
@@ -182,10 +191,7 @@ public final class DevWorker implements AutoCloseable {
     message.put("progress", 100);
     message.put("status", "completed");
     message.put("message", "done");
-    ObjectNode result = message.putObject("result");
-    result.put("success", true);
-    result.set("data", data);
-    result.put("processing_time_ms", millis);
+    message.set("result", result);
     publish("complete_job", message);
     log.info("Completed step {} ({} bytes of PNG)", stepId, png.length);
   }

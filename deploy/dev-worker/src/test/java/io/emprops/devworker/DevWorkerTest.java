@@ -98,7 +98,13 @@ class DevWorkerTest {
     assertThat(image.getHeight()).isEqualTo(200);
 
     assertThat(redis.hget("job:" + step, "status")).isEqualTo("completed");
-    assertThat(json.readTree(redis.hget("jobs:completed", step)).get("success").asBoolean()).isTrue();
+    // Stored as real workers store it: the reported result wrapped once more.
+    JsonNode stored = json.readTree(redis.hget("jobs:completed", step));
+    assertThat(stored.get("success").asBoolean()).isTrue();
+    assertThat(stored.get("completed_at").asString()).isNotBlank();
+    assertThat(stored.get("data")).isEqualTo(on("complete_job", step).getFirst().get("result"));
+    assertThat(stored.get("data").get("data").get("image_base64").asString()).isEqualTo(data.get("image_base64").asString());
+    assertThat(stored.get("data").get("processing_time_ms").isNumber()).isTrue();
     assertThat(redis.hget("job:" + step + ":progress", "progress")).isEqualTo("75");
     assertThat(redis.exists("worker:" + on("job_claimed", step).getFirst().get("worker_id").asString() + ":heartbeat")).isEqualTo(1);
   }

@@ -121,6 +121,18 @@ class LocalStackEndToEndTest {
   }
 
   @Test
+  @Order(4)
+  void runTokenRefusesAnOptionLikeUserNameWithAUsageLine() throws Exception {
+    for (String optionLike : List.of("--help", "-x")) {
+      Path output = Files.createTempFile("emprops-run-token-", ".out");
+      Process process = RunningStack.run(stack.root, output, "token", optionLike);
+      assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+      assertThat(process.exitValue()).as(optionLike).isEqualTo(2);
+      assertThat(RunningStack.read(output)).as(optionLike).contains("usage: ./run token").doesNotContainPattern("(?m)^ey");
+    }
+  }
+
+  @Test
   @Order(5)
   void anAdminGrantIsCreditedThroughTheGateway() throws Exception {
     HttpResponse<String> granted = http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl + "/credits/grants"))
@@ -163,6 +175,21 @@ class LocalStackEndToEndTest {
     HttpResponse<String> events = get("/jobs/" + jobId + "/events", stack.devToken);
     assertThat(events.statusCode()).isEqualTo(200);
     assertThat(events.body()).contains("event:node_started", "event:image_generated", "event:job_completed");
+
+    // The job queue's call-backs, with the service key the launcher generated for it: any job,
+    // its steps, a completion it can only confirm; the dev token (a user) never gets them.
+    String queueKey = Files.readAllLines(stack.dataDirectory.resolve("env/job-queue.env")).stream()
+        .filter(line -> line.startsWith("EMPROPS_API_KEY=")).findFirst().orElseThrow()
+        .replaceFirst("EMPROPS_API_KEY='?([^']*)'?", "$1");
+    JsonNode verified = json.readTree(get("/jobs/" + jobId, queueKey).body()).get("data");
+    assertThat(verified.get("status").asString()).isEqualTo("completed");
+    assertThat(verified.get("workflow_output").asString()).startsWith("data:image/png;base64,");
+    HttpResponse<String> steps = get("/jobs/" + jobId + "/steps", queueKey);
+    assertThat(steps.statusCode()).as(steps.body()).isEqualTo(200);
+    assertThat(json.readTree(steps.body()).get("steps")).hasSize(2)
+        .allSatisfy(step -> assertThat(step.get("status").asString()).isEqualTo("completed"));
+    assertThat(send("POST", "/jobs/" + jobId + "/complete", queueKey, "{}").statusCode()).isEqualTo(200);
+    assertThat(get("/jobs/" + jobId + "/steps", stack.devToken).statusCode()).isEqualTo(403);
   }
 
   @Test

@@ -9,14 +9,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The whole suite started exactly as a developer starts it — {@code ./run up} from the repository
- * root — on its own port block and data folder, so it never collides with a stack already running.
+ * The whole suite started exactly as the README's first command starts it — a bare {@code ./run}
+ * from the repository root, no argument — on its own port block and data folder (given through
+ * the environment, {@code EMPROPS_PORT_BASE} and {@code EMPROPS_DATA_DIR}), so it never collides
+ * with a stack already running.
  */
 final class RunningStack implements AutoCloseable {
 
@@ -55,11 +58,10 @@ final class RunningStack implements AutoCloseable {
   static RunningStack start(Path data, int base, String... options) throws IOException, InterruptedException {
     Path root = repositoryRoot();
     Path output = Files.createTempFile("emprops-e2e-", ".out");
-    // --no-build: these tests run inside the build that has just packaged every jar.
-    List<String> args = new java.util.ArrayList<>(List.of("up", "--no-build", "--port-base", Integer.toString(base),
-        "--data-dir", data.toString()));
-    args.addAll(List.of(options));
-    Process launcher = run(root, output, args.toArray(String[]::new));
+    // No argument unless a caller needs an option: the README's first command is a bare ./run.
+    // EMPROPS_NO_BUILD: these tests run inside the build that has just packaged every jar.
+    Process launcher = run(root, output, Map.of("EMPROPS_NO_BUILD", "1",
+        "EMPROPS_PORT_BASE", Integer.toString(base), "EMPROPS_DATA_DIR", data.toString()), options);
     Instant deadline = Instant.now().plus(START_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
       String text = read(output);
@@ -78,10 +80,18 @@ final class RunningStack implements AutoCloseable {
 
   /** Runs {@code ./run ARGS} from the repository root, output (both streams) to a file. */
   static Process run(Path root, Path output, String... args) throws IOException {
+    return run(root, output, Map.of(), args);
+  }
+
+  /** Runs {@code ./run ARGS} with these environment variables added. */
+  static Process run(Path root, Path output, Map<String, String> environment, String... args)
+      throws IOException {
     List<String> command = new java.util.ArrayList<>(List.of("bash", root.resolve("run").toString()));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).directory(root.toFile())
-        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile())
+        .redirectErrorStream(true).redirectOutput(output.toFile());
+    builder.environment().putAll(environment);
+    return builder.start();
   }
 
   /** Runs {@code ./run ARGS} to completion and returns its output; fails on a non-zero exit. */

@@ -50,11 +50,19 @@ public final class LocalStack {
   }
 
   private static void printToken(List<String> args) {
-    Path data = Path.of(".local").toAbsolutePath();
+    Path data = StackOptions.dataDirectoryFromEnvironment();
+    if (data == null) {
+      data = Path.of(".local").toAbsolutePath();
+    }
     List<String> positional = new java.util.ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       if (args.get(i).equals("--data-dir") && i + 1 < args.size()) {
         data = Path.of(args.get(++i)).toAbsolutePath();
+      } else if (args.get(i).startsWith("-")) {
+        // A user named "--help" would be minted a token otherwise.
+        System.err.println("usage: ./run token [USER] [ROLE,ROLE…] [--data-dir DIR]"
+            + " (USER and roles must not start with '-')");
+        System.exit(2);
       } else {
         positional.add(args.get(i));
       }

@@ -86,13 +86,15 @@ public record GatewayProperties(
       Limit standard,
       Limit generation,
       Limit upload,
-      Limit anonymousBrowse) {
+      Limit anonymousBrowse,
+      Limit failedAuthentication) {
 
     public RateLimits {
       standard = standard != null ? standard : new Limit(100, Duration.ofMinutes(1));
       generation = generation != null ? generation : new Limit(10, Duration.ofMinutes(1));
       upload = upload != null ? upload : new Limit(5, Duration.ofMinutes(1));
       anonymousBrowse = anonymousBrowse != null ? anonymousBrowse : new Limit(1000, Duration.ofHours(1));
+      failedAuthentication = failedAuthentication != null ? failedAuthentication : new Limit(20, Duration.ofMinutes(1));
     }
 
     public Map<RateLimitClass, Limit> byClass() {
@@ -101,6 +103,7 @@ public record GatewayProperties(
       limits.put(RateLimitClass.GENERATION, generation);
       limits.put(RateLimitClass.UPLOAD, upload);
       limits.put(RateLimitClass.ANONYMOUS_BROWSE, anonymousBrowse);
+      limits.put(RateLimitClass.FAILED_AUTHENTICATION, failedAuthentication);
       return limits;
     }
   }

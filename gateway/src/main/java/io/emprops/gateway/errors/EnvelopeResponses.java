@@ -2,6 +2,7 @@ package io.emprops.gateway.errors;
 
 import io.emprops.web.api.ErrorBodies;
 import io.emprops.web.api.ErrorCode;
+import io.emprops.web.api.SecurityHeaders;
 import java.nio.charset.StandardCharsets;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
@@ -30,6 +31,7 @@ public final class EnvelopeResponses {
       return Mono.empty();
     }
     response.setStatusCode(HttpStatus.valueOf(code.status()));
+    SecurityHeaders.addMissing(response.getHeaders()::containsHeader, response.getHeaders()::set);
     response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
     response.getHeaders().setContentLength(body.length);
     DataBuffer buffer = response.bufferFactory().wrap(body);

@@ -8,6 +8,7 @@ import io.emprops.web.identity.CallerIdentity;
 import io.emprops.web.identity.IdentityHeaders;
 import io.emprops.web.identity.InternalCredential;
 import java.net.URI;
+import java.util.List;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
@@ -63,6 +64,29 @@ public class IdentityForwardingFilter implements GlobalFilter, Ordered {
         headers.set(IdentityHeaders.USER_ROLES, caller.rolesHeader());
       });
       headers.set(IdentityHeaders.INTERNAL_AUTH, signature);
+      keepOwnHeadersOutOfConnection(headers);
     }).build();
+  }
+
+  /**
+   * The proxy drops every header that {@code Connection} names (hop-by-hop, RFC 9110 §7.6.1): a
+   * client sending {@code Connection: X-User-Roles} would have the identity removed after it was
+   * added. Such tokens are removed from {@code Connection}; other hop-by-hop names stay.
+   */
+  static void keepOwnHeadersOutOfConnection(HttpHeaders headers) {
+    List<String> connection = headers.getConnection();
+    if (connection.isEmpty()) {
+      return;
+    }
+    List<String> kept = connection.stream().map(String::trim)
+        .filter(token -> !IdentityHeaders.isReserved(token)).toList();
+    if (kept.size() == connection.size()) {
+      return;
+    }
+    if (kept.isEmpty()) {
+      headers.remove(HttpHeaders.CONNECTION);
+    } else {
+      headers.setConnection(kept);
+    }
   }
 }

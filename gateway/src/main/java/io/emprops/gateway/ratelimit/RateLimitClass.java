@@ -5,7 +5,9 @@ public enum RateLimitClass {
   STANDARD("standard"),
   GENERATION("generation"),
   UPLOAD("upload"),
-  ANONYMOUS_BROWSE("anonymous-browse");
+  ANONYMOUS_BROWSE("anonymous-browse"),
+  /** Credentials presented and refused, per client address (not one of API.md's request classes). */
+  FAILED_AUTHENTICATION("failed-authentication");
 
   private final String key;
 

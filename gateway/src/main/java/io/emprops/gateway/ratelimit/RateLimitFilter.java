@@ -6,7 +6,6 @@ import io.emprops.gateway.errors.EnvelopeResponses;
 import io.emprops.gateway.security.CallerAuthentication;
 import io.emprops.gateway.security.PublicEndpoints;
 import io.emprops.web.api.ErrorCode;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -71,7 +70,8 @@ public class RateLimitFilter implements WebFilter {
             .cast(CallerAuthentication.class)
             .map(caller -> limitFor(exchange, caller))
             .switchIfEmpty(Mono.fromSupplier(() -> anonymousLimit(exchange)))
-            .flatMap(target -> limiter.count(target.rateClass(), target.subject(), target.limit())
+            .flatMap(target -> target == UNLIMITED ? Mono.just(Optional.<RateLimitDecision>empty())
+                : limiter.count(target.rateClass(), target.subject(), target.limit())
                 // Fail open fast: without this a slow or dead Redis would hold every request
                 // for the client's command timeout (seconds) before letting it pass.
                 .timeout(REDIS_BUDGET)
@@ -91,13 +91,22 @@ public class RateLimitFilter implements WebFilter {
 
   private record Target(RateLimitClass rateClass, String subject, Limit limit) {}
 
+  /**
+   * A service identity (the job queue's call-backs, one per workflow it finishes, whoever's): its
+   * volume follows every user's jobs together, so no per-user limit fits it.
+   */
+  private static final Target UNLIMITED = new Target(RateLimitClass.STANDARD, "service", null);
+
   private Target limitFor(ServerWebExchange exchange, CallerAuthentication caller) {
+    if (caller.method() == CallerAuthentication.Method.SERVICE_KEY) {
+      return UNLIMITED;
+    }
     RateLimitClass rateClass = classOf(exchange);
     return new Target(rateClass, "user:" + caller.getName(), limits.get(rateClass));
   }
 
   private Target anonymousLimit(ServerWebExchange exchange) {
-    return new Target(RateLimitClass.ANONYMOUS_BROWSE, "ip:" + clientAddress(exchange),
+    return new Target(RateLimitClass.ANONYMOUS_BROWSE, "ip:" + ClientAddress.of(exchange),
         limits.get(RateLimitClass.ANONYMOUS_BROWSE));
   }
 
@@ -112,13 +121,6 @@ public class RateLimitFilter implements WebFilter {
       }
     }
     return RateLimitClass.STANDARD;
-  }
-
-  private static String clientAddress(ServerWebExchange exchange) {
-    InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-    return remote == null || remote.getAddress() == null
-        ? "unknown"
-        : remote.getAddress().getHostAddress();
   }
 
   private static void announce(ServerWebExchange exchange, RateLimitDecision decision) {

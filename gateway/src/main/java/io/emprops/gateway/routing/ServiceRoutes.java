@@ -52,7 +52,9 @@ public class ServiceRoutes {
             .uri(services.generator()))
         .route("generator", r -> r
             .path("/api/collections/generate", "/collections/{id}/generations",
-                "/jobs/**", "/workflows/**", "/models/**")
+                "/jobs/**", "/workflows/**", "/models/**",
+                // The job queue's call-back (with /jobs/{id}/steps and /jobs/{id}/complete).
+                "/steps/{id}/complete")
             .filters(f -> resilient(f, "generator"))
             .uri(services.generator()))
         .route("publishing", r -> r

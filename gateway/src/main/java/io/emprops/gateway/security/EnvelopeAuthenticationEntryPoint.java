@@ -1,6 +1,7 @@
 package io.emprops.gateway.security;
 
 import io.emprops.gateway.errors.EnvelopeResponses;
+import io.emprops.gateway.ratelimit.FailedAuthenticationThrottle;
 import io.emprops.web.api.ErrorCode;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.BadCredentialsException;
@@ -13,14 +14,36 @@ import reactor.core.publisher.Mono;
 /**
  * 401 in the envelope with a {@code WWW-Authenticate} challenge (RFC 6750). The message says
  * what was wrong in general terms only: which check a forged token failed is not the client's
- * business.
+ * business. A refused credential is counted against its client address; past the limit the
+ * answer is 429 with {@code Retry-After} ({@link FailedAuthenticationThrottle}).
  */
 public final class EnvelopeAuthenticationEntryPoint implements ServerAuthenticationEntryPoint {
+
+  private final FailedAuthenticationThrottle throttle;
+
+  public EnvelopeAuthenticationEntryPoint(FailedAuthenticationThrottle throttle) {
+    this.throttle = throttle;
+  }
 
   @Override
   public Mono<Void> commence(ServerWebExchange exchange, AuthenticationException failure) {
     boolean credentialsPresented =
         failure instanceof OAuth2AuthenticationException || failure instanceof BadCredentialsException;
+    if (!credentialsPresented) {
+      return unauthorized(exchange, failure, false);
+    }
+    return throttle.recordFailure(exchange).flatMap(wait -> {
+      if (wait.isEmpty()) {
+        return unauthorized(exchange, failure, true);
+      }
+      exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(wait.get()));
+      return EnvelopeResponses.write(exchange, ErrorCode.RATE_LIMITED,
+          "Too many failed authentications from this address; retry after " + wait.get() + " s");
+    });
+  }
+
+  private static Mono<Void> unauthorized(ServerWebExchange exchange, AuthenticationException failure,
+      boolean credentialsPresented) {
     String challenge = credentialsPresented
         ? "Bearer realm=\"emprops\", error=\"invalid_token\""
         : "Bearer realm=\"emprops\"";

@@ -3,10 +3,13 @@ package io.emprops.gateway.security;
 import io.emprops.gateway.config.GatewayProperties;
 import io.emprops.gateway.errors.EnvelopeResponses;
 import io.emprops.gateway.ratelimit.RateLimitFilter;
+import io.emprops.gateway.ratelimit.FailedAuthenticationThrottle;
 import io.emprops.gateway.ratelimit.FixedWindowRateLimiter;
 import io.emprops.gateway.security.apikeys.ApiKeyAuthentication;
 import io.emprops.gateway.security.apikeys.ApiKeyStore;
 import io.emprops.gateway.security.jwt.BearerTokenConverter;
+import io.emprops.gateway.security.servicekeys.ServiceKeyAuthentication;
+import io.emprops.gateway.security.servicekeys.ServiceKeyProperties;
 import io.emprops.gateway.security.jwt.CallerJwtConverter;
 import io.emprops.web.api.ErrorCode;
 import java.time.Clock;
@@ -40,8 +43,8 @@ public class SecurityConfiguration {
   @Bean
   SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, GatewayProperties properties,
       ReactiveJwtDecoder jwtDecoder, ApiKeyStore apiKeys, FixedWindowRateLimiter rateLimiter,
-      Clock clock) {
-    EnvelopeAuthenticationEntryPoint entryPoint = new EnvelopeAuthenticationEntryPoint();
+      FailedAuthenticationThrottle failedAuthentications, Clock clock, ServiceKeyProperties serviceKeys) {
+    EnvelopeAuthenticationEntryPoint entryPoint = new EnvelopeAuthenticationEntryPoint(failedAuthentications);
 
     AuthenticationWebFilter apiKeyFilter =
         new AuthenticationWebFilter(ApiKeyAuthentication.manager(apiKeys));
@@ -49,6 +52,13 @@ public class SecurityConfiguration {
     apiKeyFilter.setServerAuthenticationConverter(ApiKeyAuthentication.converter());
     apiKeyFilter.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(entryPoint));
     apiKeyFilter.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+
+    AuthenticationWebFilter serviceKeyFilter =
+        new AuthenticationWebFilter(ServiceKeyAuthentication.manager(serviceKeys));
+    serviceKeyFilter.setRequiresAuthenticationMatcher(ServiceKeyAuthentication.matcher());
+    serviceKeyFilter.setServerAuthenticationConverter(ServiceKeyAuthentication.converter());
+    serviceKeyFilter.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(entryPoint));
+    serviceKeyFilter.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
 
     http
         .csrf(ServerHttpSecurity.CsrfSpec::disable)
@@ -67,7 +77,7 @@ public class SecurityConfiguration {
             .matchers(PublicEndpoints.PUBLIC_API, PublicEndpoints.OPERATIONS_AND_DOCS).permitAll()
             .anyExchange().authenticated())
         .oauth2ResourceServer(resourceServer -> resourceServer
-            .bearerTokenConverter(new BearerTokenConverter())
+            .bearerTokenConverter(ServiceKeyAuthentication.exceptServiceKeys(new BearerTokenConverter()))
             .jwt(jwt -> jwt
                 .jwtDecoder(jwtDecoder)
                 .jwtAuthenticationConverter(new CallerJwtConverter()))
@@ -78,7 +88,9 @@ public class SecurityConfiguration {
             .authenticationEntryPoint(entryPoint)
             .accessDeniedHandler((exchange, denied) ->
                 EnvelopeResponses.write(exchange, ErrorCode.FORBIDDEN, "Forbidden")))
+        .addFilterBefore(new CredentialAmbiguityFilter(), SecurityWebFiltersOrder.HTTP_BASIC)
         .addFilterAt(apiKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION)
+        .addFilterAt(serviceKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION)
         // After authentication (it needs the caller), before authorization (so that anonymous
         // calls to protected endpoints are counted too).
         .addFilterBefore(new RateLimitFilter(rateLimiter, properties.rateLimits(), clock),

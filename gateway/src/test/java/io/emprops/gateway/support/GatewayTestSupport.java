@@ -47,6 +47,10 @@ public abstract class GatewayTestSupport {
     registry.add("emprops.gateway.rate-limits.upload.limit", () -> "5");
     registry.add("emprops.gateway.rate-limits.upload.window", () -> "2s");
     registry.add("emprops.gateway.cors.allowed-origins", () -> ALLOWED_ORIGIN);
+    // Every test client is 127.0.0.1 and many present refused credentials on purpose; the
+    // failed-authentication throttle has its own test, its own context and its own addresses.
+    registry.add("emprops.gateway.rate-limits.failed-authentication.limit", () -> "1000000");
+    registry.add("emprops.gateway.rate-limits.failed-authentication.window", () -> "1m");
   }
 
   @BeforeEach

@@ -80,6 +80,15 @@ public final class StubService implements AutoCloseable {
     received.clear();
   }
 
+  /**
+   * What the service has received and nobody took yet. Asserting it empty right after the
+   * gateway answered is a sound "nothing was forwarded": a forwarded request is recorded before
+   * the stub answers, so before the gateway can answer.
+   */
+  public java.util.List<Received> received() {
+    return java.util.List.copyOf(received);
+  }
+
   /** The next request the service received, waiting up to 5 s for it. */
   public Received takeRequest() {
     try {

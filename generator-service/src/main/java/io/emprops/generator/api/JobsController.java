@@ -6,6 +6,7 @@ import io.emprops.generator.domain.job.GenerationRequests;
 import io.emprops.generator.domain.job.JobCancellations;
 import io.emprops.generator.domain.job.JobRetries;
 import io.emprops.generator.domain.job.Job;
+import io.emprops.generator.domain.execution.JobOutput;
 import io.emprops.generator.domain.execution.JobStep;
 import io.emprops.generator.persistence.JobRepository;
 import io.emprops.generator.persistence.JobStepRepository;
@@ -21,6 +22,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,6 +36,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 /** Generations and jobs (API.md, "Generations and jobs"). */
 @RestController
@@ -87,8 +90,12 @@ public class JobsController {
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(ApiResponse.ok(Accepted.of(decided)));
   }
 
+  /** The caller's job; any job for the job queue, which verifies workflow completion with it. */
   @GetMapping("/jobs/{jobId}")
   public ApiResponse<JobView> job(CallerIdentity caller, @PathVariable UUID jobId) {
+    if (caller.hasRole(CallerIdentity.JOB_QUEUE_ROLE)) {
+      return ApiResponse.ok(view(jobs.find(jobId).orElseThrow(() -> ApiException.notFound("Job"))));
+    }
     return ApiResponse.ok(view(ownJob(caller, jobId)));
   }
 
@@ -98,7 +105,7 @@ public class JobsController {
   }
 
   private JobView view(Job job) {
-    return JobView.of(job, steps.forJob(job.id()));
+    return JobView.of(job, steps.forJob(job.id()), steps.outputsOf(job.id()));
   }
 
   /** Ordered state changes and messages of the caller's job. */
@@ -151,22 +158,37 @@ public class JobsController {
   }
 
   /**
-   * A job. {@code data.outputs} and {@code workflow_output} also give the job queue's own API the
-   * shape it expects ({@code {data:{status, workflow_output, data:{outputs}}}}).
+   * A job. {@code data.outputs} and {@code workflow_output} (its last file's URL) also give the job
+   * queue's own API the shape it expects ({@code {data:{status, workflow_output, data:{outputs}}}}).
    */
   public record JobView(UUID id, String status, int progress, String jobType, UUID collectionId, long cost,
       int generations, Instant createdAt, Instant startedAt, Instant completedAt, String error, String errorCode,
       List<Output> outputs, String workflowOutput, Map<String, Object> data) {
-    static JobView of(Job job, List<JobStep> steps) {
-      List<Output> outputs = steps.stream().filter(s -> s.isCompleted() && s.outputUrl() != null)
-          .map(s -> new Output(s.generation(), s.stepId(), null, s.outputUrl(), s.mimeType())).toList();
-      String workflowOutput = outputs.isEmpty() ? null : outputs.getLast().url();
+    static JobView of(Job job, List<JobStep> steps, List<JobOutput> files) {
+      List<Output> outputs = new ArrayList<>();
+      for (JobStep step : steps) {
+        if (!step.isCompleted()) {
+          continue;
+        }
+        List<Output> ofStep = files.stream()
+            .filter(f -> f.generation() == step.generation() && f.stepId() == step.stepId())
+            .map(f -> new Output(f.generation(), f.stepId(), f.assetId(), f.url(), f.mimeType(), null)).toList();
+        // A step without a file we recognise still shows what it produced, as the worker returned it.
+        outputs.addAll(ofStep.isEmpty()
+            ? List.of(new Output(step.generation(), step.stepId(), null, null, null, step.output()))
+            : ofStep);
+      }
+      String workflowOutput = files.isEmpty() ? null : files.getLast().url();
       return new JobView(job.id(), job.status(), job.progress(), job.jobType(), job.collectionId(), job.cost(),
           job.generations(), job.createdAt(), job.startedAt(), job.completedAt(), job.error(), job.errorCode(),
           outputs, workflowOutput, Map.of("outputs", outputs));
     }
   }
 
-  /** One output (API.md); {@code asset_id} is set once storage-service holds it. */
-  public record Output(int generation, int stepId, UUID assetId, String url, String mimeType) {}
+  /**
+   * One output (API.md): a file ({@code url}, {@code mime_type}; {@code asset_id} once
+   * storage-service holds it), or, for a step whose result holds no file we recognise, that result
+   * as {@code data}.
+   */
+  public record Output(int generation, int stepId, UUID assetId, String url, String mimeType, JsonNode data) {}
 }

@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Step 2 of the saga as the generator sees it: credits-service's decision moves a pending job
  * to {@code queued} and starts executing it, or fails it. Only a pending job moves, so a repeated
- * or late decision for a job that went on (or was cancelled) changes nothing.
+ * or late decision for a job that went on (or was cancelled) changes nothing. The transition's
+ * update holds the job's row lock for the rest of the handler.
  */
 @Component
 class CreditDecisions {
@@ -34,7 +35,7 @@ class CreditDecisions {
   @InboxHandler("generator.credits-reserved")
   void reserved(CreditsReserved event) {
     if (jobs.transition(event.jobId(), Job.PENDING, Job.QUEUED, null, null)) {
-      events.append(event.jobId(), Job.QUEUED, JobEvent.JOB_STATUS, "Credits reserved: " + event.amount(),
+      events.appendLocked(event.jobId(), Job.QUEUED, JobEvent.JOB_STATUS, "Credits reserved: " + event.amount(),
           json.createObjectNode().put("status", Job.QUEUED));
       execution.begin(event.jobId());
     }
@@ -44,7 +45,7 @@ class CreditDecisions {
   void rejected(CreditsReservationRejected event) {
     String message = "Not enough credits: " + event.amount() + " needed, " + event.available() + " available";
     if (jobs.transition(event.jobId(), Job.PENDING, Job.FAILED, event.reason(), message)) {
-      events.append(event.jobId(), Job.FAILED, JobEvent.JOB_FAILED, message,
+      events.appendLocked(event.jobId(), Job.FAILED, JobEvent.JOB_FAILED, message,
           json.createObjectNode().put("code", event.reason()).put("error", message));
     }
   }

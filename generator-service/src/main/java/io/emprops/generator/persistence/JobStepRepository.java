@@ -1,6 +1,8 @@
 package io.emprops.generator.persistence;
 
+import io.emprops.generator.domain.execution.JobOutput;
 import io.emprops.generator.domain.execution.JobStep;
+import io.emprops.generator.domain.execution.StepOutput;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -31,8 +34,12 @@ public class JobStepRepository {
   /** The step with submission id {@code :id}, locking its job's row (not the step's). */
   private static final String LOCKING_JOB_OF_SUBMISSION = """
       FROM job_steps s JOIN jobs j ON j.id = s.job_id WHERE s.queue_step_id = :id FOR UPDATE OF j""";
-  /** A worker's progress on a step: never backwards; a step reported on has started. */
+  /**
+   * A worker's progress on a step: never backwards (its message goes with the highest report); a
+   * step reported on has started.
+   */
   private static final String PROGRESS_UPDATE = """
+      progress_message = CASE WHEN :progress >= progress THEN coalesce(:message, '') ELSE progress_message END,
       progress = greatest(progress, :progress), status = 'running',
       worker_id = coalesce(nullif(:worker, ''), worker_id), claimed_at = coalesce(claimed_at, now()),
       updated_at = now()
@@ -110,6 +117,15 @@ public class JobStepRepository {
         .param("job", jobId).query(this::step).list();
   }
 
+  /** How many steps a job has, and how many of them completed. */
+  public record Counts(int total, int completed) {}
+
+  public Counts countsForJob(UUID jobId) {
+    return jdbc.sql("SELECT count(*) AS total, count(*) FILTER (WHERE status = 'completed') AS completed "
+            + "FROM job_steps WHERE job_id = :job")
+        .param("job", jobId).query((rs, row) -> new Counts(rs.getInt("total"), rs.getInt("completed"))).single();
+  }
+
   public int countForJob(UUID jobId) {
     return jdbc.sql("SELECT count(*) FROM job_steps WHERE job_id = :job").param("job", jobId).query(Integer.class).single();
   }
@@ -132,7 +148,8 @@ public class JobStepRepository {
   public boolean resubmit(String queueStepId, String newQueueStepId) {
     return jdbc.sql("""
             UPDATE job_steps SET status = 'queued', queue_step_id = :next, attempt = attempt + 1, submitted_at = NULL,
-                   worker_id = NULL, claimed_at = NULL, progress = 0, updated_at = now()
+                   worker_id = NULL, claimed_at = NULL, progress = 0, progress_message = NULL, progress_sent = NULL,
+                   progress_sent_message = NULL, updated_at = now()
             WHERE queue_step_id = :id AND status IN """ + IN_FLIGHT)
         .param("id", queueStepId).param("next", newQueueStepId).update() == 1;
   }
@@ -147,10 +164,11 @@ public class JobStepRepository {
   }
 
   /** Records a worker's progress on a step in flight; never moves it backwards. */
-  public Optional<JobStep> progress(String queueStepId, String workerId, int progress) {
+  public Optional<JobStep> progress(String queueStepId, String workerId, int progress, String message) {
     return jdbc.sql("UPDATE job_steps SET " + PROGRESS_UPDATE + " WHERE queue_step_id = :id AND status IN " + IN_FLIGHT
             + " RETURNING *")
         .param("id", queueStepId).param("worker", workerId).param("progress", Math.clamp(progress, 0, 100))
+        .param("message", message)
         .query(this::step).optional();
   }
 
@@ -160,7 +178,8 @@ public class JobStepRepository {
    * steps. Empty when the step is not running (not started yet, ended, not ours); the lock is
    * held all the same when the step exists.
    */
-  public Optional<JobStep> lockJobAndProgressRunning(String queueStepId, String workerId, int progress) {
+  public Optional<JobStep> lockJobAndProgressRunning(String queueStepId, String workerId, int progress,
+      String message) {
     // The job's lock comes from the CTE, evaluated before the step's row is updated (and so
     // locked); after a wait for it, the update re-checks the step's latest version.
     return jdbc.sql("WITH locked AS (SELECT j.id " + LOCKING_JOB_OF_SUBMISSION + ")\n"
@@ -168,16 +187,49 @@ public class JobStepRepository {
             WHERE queue_step_id = :id AND status = 'running' AND job_id = (SELECT id FROM locked)
             RETURNING *""")
         .param("id", queueStepId).param("worker", workerId).param("progress", Math.clamp(progress, 0, 100))
+        .param("message", message)
         .query(this::step).optional();
   }
 
-  public boolean complete(String queueStepId, JsonNode output, String url, String mimeType) {
+  /**
+   * Completes a step in flight with its output: the value for its dependants, and its files.
+   *
+   * @return false when the step was not in flight (a duplicate or late completion)
+   */
+  public boolean complete(String queueStepId, StepOutput output) {
+    List<Map<String, String>> files = output.files().stream()
+        .map(f -> {
+          Map<String, String> file = new java.util.HashMap<>();
+          file.put("url", f.url());
+          file.put("mime_type", f.mimeType());
+          return file;
+        }).toList();
     return jdbc.sql("""
-            UPDATE job_steps SET status = 'completed', progress = 100, output = :output::jsonb, output_url = :url,
-                   mime_type = :mime, completed_at = now(), updated_at = now()
-            WHERE queue_step_id = :id AND status IN """ + IN_FLIGHT)
-        .param("id", queueStepId).param("output", json.writeValueAsString(output)).param("url", url)
-        .param("mime", mimeType).update() == 1;
+            WITH done AS (
+              UPDATE job_steps SET status = 'completed', progress = 100, output = :output::jsonb, completed_at = now(),
+                     updated_at = now()
+              WHERE queue_step_id = :id AND status IN """ + IN_FLIGHT + """
+              RETURNING job_id, generation, step_id),
+            files AS (
+              INSERT INTO job_outputs (job_id, generation, step_id, ordinal, url, mime_type)
+              SELECT d.job_id, d.generation, d.step_id, f.ordinal - 1, f.file ->> 'url', f.file ->> 'mime_type'
+              FROM done d, jsonb_array_elements(:files::jsonb) WITH ORDINALITY AS f(file, ordinal))
+            SELECT count(*) FROM done""")
+        .param("id", queueStepId).param("output", json.writeValueAsString(output.value()))
+        .param("files", json.writeValueAsString(files))
+        .query(Integer.class).single() == 1;
+  }
+
+  /** The job's output files, by step position and ordinal. */
+  public List<JobOutput> outputsOf(UUID jobId) {
+    return jdbc.sql("""
+            SELECT o.* FROM job_outputs o
+            JOIN job_steps s ON s.job_id = o.job_id AND s.generation = o.generation AND s.step_id = o.step_id
+            WHERE o.job_id = :job ORDER BY s.position, o.ordinal""")
+        .param("job", jobId)
+        .query((rs, row) -> new JobOutput(rs.getInt("generation"), rs.getInt("step_id"), rs.getInt("ordinal"),
+            rs.getString("url"), rs.getString("mime_type"), rs.getObject("asset_id", UUID.class)))
+        .list();
   }
 
   public boolean fail(String queueStepId, String error) {
@@ -201,14 +253,21 @@ public class JobStepRepository {
    * with their outputs, at no cost (they were charged to the failed job).
    */
   public int reuseCompleted(UUID retryJobId, UUID originalJobId) {
-    return jdbc.sql("""
+    int reused = jdbc.sql("""
             UPDATE job_steps r SET status = 'completed', cost = 0, progress = 100, output = o.output,
-                   output_url = o.output_url, mime_type = o.mime_type, payload = o.payload,
-                   completed_at = o.completed_at, updated_at = now()
+                   payload = o.payload, completed_at = o.completed_at, updated_at = now()
             FROM job_steps o
             WHERE r.job_id = :retry AND o.job_id = :original AND o.status = 'completed'
               AND o.generation = r.generation AND o.step_id = r.step_id""")
         .param("retry", retryJobId).param("original", originalJobId).update();
+    jdbc.sql("""
+            INSERT INTO job_outputs (job_id, generation, step_id, ordinal, url, mime_type, asset_id)
+            SELECT :retry, o.generation, o.step_id, o.ordinal, o.url, o.mime_type, o.asset_id
+            FROM job_outputs o JOIN job_steps r ON r.job_id = :retry AND r.generation = o.generation
+                                             AND r.step_id = o.step_id
+            WHERE o.job_id = :original""")
+        .param("retry", retryJobId).param("original", originalJobId).update();
+    return reused;
   }
 
   /** Steps in flight whose state nobody looked at for {@code quietFor}: the reconciler's work list. */
@@ -235,8 +294,7 @@ public class JobStepRepository {
         rs.getLong("cost"), deps, jsonOrNull(rs.getString("inputs")), rs.getString("status"), rs.getInt("attempt"),
         rs.getString("queue_step_id"), jsonOrNull(rs.getString("payload")), instant(rs.getTimestamp("submitted_at")),
         rs.getString("worker_id"), instant(rs.getTimestamp("claimed_at")), rs.getInt("progress"),
-        jsonOrNull(rs.getString("output")), rs.getString("output_url"), rs.getString("mime_type"),
-        rs.getString("error"), instant(rs.getTimestamp("completed_at")), instant(rs.getTimestamp("updated_at")));
+        jsonOrNull(rs.getString("output")), rs.getString("error"), instant(rs.getTimestamp("completed_at")), instant(rs.getTimestamp("updated_at")));
   }
 
   private JsonNode jsonOrNull(String text) {

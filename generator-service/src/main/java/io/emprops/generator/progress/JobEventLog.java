@@ -1,5 +1,6 @@
 package io.emprops.generator.progress;
 
+import io.emprops.generator.persistence.AfterCommit;
 import io.emprops.generator.persistence.JobRepository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,8 +10,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -27,6 +26,9 @@ public class JobEventLog {
   /** The job's last seq before an insert (a CTE: the insert's snapshot, taken under the job's lock). */
   private static final String PREVIOUS =
       "previous AS (SELECT coalesce(max(seq), 0) AS seq FROM job_history WHERE job_id = :job)\n";
+  /** Milliseconds until the job's progress throttle allows another event (0 or less: now). */
+  private static final String WAIT_MILLIS = """
+      coalesce(ceil(extract(epoch FROM progress_event_at + make_interval(secs => :interval) - now()) * 1000), 0)::bigint""";
   private static final String RETURNING_EVENT =
       "RETURNING seq, job_id, event, status, message, data, created_at, (SELECT seq FROM previous) AS previous_seq";
 
@@ -40,12 +42,20 @@ public class JobEventLog {
     this.json = json;
   }
 
-  /** Records an event of {@code jobId} and relays it after commit. */
+  /** Records an event of {@code jobId} and relays it after commit; takes the job's row lock. */
   public JobEvent append(UUID jobId, String status, String event, String message, JsonNode data) {
-    JsonNode body = data == null ? JsonNodeFactory.instance.objectNode() : data;
-    // A job's events are appended one transaction at a time (on the job's row lock, which its
-    // writers hold already), so seq order is commit order and each event knows its predecessor.
+    // A job's events are appended one transaction at a time (on the job's row lock), so seq order
+    // is commit order and each event knows its predecessor.
     jdbc.sql("SELECT id FROM jobs WHERE id = :job FOR UPDATE").param("job", jobId).query(UUID.class).optional();
+    return appendLocked(jobId, status, event, message, data);
+  }
+
+  /**
+   * {@link #append} for a caller whose transaction holds the job's row lock already (the engine
+   * takes it before any change to a job): one statement less per event.
+   */
+  public JobEvent appendLocked(UUID jobId, String status, String event, String message, JsonNode data) {
+    JsonNode body = data == null ? JsonNodeFactory.instance.objectNode() : data;
     JobEvent appended = jdbc.sql("WITH " + PREVIOUS + """
             INSERT INTO job_history (job_id, status, event, message, data)
             VALUES (:job, :status, :event, :message, :data::jsonb)
@@ -58,16 +68,24 @@ public class JobEventLog {
   }
 
   /**
-   * Appends a {@link JobEvent#NODE_PROGRESS} event with {@code data}, unless the job had one
-   * within {@code interval}: a throttle shared by every instance, claimed by a conditional update
-   * of the job's row that also stores the job's progress, recomputed from its steps and added to
-   * the event as {@code job_progress}. One statement, for the engine's most frequent event; the
-   * caller holds the job's row lock already (which {@link #append} takes itself).
-   *
-   * @return the event, unless throttled (or the job has ended)
+   * What {@link #appendProgress} did: appended {@code event}, or held the report back because the
+   * job had a progress event less than the interval ago, until {@code retryIn} (then
+   * {@link #appendPendingProgress} delivers the step's latest report).
    */
-  public Optional<JobEvent> appendProgress(UUID jobId, Duration interval, String message, ObjectNode data) {
-    Optional<JobEvent> appended = jdbc.sql("""
+  public record ProgressAppend(Optional<JobEvent> event, Optional<Duration> retryIn) {}
+
+  /**
+   * Appends a {@link JobEvent#NODE_PROGRESS} event for the step with submission
+   * {@code queueStepId} with {@code data}, unless the job had one within {@code interval}: a
+   * throttle shared by every instance, claimed by a conditional update of the job's row that also
+   * stores the job's progress, recomputed from its steps and added to the event as
+   * {@code job_progress}; the step records that its latest report was sent. One statement, for
+   * the engine's most frequent event; the caller holds the job's row lock already (which
+   * {@link #append} takes itself) and has stored the report on the step.
+   */
+  public ProgressAppend appendProgress(UUID jobId, String queueStepId, Duration interval, String message,
+      ObjectNode data) {
+    ProgressAppend appended = jdbc.sql("""
             WITH claimed AS (
               UPDATE jobs SET progress_event_at = now(), progress = """ + JobRepository.PROGRESS_FROM_STEPS + """
               , updated_at = now()
@@ -75,28 +93,111 @@ public class JobEventLog {
                 AND (progress_event_at IS NULL OR progress_event_at <= now() - make_interval(secs => :interval))
               RETURNING id, progress),
             """ + PREVIOUS + """
-            INSERT INTO job_history (job_id, status, event, message, data)
-            SELECT id, 'processing', :event, :message, :data::jsonb || jsonb_build_object('job_progress', progress)
-            FROM claimed
-            """ + RETURNING_EVENT)
-        .param("job", jobId).param("interval", interval.toMillis() / 1000.0).param("event", JobEvent.NODE_PROGRESS)
-        .param("message", message).param("data", json.writeValueAsString(data))
-        .query(this::event).optional();
-    appended.ifPresent(this::relayAfterCommit);
+            , inserted AS (
+              INSERT INTO job_history (job_id, status, event, message, data)
+              SELECT id, 'processing', :event, :message, :data::jsonb || jsonb_build_object('job_progress', progress)
+              FROM claimed
+              RETURNING seq, job_id, event, status, message, data, created_at),
+            sent AS (
+              UPDATE job_steps SET progress_sent = progress, progress_sent_message = progress_message
+              WHERE queue_step_id = :step AND EXISTS (SELECT 1 FROM inserted))
+            SELECT i.*, (SELECT seq FROM previous) AS previous_seq, j.status IN ('queued', 'processing') AS active,
+                   """ + WAIT_MILLIS + """
+             AS wait_millis
+            FROM jobs j LEFT JOIN inserted i ON true WHERE j.id = :job""")
+        .param("job", jobId).param("step", queueStepId).param("interval", seconds(interval))
+        .param("event", JobEvent.NODE_PROGRESS).param("message", message).param("data", json.writeValueAsString(data))
+        .query((rs, row) -> rs.getObject("seq") != null
+            ? new ProgressAppend(Optional.of(event(rs, row)), Optional.empty())
+            : new ProgressAppend(Optional.empty(), rs.getBoolean("active")
+                ? Optional.of(Duration.ofMillis(Math.max(0, rs.getLong("wait_millis")))) : Optional.empty()))
+        .optional().orElse(new ProgressAppend(Optional.empty(), Optional.empty()));
+    appended.event().ifPresent(this::relayAfterCommit);
     return appended;
   }
 
-  private void relayAfterCommit(JobEvent event) {
-    if (TransactionSynchronizationManager.isSynchronizationActive()) {
-      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-        @Override
-        public void afterCommit() {
-          relay.publish(event);
-        }
-      });
-    } else {
-      relay.publish(event);
+  /**
+   * The trailing edge of the throttle: appends the latest report of each of the job's running
+   * steps not yet sent as an event, once the job's throttle allows. Takes the job's row lock.
+   *
+   * @return how long until the throttle allows, when it does not yet and something waits
+   */
+  public Optional<Duration> appendPendingProgress(UUID jobId, Duration interval) {
+    Optional<Duration> wait = jdbc.sql("""
+            SELECT status IN ('queued', 'processing') AS active, """ + WAIT_MILLIS + """
+             AS wait_millis
+            FROM jobs WHERE id = :job FOR UPDATE""")
+        .param("job", jobId).param("interval", seconds(interval))
+        .query((rs, row) -> rs.getBoolean("active") ? Optional.of(Math.max(0, rs.getLong("wait_millis"))) : Optional.<Long>empty())
+        .optional().flatMap(w -> w).map(Duration::ofMillis);
+    if (wait.isEmpty()) {
+      return Optional.empty();
     }
+    List<Unsent> unsent = unsent("job_id", jobId);
+    if (unsent.isEmpty()) {
+      return Optional.empty();
+    }
+    if (wait.get().isPositive()) {
+      return wait;
+    }
+    appendUnsent(jobId, unsent);
+    return Optional.empty();
+  }
+
+  /**
+   * Appends the step's latest report now, whatever the throttle, if it was not sent yet: before
+   * the step's completion, so that the last value a worker reported (its 100 %) is never lost. The
+   * caller holds the job's row lock.
+   */
+  public void appendUnsentProgress(UUID jobId, String queueStepId) {
+    List<Unsent> unsent = unsent("queue_step_id", queueStepId);
+    if (!unsent.isEmpty()) {
+      appendUnsent(jobId, unsent);
+    }
+  }
+
+  /** A running step's latest report that no event carried yet. */
+  private record Unsent(int generation, int stepId, int progress, String message) {}
+
+  /** The unsent reports of the running steps whose {@code column} is {@code key}. */
+  private List<Unsent> unsent(String column, Object key) {
+    return jdbc.sql("""
+            SELECT generation, step_id, progress, progress_message FROM job_steps
+            WHERE status = 'running' AND progress_message IS NOT NULL
+              AND (progress, progress_message) IS DISTINCT FROM (progress_sent, progress_sent_message)
+              AND\s""" + column + " = :key ORDER BY position")
+        .param("key", key)
+        .query((rs, row) -> new Unsent(rs.getInt("generation"), rs.getInt("step_id"), rs.getInt("progress"),
+            rs.getString("progress_message")))
+        .list();
+  }
+
+  private void appendUnsent(UUID jobId, List<Unsent> unsent) {
+    int jobProgress = jdbc.sql("UPDATE jobs SET progress_event_at = now(), progress = "
+            + JobRepository.PROGRESS_FROM_STEPS + ", updated_at = now() WHERE id = :job RETURNING progress")
+        .param("job", jobId).query(Integer.class).single();
+    for (Unsent report : unsent) {
+      ObjectNode data = json.createObjectNode();
+      data.put("step_id", report.stepId());
+      data.put("generation", report.generation());
+      data.put("progress", report.progress());
+      data.put("message", report.message());
+      data.put("job_progress", jobProgress);
+      appendLocked(jobId, "processing", JobEvent.NODE_PROGRESS, report.message(), data);
+      jdbc.sql("""
+              UPDATE job_steps SET progress_sent = :progress, progress_sent_message = :message
+              WHERE job_id = :job AND generation = :generation AND step_id = :step""")
+          .param("progress", report.progress()).param("message", report.message()).param("job", jobId)
+          .param("generation", report.generation()).param("step", report.stepId()).update();
+    }
+  }
+
+  private static double seconds(Duration interval) {
+    return interval.toMillis() / 1000.0;
+  }
+
+  private void relayAfterCommit(JobEvent event) {
+    AfterCommit.run(() -> relay.publish(event));
   }
 
   /** The job's events after {@code afterSeq} (0 for all), oldest first. */

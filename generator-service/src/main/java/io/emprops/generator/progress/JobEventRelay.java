@@ -56,7 +56,8 @@ public class JobEventRelay implements AutoCloseable {
         .description("From an event's commit to its receipt over Redis by this instance's relay")
         .publishPercentiles(0.5, 0.99).register(meters);
     Gauge.builder("generator_job_event_listeners", listenerCount, AtomicInteger::get)
-        .description("Live job streams (SSE and WebSocket) on this instance").register(meters);
+        .description("Live job streams (SSE and WebSocket) and requests awaiting credits on this instance")
+        .register(meters);
     subscriber.addListener(new RedisPubSubAdapter<>() {
       @Override
       public void message(String channel, String message) {

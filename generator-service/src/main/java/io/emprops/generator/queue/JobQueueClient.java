@@ -32,7 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
 public class JobQueueClient {
 
   private static final String SUBMIT = script("submit-step.lua");
-  private static final String CANCEL = script("cancel-step.lua");
+  private static final String GIVE_UP = script("give-up-step.lua");
   private static final String READ = script("read-step.lua");
 
   private final StatefulRedisConnection<String, String> connection;
@@ -118,10 +118,26 @@ public class JobQueueClient {
    *     was already terminal and is left untouched)
    */
   public String cancel(String stepId, String reason) {
+    return giveUp(stepId, reason, "cancel");
+  }
+
+  /**
+   * Gives up a step that is not finished, written as the queue writes a permanent failure (with
+   * {@code error} as its reason, in {@code jobs:failed}) and taken out of its worker's active set:
+   * for a step we resubmit or fail, which is not a user's cancel.
+   *
+   * @return the status it had before ({@code missing}, or {@code completed}/{@code failed} when it
+   *     was already terminal and is left untouched)
+   */
+  public String abandon(String stepId, String error) {
+    return giveUp(stepId, error, "abandon");
+  }
+
+  private String giveUp(String stepId, String reason, String how) {
     Instant now = clock.instant();
-    return redis().eval(CANCEL, ScriptOutputType.VALUE,
-        new String[] {QueueKeys.job(stepId), QueueKeys.PENDING},
-        stepId, now.toString(), Long.toString(now.toEpochMilli()), reason);
+    return redis().eval(GIVE_UP, ScriptOutputType.VALUE,
+        new String[] {QueueKeys.job(stepId), QueueKeys.PENDING, QueueKeys.FAILED},
+        stepId, now.toString(), Long.toString(now.toEpochMilli()), reason, how);
   }
 
   /** Everything the queue knows about a step, read atomically. */
@@ -129,7 +145,9 @@ public class JobQueueClient {
     List<Object> parts = redis().eval(READ, ScriptOutputType.MULTI,
         new String[] {QueueKeys.job(stepId), QueueKeys.progress(stepId), QueueKeys.COMPLETED, QueueKeys.FAILED},
         stepId);
-    return new StepState(pairs(parts.get(0)), pairs(parts.get(1)), text(parts.get(2)), text(parts.get(3)));
+    long held = parts.size() > 4 && parts.get(4) instanceof Long flag ? flag : -1;
+    return new StepState(pairs(parts.get(0)), pairs(parts.get(1)), text(parts.get(2)), text(parts.get(3)),
+        held < 0 ? Optional.empty() : Optional.of(held == 1));
   }
 
   /** Whether the worker's heartbeat key exists (workers refresh it every 30 s with a 60 s TTL). */

@@ -11,10 +11,12 @@ import java.util.Optional;
  * @param progress {@code job:<id>:progress}
  * @param completedResult the {@code jobs:completed} entry (JSON), if any
  * @param failure the {@code jobs:failed} entry (JSON), if any
+ * @param heldByWorker whether the worker named in {@code job:<id>} holds the step in its
+ *     {@code jobs:active:<worker>} set, read in the same snapshot; empty when no worker is named
  */
 public record StepState(
     Map<String, String> fields, Map<String, String> progress,
-    Optional<String> completedResult, Optional<String> failure) {
+    Optional<String> completedResult, Optional<String> failure, Optional<Boolean> heldByWorker) {
 
   public boolean exists() {
     return !fields.isEmpty();
@@ -44,6 +46,14 @@ public record StepState(
   /** Claimed by a worker and not finished: what a dead worker leaves behind forever. */
   public boolean isInFlight() {
     return "assigned".equals(status()) || "in_progress".equals(status());
+  }
+
+  /**
+   * Claimed, yet its worker does not hold it: a worker restarted under the same id no longer has
+   * the steps it held, while its fresh heartbeat says it is alive (JOB-QUEUE.md, "Worker sets").
+   */
+  public boolean isOrphaned() {
+    return isInFlight() && heldByWorker.equals(Optional.of(false));
   }
 
   public Optional<String> error() {

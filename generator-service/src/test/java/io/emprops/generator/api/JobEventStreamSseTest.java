@@ -57,6 +57,7 @@ class JobEventStreamSseTest {
   @Autowired JsonMapper json;
   @Autowired PlatformTransactionManager transactionManager;
   @Autowired MeterRegistry meters;
+  @Autowired javax.sql.DataSource dataSource;
   private GatewayCalls calls;
   private TransactionTemplate tx;
 
@@ -160,6 +161,32 @@ class JobEventStreamSseTest {
         Frame frame = sse.next();
         assertThat(frame.comment()).isEqualTo("keepalive");
       }
+    }
+  }
+
+  @Test
+  void anOpenStreamKeepsGettingHeartbeatsWhileTheDatabaseCannotServeIt() throws Exception {
+    String user = newUser();
+    UUID job = newJob(user, "queued");
+    try (Sse sse = Sse.open(calls, user, "/jobs/" + job + "/events", null)) {
+      assertThat(sse.next().comment()).isEqualTo("keepalive");
+      // Every connection of the pool taken: nothing that needs the database can run.
+      com.zaxxer.hikari.HikariDataSource pool = (com.zaxxer.hikari.HikariDataSource) dataSource;
+      List<java.sql.Connection> taken = new ArrayList<>();
+      try {
+        for (int i = 0; i < pool.getMaximumPoolSize(); i++) {
+          taken.add(pool.getConnection());
+        }
+        for (int i = 0; i < 3; i++) {
+          assertThat(sse.next().comment()).as("a keep-alive needs no database").isEqualTo("keepalive");
+        }
+      } finally {
+        for (java.sql.Connection connection : taken) {
+          connection.close();
+        }
+      }
+      JobEvent completed = complete(job);
+      assertThat(ids(sse.remainingEventsUntilClosed())).containsExactly(completed.seq());
     }
   }
 

@@ -7,6 +7,7 @@ import io.emprops.web.identity.CallerIdentity;
 import io.emprops.web.testing.GatewayCalls;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,26 @@ class WorkflowsAndModelsApiTest {
     assertThat(details.findValuesAsString("field"))
         .containsExactlyInAnyOrder("variables.subject", "variables.style", "variables.steps", "variables.colour");
     assertThat(response.body()).contains("must be one of: ink, oil", "must be at most 50", "is required");
+  }
+
+  @Test
+  void aFetchApiWorkflowMayOnlyCallAPublicHttpUrlNamedLiterally() {
+    for (String url : List.of("file:///etc/passwd", "gopher://example.com/_x", "http://127.0.0.1:8080/x",
+        "http://169.254.169.254/latest/meta-data/", "http://[::1]/x", "http://{{host}}/x", "http://localhost/x")) {
+      HttpResponse<String> refused = calls.post("/workflows", admin, fetchWorkflow(url));
+      assertThat(refused.statusCode()).as(url).isEqualTo(400);
+      assertThat(body(refused).get("details").findValuesAsString("field")).as(url).contains("data.template.url");
+    }
+    HttpResponse<String> accepted = calls.post("/workflows", admin, fetchWorkflow("https://api.example.com/v1/{{prompt}}"));
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(201);
+  }
+
+  private static String fetchWorkflow(String url) {
+    return """
+        {"name": "fetch-%s", "type": "fetch_api", "credits_cost": 1,
+         "data": {"template": {"method": "GET", "url": "%s"},
+                  "fields": [{"name": "prompt", "type": "text", "required": true}],
+                  "output": {"json_path": "$.url"}}}""".formatted(UUID.randomUUID(), url);
   }
 
   @Test

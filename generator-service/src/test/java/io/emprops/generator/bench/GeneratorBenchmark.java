@@ -52,12 +52,14 @@ import tools.jackson.databind.json.JsonMapper;
  *       engine (jobs accepted over HTTP, credits reserved over Kafka, every step dispatched);
  *   <li>relay latency from a simulated worker's {@code PUBLISH} of a progress message to its
  *       receipt by SSE clients (p50, p99) with 1, 100 and 1,000 clients on the job;
- *   <li>idle SSE streams held by the instance and the heap they cost at 1,000 and 10,000.
+ *   <li>idle SSE streams held by the instance and the heap they cost at 1,000 and 10,000;
+ *   <li>the bridge's overhead over the job queue's own path, and how fresh reported progress is
+ *       on the stream ({@link BridgeOverhead}).
  * </ul>
  * Progress throttling is off for the latency phase (every message is an event), so the figures
  * are the relay's own.
  *
- * <pre>./run bench generator [submit] [relay] [idle]</pre>  (all three phases by default)
+ * <pre>./run bench generator [submit] [relay] [idle] [bridge]</pre>  (all four phases by default)
  */
 public final class GeneratorBenchmark {
 
@@ -69,11 +71,15 @@ public final class GeneratorBenchmark {
   private static final int PROGRESS_MESSAGES = 300;
   private static final int WARM_UP_MESSAGES = 50;
   private static final int PROGRESS_PER_SECOND = 10;
+  private static final int BRIDGE_WARM_UP = 150;
+  private static final int BRIDGE_SAMPLES = 50;
+  private static final int PROGRESS_JOBS = 8;
 
   private final Infrastructure infra = SharedInfrastructure.get();
   private final List<String[]> rows = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private Process app;
+  private final Map<App, String> appUrls = new java.util.EnumMap<>(App.class);
   private String baseUrl;
   private GatewayCalls calls;
   private RedisClient redisClient;
@@ -84,8 +90,9 @@ public final class GeneratorBenchmark {
   public static void main(String[] args) throws Exception {
     GeneratorBenchmark bench = new GeneratorBenchmark();
     try {
-      List<String> phases = args.length == 0 ? List.of("submit", "relay", "idle") : List.of(args);
-      bench.startGenerator();
+      List<String> phases = args.length == 0 ? List.of("submit", "relay", "idle", "bridge") : List.of(args);
+      // The relay phase measures the relay itself: every progress message is an event.
+      bench.startGenerator(Map.of("emprops.generator.execution.progress-interval", "0ms"));
       bench.idleCpu();
       if (phases.contains("submit")) {
         bench.submissionRate();
@@ -106,6 +113,9 @@ public final class GeneratorBenchmark {
       }
       if (phases.contains("idle")) {
         bench.idleStreams(List.of(1_000, 5_000, 10_000));
+      }
+      if (phases.contains("bridge")) {
+        bench.bridgeOverhead();
       }
     } finally {
       bench.print();
@@ -321,19 +331,112 @@ public final class GeneratorBenchmark {
     sse.close();
   }
 
+  /**
+   * Bridge overhead (issue 13): our API's POST → {@code job_completed} against the bare queue
+   * client's submit → {@code complete_job}, same worker, alternating; with the real credits-service
+   * deciding (the saga is on that path) and the generator restarted with its production settings
+   * (progress throttled at 250 ms). Then the freshness of reported progress on the SSE stream.
+   */
+  private void bridgeOverhead() throws Exception {
+    stopGenerator();
+    // Earlier phases left steps nobody serves in jobs:pending; every claim scans the set (as the
+    // queue's own findMatchingJob does), so they would slow both paths and Redis for everyone.
+    redis.sync().del(QueueKeys.PENDING);
+    startGenerator(Map.of());
+    Process creditsService = startApp(App.CREDITS, Map.of());
+    try {
+      String user = "bench-bridge-user";
+      // The real credits-service decides for this user, the stand-in never does.
+      credits.silent.add(user);
+      GatewayCalls creditsCalls = new GatewayCalls(appUrls.get(App.CREDITS), AppProperties.internalSecret(infra));
+      HttpResponse<String> granted = creditsCalls.post("/credits/grants", GatewayCalls.user("bench-admin", "admin"),
+          "{\"user_id\": \"" + user + "\", \"amount\": 100000, \"reason\": \"bench\"}");
+      if (granted.statusCode() != 201) {
+        throw new IllegalStateException("grant: " + granted.body());
+      }
+      String service = "bench-bridge";
+      UUID quick = collection(user, service, 1, BridgeOverhead.QUICK);
+      UUID slow = collection(user, service, 1, BridgeOverhead.SLOW);
+      JobQueueClient queue = BridgeOverhead.queueClient(redis);
+      List<Long> bridged = new ArrayList<>();
+      List<Long> bare = new ArrayList<>();
+      List<Long> accepted = new ArrayList<>();
+      List<Long> completionToStream = new ArrayList<>();
+      Map<String, List<Long>> phases = new LinkedHashMap<>();
+      try (BridgeOverhead bridge = new BridgeOverhead(redisClient, service)) {
+        for (int i = 0; i < BRIDGE_WARM_UP + BRIDGE_SAMPLES; i++) {
+          BridgeOverhead.Generation generation = bridge.generate(calls, user, quick, jobId -> streamRequest(user, jobId));
+          long direct = bridge.bareStep(queue, user);
+          if (i >= BRIDGE_WARM_UP) {
+            bridged.add(generation.completedNanos());
+            accepted.add(generation.acceptedNanos());
+            bare.add(direct);
+            completionToStream.add(bridge.completionToStream(generation));
+            BridgeOverhead.phases(calls, user, generation)
+                .forEach((phase, nanos) -> phases.computeIfAbsent(phase, k -> new ArrayList<>()).add(nanos));
+          }
+        }
+        List<Long> staleness = new ArrayList<>();
+        for (int i = 0; i < PROGRESS_JOBS; i++) {
+          staleness.addAll(bridge.staleness(bridge.generate(calls, user, slow, jobId -> streamRequest(user, jobId))));
+        }
+        double overhead = (BridgeOverhead.median(bridged) - BridgeOverhead.median(bare)) / 1e6;
+        rows.add(new String[] {"bridge overhead", "our API: POST -> SSE job_completed (credit saga on credits-service)",
+            BridgeOverhead.summary(bridged)});
+        rows.add(new String[] {"", "  of which POST -> 202 (credits decided)", BridgeOverhead.summary(accepted)});
+        rows.add(new String[] {"", "bare queue client: submit -> complete_job (same worker, alternating)",
+            BridgeOverhead.summary(bare)});
+        rows.add(new String[] {"", "difference of the p50s", String.format("%.1f ms", overhead)});
+        rows.add(new String[] {"", "worker complete_job PUBLISH -> SSE job_completed", BridgeOverhead.summary(completionToStream)});
+        phases.forEach((phase, nanos) -> rows.add(new String[] {"", "  history: " + phase, BridgeOverhead.summary(nanos)}));
+        long beyond = staleness.stream().filter(n -> n > 250_000_000L).count();
+        rows.add(new String[] {"progress freshness", PROGRESS_JOBS + " steps of ~0.8 s with bursts, throttle 250 ms: "
+            + "report -> its value (or a later one) on the stream", BridgeOverhead.summary(staleness)
+            + String.format("; %d of %d beyond one interval", beyond, staleness.size())});
+      }
+    } finally {
+      stop(creditsService);
+    }
+  }
+
   // --- plumbing ------------------------------------------------------------------------------
 
-  private void startGenerator() throws Exception {
+  /** Starts the generator (its jar, as its own process) with {@code overrides}; the stand-ins once. */
+  private void startGenerator(Map<String, String> overrides) throws Exception {
+    app = startApp(App.GENERATOR, overrides);
+    baseUrl = appUrls.get(App.GENERATOR);
+    calls = new GatewayCalls(baseUrl, AppProperties.internalSecret(infra));
+    if (redisClient == null) {
+      redisClient = RedisClient.create(infra.redis().url());
+      redis = redisClient.connect();
+      credits = new CreditsCounterpart();
+      credits.budgets.put(USER, Long.MAX_VALUE / 2);
+      collections = new EventDelivery(Topic.DEFAULT_NAMESPACE);
+    }
+  }
+
+  private void stopGenerator() throws InterruptedException {
+    stop(app);
+    app = null;
+  }
+
+  /**
+   * Starts {@code application}'s packaged jar as the launcher configures it, on a free port, and
+   * waits until it is ready. The generator runs with the JVM options of a latency-sensitive service.
+   */
+  private Process startApp(App application, Map<String, String> overrides) throws Exception {
     Path root = repositoryRoot();
-    Path jar = App.GENERATOR.jar(root);
+    Path jar = application.jar(root);
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing; ./run bench generator builds it");
     }
     int port = Ports.free();
-    Map<String, String> properties = new LinkedHashMap<>(AppProperties.forApp(App.GENERATOR, infra));
+    Map<String, String> properties = new LinkedHashMap<>(AppProperties.forApp(application, infra));
     properties.put("server.port", Integer.toString(port));
-    properties.put("emprops.generator.execution.progress-interval", "0ms");
-    properties.put("emprops.generator.seed-examples", "false");
+    if (application == App.GENERATOR) {
+      properties.put("emprops.generator.seed-examples", "false");
+    }
+    properties.putAll(overrides);
     List<String> command = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse("java"), "-Xmx1g", "-XX:+UseG1GC",
         // The pause goal a latency-sensitive service is deployed with: G1's default of 200 ms
@@ -342,57 +445,68 @@ public final class GeneratorBenchmark {
     // BENCH_GENERATOR_JAVA_OPTIONS: more JVM options for the generator, e.g. a flight recording
     // (-XX:StartFlightRecording=settings=profile,filename=/tmp/generator.jfr) to see where time goes.
     String extra = System.getenv("BENCH_GENERATOR_JAVA_OPTIONS");
-    if (extra != null && !extra.isBlank()) {
+    if (application == App.GENERATOR && extra != null && !extra.isBlank()) {
       command.addAll(List.of(extra.trim().split("\\s+")));
     }
     command.addAll(List.of("-jar", jar.toString()));
     properties.forEach((key, value) -> command.add("--" + key + "=" + value));
-    Path log = root.resolve("generator-service/target/bench-generator.log");
-    app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    baseUrl = "http://127.0.0.1:" + port;
-    calls = new GatewayCalls(baseUrl, properties.get("emprops.internal.secret"));
+    Path log = root.resolve("generator-service/target/bench-" + application.shortName() + ".log");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    String url = "http://127.0.0.1:" + port;
+    appUrls.put(application, url);
     Instant deadline = Instant.now().plusSeconds(120);
     while (true) {
       try {
-        if (http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/readiness")).build(),
+        if (http.send(HttpRequest.newBuilder(URI.create(url + "/actuator/health/readiness")).build(),
             HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          break;
+          return process;
         }
       } catch (IOException notYet) {
         // not listening yet
       }
-      if (!app.isAlive() || Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("the generator did not start; see " + log);
+      if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(application.module() + " did not start; see " + log);
       }
       Thread.sleep(250);
     }
-    redisClient = RedisClient.create(infra.redis().url());
-    redis = redisClient.connect();
-    credits = new CreditsCounterpart();
-    credits.budgets.put(USER, Long.MAX_VALUE / 2);
-    collections = new EventDelivery(Topic.DEFAULT_NAMESPACE);
+  }
+
+  private static void stop(Process process) throws InterruptedException {
+    if (process != null) {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
   }
 
   /** A workflow on {@code service} and a collection of {@code USER} running it, known to the generator. */
   private UUID collection(String service, int generations) throws InterruptedException {
+    return collection(USER, service, generations, "bench");
+  }
+
+  /** A collection of {@code user} whose one step runs on {@code service} with {@code prompt}. */
+  private UUID collection(String user, String service, int generations, String prompt) throws InterruptedException {
     String workflow = "wf-" + service;
     HttpResponse<String> created = calls.post("/workflows", GatewayCalls.user("bench-admin", "admin"), """
         {"name": "%s", "type": "direct_job", "service_required": "%s", "credits_cost": 1,
          "data": {"template": {"prompt": "{{prompt}}"}, "fields": [{"name": "prompt", "type": "text", "required": true}]}}"""
         .formatted(workflow, service));
-    if (created.statusCode() != 201) {
+    if (created.statusCode() != 201 && created.statusCode() != 409) {
       throw new IllegalStateException("workflow: " + created.body());
     }
     UUID id = UUID.randomUUID();
     JsonNode data = JSON.readTree("""
-        {"version": "v2", "steps": [{"id": 1, "nodeName": "%s", "nodePayload": {"prompt": "bench"}}],
+        {"version": "v2", "steps": [{"id": 1, "nodeName": "%s", "nodePayload": {"prompt": "%s"}}],
          "generations": {"generations": %d, "hashes": [], "use_custom_hashes": false}, "variables": []}"""
-        .formatted(workflow, generations));
-    collections.send(new CollectionCreated(new CollectionSnapshot(id, UUID.randomUUID(), USER, 1, "bench", "",
+        .formatted(workflow, prompt, generations));
+    collections.send(new CollectionCreated(new CollectionSnapshot(id, UUID.randomUUID(), user, 1, "bench", "",
         CollectionStatus.DRAFT, false, data, null, null, null, null, null, false, null, false, false, false,
         Instant.now(), Instant.now())));
     for (int i = 0; i < 400; i++) {
-      if (known(id)) {
+      if (known(user, id)) {
         return id;
       }
       Thread.sleep(50);
@@ -401,8 +515,8 @@ public final class GeneratorBenchmark {
   }
 
   /** Whether the read model has the collection: a generation request with an unknown variable is a 400, not a 404. */
-  private boolean known(UUID collection) {
-    return calls.post("/collections/" + collection + "/generations", GatewayCalls.user(USER),
+  private boolean known(String user, UUID collection) {
+    return calls.post("/collections/" + collection + "/generations", GatewayCalls.user(user),
         "{\"variables\": {\"no_such_variable\": 1}}").statusCode() == 400;
   }
 
@@ -417,7 +531,11 @@ public final class GeneratorBenchmark {
 
   /** The request for a job's SSE stream, as the gateway would forward it. */
   private HttpRequest streamRequest(String jobId) {
-    return calls.request("GET", "/jobs/" + jobId + "/events", GatewayCalls.user(USER),
+    return streamRequest(USER, jobId);
+  }
+
+  private HttpRequest streamRequest(String user, String jobId) {
+    return calls.request("GET", "/jobs/" + jobId + "/events", GatewayCalls.user(user),
         HttpRequest.BodyPublishers.noBody()).header("Accept", "text/event-stream").build();
   }
 
@@ -511,12 +629,7 @@ public final class GeneratorBenchmark {
   }
 
   private void stop() throws Exception {
-    if (app != null) {
-      app.destroy();
-      if (!app.waitFor(20, TimeUnit.SECONDS)) {
-        app.destroyForcibly();
-      }
-    }
+    stop(app);
     if (credits != null) {
       credits.close();
     }

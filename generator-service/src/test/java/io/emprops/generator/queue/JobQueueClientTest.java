@@ -161,8 +161,10 @@ class JobQueueClientTest {
       assertThat(state.isCompleted()).isTrue();
       assertThat(state.workerId()).contains(worker.workerId());
       assertThat(state.progress()).containsEntry("progress", "40");
-      assertThat(json.readTree(state.completedResult().orElseThrow()).get("data").get("mime_type").asString())
-          .isEqualTo("image/png");
+      // Stored as real workers store it: the reported result, wrapped once more.
+      var stored = json.readTree(state.completedResult().orElseThrow());
+      assertThat(stored.get("data")).isEqualTo(completed.result());
+      assertThat(stored.get("data").get("data").get("mime_type").asString()).isEqualTo("image/png");
       assertThat(client.isWorkerAlive(worker.workerId())).isTrue();
     }
   }
@@ -212,6 +214,76 @@ class JobQueueClientTest {
     assertThat(client.cancel(done.stepId(), "too late")).isEqualTo("completed");
     assertThat(client.read(done.stepId()).isCompleted()).isTrue();
     assertThat(client.cancel("no-such-step", "x")).isEqualTo("missing");
+  }
+
+  @Test
+  void abandoningIsWrittenAsTheQueueWritesAFailureNotAsAUsersCancel() {
+    List<String[]> announced = new CopyOnWriteArrayList<>();
+    StatefulRedisPubSubConnection<String, String> observer = redisClient.connectPubSub();
+    observer.addListener(new RedisPubSubAdapter<>() {
+      @Override
+      public void message(String channel, String message) {
+        announced.add(new String[] {channel, message});
+      }
+    });
+    observer.sync().subscribe(QueueKeys.CHANNEL_FAILED, QueueKeys.CHANNEL_CANCEL);
+    String service = service();
+    StepSubmission step = step(service, 50, System.currentTimeMillis());
+    client.submit(step);
+    try (WorkerSimulator worker = new WorkerSimulator(redisClient, "w-" + UUID.randomUUID(), service)) {
+      worker.claim();
+      worker.start(step.stepId());
+      assertThat(client.read(step.stepId()).heldByWorker()).contains(true);
+
+      String reason = "Abandoned by EmProps: worker " + worker.workerId() + " stopped heartbeating; resubmitted as x";
+      assertThat(client.abandon(step.stepId(), reason)).isEqualTo("in_progress");
+
+      StepState abandoned = client.read(step.stepId());
+      assertThat(abandoned.isFailed()).isTrue();
+      assertThat(abandoned.error()).contains(reason);
+      JsonNode failure = json.readTree(abandoned.failure().orElseThrow());
+      assertThat(failure.get("error").asString()).isEqualTo(reason);
+      assertThat(failure.get("failed_at").asString()).isEqualTo(abandoned.fields().get("failed_at"));
+      assertThat(failure.get("retry_count").asInt()).isZero();
+      assertThat(connection.sync().ttl(QueueKeys.FAILED)).as("kept 7 days, as the queue keeps it")
+          .isBetween(604_000L, 604_800L);
+      assertThat(worker.holds(step.stepId())).as("out of the worker's active set").isFalse();
+      assertThat(abandoned.heldByWorker()).contains(false);
+      await().atMost(Duration.ofSeconds(5)).until(() -> announced.size() >= 2);
+      JsonNode failed = json.readTree(announced.stream().filter(m -> m[0].equals(QueueKeys.CHANNEL_FAILED))
+          .findFirst().orElseThrow()[1]);
+      assertThat(failed.get("job_id").asString()).isEqualTo(step.stepId());
+      assertThat(failed.get("can_retry").asBoolean()).isFalse();
+      assertThat(failed.get("worker_id").asString()).isEqualTo(worker.workerId());
+      assertThat(announced).anyMatch(m -> m[0].equals(QueueKeys.CHANNEL_CANCEL) && m[1].contains(step.stepId()));
+      assertThat(client.abandon(step.stepId(), "again")).as("a terminal step is left alone").isEqualTo("failed");
+    } finally {
+      observer.close();
+    }
+
+    // A user's cancel stays the queue API's own cancel: no failure entry.
+    StepSubmission cancelled = step(service, 50, System.currentTimeMillis());
+    client.submit(cancelled);
+    client.cancel(cancelled.stepId(), "user cancelled");
+    assertThat(client.read(cancelled.stepId()).error()).contains("Job cancelled by user");
+    assertThat(client.read(cancelled.stepId()).failure()).isEmpty();
+  }
+
+  @Test
+  void aWorkerRestartedUnderTheSameIdNoLongerHoldsItsStep() {
+    String service = service();
+    StepSubmission step = step(service, 50, System.currentTimeMillis());
+    client.submit(step);
+    assertThat(client.read(step.stepId()).heldByWorker()).as("no worker yet").isEmpty();
+    try (WorkerSimulator worker = new WorkerSimulator(redisClient, "w-" + UUID.randomUUID(), service)) {
+      worker.claim();
+      assertThat(client.read(step.stepId()).isOrphaned()).isFalse();
+      worker.restart();
+      StepState lost = client.read(step.stepId());
+      assertThat(lost.isInFlight()).isTrue();
+      assertThat(client.isWorkerAlive(worker.workerId())).as("its heartbeat cannot tell").isTrue();
+      assertThat(lost.isOrphaned()).isTrue();
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -23,7 +24,8 @@ public final class WorkerSimulator implements AutoCloseable {
   private static final String CLAIM = load("/queue/simulator-claim.lua");
 
   private final StatefulRedisConnection<String, String> connection;
-  private final JsonMapper json = JsonMapper.builder().build();
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private final JsonMapper json = JSON;
   private final String workerId;
   private final String service;
 
@@ -82,30 +84,98 @@ public final class WorkerSimulator implements AutoCloseable {
     publish(QueueKeys.CHANNEL_PROGRESS, progress);
   }
 
-  /** Completes with {@code data} as the result's data (e.g. {@code {"image_url": …}}). */
-  public void complete(String stepId, ObjectNode data) {
+  /**
+   * How a worker's result is nested (JOB-QUEUE.md, "Facts observed with the real queue").
+   */
+  public enum Nesting {
+    /**
+     * As real workers do: {@code jobs:completed} holds {@code {success, data: {success, data: <data>,
+     * processing_time_ms}, completed_at}}, the message's {@code result} is {@code {success, data:
+     * <data>, processing_time_ms}}.
+     */
+    REAL_WORKER,
+    /** One level in the hash as in the message: {@code {success, data: <data>}} (the protocol's first description). */
+    FLAT,
+    /** Nothing in {@code jobs:completed} (its entry expired, or a worker build that does not store it): the message only. */
+    MESSAGE_ONLY
+  }
+
+  /** Completes with {@code data} as the connector's result (e.g. {@code {"image_url": …}}), nested as real workers nest it. */
+  public void complete(String stepId, JsonNode data) {
+    complete(stepId, data, Nesting.REAL_WORKER);
+  }
+
+  public void complete(String stepId, JsonNode data, Nesting nesting) {
     String now = Instant.now().toString();
     redis().hset(QueueKeys.job(stepId), java.util.Map.of("status", "completed", "completed_at", now));
-    ObjectNode stored = json.createObjectNode();
-    stored.put("success", true);
-    stored.set("data", data);
-    stored.put("completed_at", now);
-    redis().hset(QueueKeys.COMPLETED, stepId, json.writeValueAsString(stored));
+    ObjectNode connectorResult = result(data);
+    if (nesting != Nesting.MESSAGE_ONLY) {
+      ObjectNode stored = json.createObjectNode();
+      stored.put("success", true);
+      stored.set("data", nesting == Nesting.REAL_WORKER ? connectorResult : data);
+      stored.put("completed_at", now);
+      redis().hset(QueueKeys.COMPLETED, stepId, json.writeValueAsString(stored));
+    }
     redis().hdel(QueueKeys.activeJobs(workerId), stepId);
     publishCompletion(stepId, data);
   }
 
   /** Sends the completion message again (duplicate or late delivery), changing nothing else. */
-  public void publishCompletion(String stepId, ObjectNode data) {
+  public void publishCompletion(String stepId, JsonNode data) {
     ObjectNode message = message(stepId);
     message.put("progress", 100);
     message.put("status", "completed");
     message.put("message", "done");
-    ObjectNode result = message.putObject("result");
+    message.set("result", result(data));
+    publish(QueueKeys.CHANNEL_COMPLETED, message);
+  }
+
+  /** The connector's result as the worker reports it: {@code {success, data, processing_time_ms}}. */
+  private ObjectNode result(JsonNode data) {
+    ObjectNode result = json.createObjectNode();
     result.put("success", true);
     result.set("data", data);
     result.put("processing_time_ms", 1);
-    publish(QueueKeys.CHANNEL_COMPLETED, message);
+    return result;
+  }
+
+  // --- connector results, as real connectors shape them --------------------------------------
+
+  /** An image connector: the stored file's URL and its type. */
+  public static ObjectNode imageUrl(String url, String mimeType) {
+    ObjectNode data = JSON.createObjectNode();
+    data.put("image_url", url);
+    data.put("mime_type", mimeType);
+    return data;
+  }
+
+  /** The mock connector: a {@code mock_url} and no image. */
+  public static ObjectNode mockConnector(String mockUrl) {
+    ObjectNode data = JSON.createObjectNode();
+    data.put("mock_url", mockUrl);
+    data.put("message", "Mock job completed");
+    data.put("processing_time", 1);
+    return data;
+  }
+
+  /** An image inline, base64-encoded (as the development worker returns it). */
+  public static ObjectNode inlineImage(byte[] bytes, String mimeType) {
+    ObjectNode data = JSON.createObjectNode();
+    data.put("image_base64", java.util.Base64.getEncoder().encodeToString(bytes));
+    if (mimeType != null) {
+      data.put("mime_type", mimeType);
+    }
+    return data;
+  }
+
+  /** Several images of one step, as a list of objects. */
+  public static ObjectNode imageList(String... urls) {
+    ObjectNode data = JSON.createObjectNode();
+    var images = data.putArray("images");
+    for (String url : urls) {
+      images.addObject().put("url", url).put("mime_type", "image/png");
+    }
+    return data;
   }
 
   /** A failure the queue retries: back to pending with a lower score, no message. */
@@ -147,6 +217,20 @@ public final class WorkerSimulator implements AutoCloseable {
   /** Dies silently: the heartbeat key disappears (as it would 60 s after the last refresh). */
   public void die() {
     redis().del(QueueKeys.heartbeat(workerId));
+  }
+
+  /**
+   * Restarts under the same worker id, as a real worker does: whatever it held is gone (its
+   * active set starts empty) and its heartbeat key is fresh, so a missing heartbeat cannot tell.
+   */
+  public void restart() {
+    redis().del(QueueKeys.activeJobs(workerId));
+    heartbeat();
+  }
+
+  /** Whether its active set holds the step. */
+  public boolean holds(String stepId) {
+    return redis().hexists(QueueKeys.activeJobs(workerId), stepId);
   }
 
   private ObjectNode message(String stepId) {

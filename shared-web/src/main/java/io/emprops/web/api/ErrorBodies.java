@@ -12,6 +12,21 @@ public final class ErrorBodies {
     return "{\"data\":null,\"error\":" + quote(message) + ",\"code\":\"" + code.name() + "\"}";
   }
 
+  /** The envelope with per-field {@code details}. */
+  public static String json(ErrorCode code, String message, java.util.List<ApiResponse.FieldError> details) {
+    if (details.isEmpty()) {
+      return json(code, message);
+    }
+    StringBuilder out = new StringBuilder("{\"data\":null,\"error\":").append(quote(message))
+        .append(",\"code\":\"").append(code.name()).append("\",\"details\":[");
+    for (int i = 0; i < details.size(); i++) {
+      ApiResponse.FieldError detail = details.get(i);
+      out.append(i == 0 ? "" : ",").append("{\"field\":").append(quote(detail.field()))
+          .append(",\"message\":").append(quote(detail.message())).append('}');
+    }
+    return out.append("]}").toString();
+  }
+
   static String quote(String s) {
     StringBuilder out = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); i++) {

@@ -3,6 +3,8 @@ package io.emprops.web.api;
 /** The machine codes of API.md, each with the HTTP status it is answered with. */
 public enum ErrorCode {
   VALIDATION_FAILED(400),
+  /** More than one credential on one request: which one speaks for the caller would be a guess. */
+  AMBIGUOUS_CREDENTIALS(400),
   UNAUTHORIZED(401),
   INSUFFICIENT_CREDITS(402),
   FORBIDDEN(403),

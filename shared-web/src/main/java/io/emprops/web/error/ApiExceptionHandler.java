@@ -49,8 +49,11 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   public ResponseEntity<ApiResponse<Void>> handleTypeMismatch(MethodArgumentTypeMismatchException e) {
+    String rule = e.getMostSpecificCause() instanceof io.emprops.web.input.InvalidParameterValue invalid
+        ? invalid.getMessage()
+        : e.getRequiredType() == null ? "has an invalid value" : MessageNotReadable.mustBe(e.getRequiredType());
     return respond(ErrorCode.VALIDATION_FAILED, "Validation failed",
-        List.of(new FieldError(e.getName(), "has an invalid value")));
+        List.of(new FieldError(e.getName(), rule)));
   }
 
   @ExceptionHandler(OptimisticLockingFailureException.class)
@@ -87,7 +90,9 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   @Override
   protected ResponseEntity<Object> handleHttpMessageNotReadable(
       HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    return untyped(respond(ErrorCode.VALIDATION_FAILED, MessageNotReadable.describe(e), List.of()));
+    MessageNotReadable.Description description = MessageNotReadable.describe(e);
+    return untyped(respond(ErrorCode.VALIDATION_FAILED, description.message(),
+        description.field().map(List::of).orElse(List.of())));
   }
 
   /** Every other exception Spring MVC itself raises (404, 405, 406, 413, 415, missing parameter…). */

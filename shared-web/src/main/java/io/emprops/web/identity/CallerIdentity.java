@@ -15,6 +15,11 @@ import java.util.stream.Collectors;
 public record CallerIdentity(Optional<String> userId, Set<String> roles) {
 
   public static final String ADMIN_ROLE = "admin";
+  /**
+   * The EmProps job queue's service identity (its call-backs): granted by the gateway to the
+   * queue's configured service key only, never to a user's token or API key.
+   */
+  public static final String JOB_QUEUE_ROLE = "job-queue";
   private static final CallerIdentity ANONYMOUS = new CallerIdentity(Optional.empty(), Set.of());
 
   public CallerIdentity {

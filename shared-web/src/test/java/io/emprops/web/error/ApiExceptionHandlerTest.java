@@ -78,7 +78,8 @@ class ApiExceptionHandlerTest {
     mvc.perform(post("/things").contentType(MediaType.APPLICATION_JSON)
             .content("{\"title\":\"t\",\"maxTokens\":1,\"chain\":\"DOGECOIN\"}"))
         .andExpect(status().isBadRequest())
-        .andExpect(jsonPath("$.error").value("Request body has an invalid value at chain"));
+        .andExpect(jsonPath("$.details[0].field").value("chain"))
+        .andExpect(jsonPath("$.details[0].message").value("must be one of: ETHEREUM, BASE"));
   }
 
   @Test

@@ -115,6 +115,33 @@ public abstract class ServiceFoundationContract {
   }
 
   @Test
+  void whatTheServletContainerRefusesItselfIsAnEnvelopeWithoutInternals() {
+    int port = Integer.parseInt(environment.getProperty("local.server.port"));
+    for (String target : List.of("/anything/%ff", "/anything/%", "/any%00thing")) {
+      RawHttp.Response response = new RawHttp(port).get(target);
+      assertThat(response.status()).as(target).isEqualTo(400);
+      assertThat(response.header("Content-Type")).as(target).startsWith("application/json");
+      assertThat(response.body()).as(target)
+          .startsWith("{\"data\":null,\"error\":").contains("\"code\":\"VALIDATION_FAILED\"")
+          .doesNotContain("127.0.0.1").doesNotContain("<").doesNotContainIgnoringCase("tomcat")
+          .doesNotContainIgnoringCase("jetty");
+      assertThat(response.header("X-Content-Type-Options")).as(target).isEqualTo("nosniff");
+    }
+  }
+
+  @Test
+  void aQueryParameterWithAnEncodedNulIsA400NamingIt() {
+    CallerIdentity alice = GatewayCalls.user("alice");
+    String credential = new InternalCredential(environment.getProperty("emprops.internal.secret"))
+        .sign("GET", "/anything", alice);
+    RawHttp.Response response = new RawHttp(Integer.parseInt(environment.getProperty("local.server.port")))
+        .get("/anything?model=%00", IdentityHeaders.USER_ID + ": alice", IdentityHeaders.USER_ROLES + ": ",
+            IdentityHeaders.INTERNAL_AUTH + ": " + credential);
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.body()).contains("\"field\":\"model\"");
+  }
+
+  @Test
   void unknownPathThroughTheGatewayIsA404InTheEnvelope() {
     HttpResponse<String> response = calls.get("/no-such-endpoint", GatewayCalls.user("alice"));
     assertThat(response.statusCode()).isEqualTo(404);

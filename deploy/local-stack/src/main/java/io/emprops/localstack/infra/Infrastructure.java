@@ -42,6 +42,7 @@ public final class Infrastructure implements AutoCloseable {
   private final Lazy<DevTokenIssuer> issuer;
   private final Lazy<Optional<ChainServer>> chain;
   private volatile String chainUnavailable;
+  private volatile boolean chainLeftOut;
   private volatile ChainServer.Options chainOptions = ChainServer.Options.DEFAULT;
   private final Lazy<Optional<AzuriteServer>> azurite;
   private volatile String azuriteUnavailable;
@@ -54,7 +55,7 @@ public final class Infrastructure implements AutoCloseable {
     this.kafka = new Lazy<>(() -> track(KafkaServer.start(layout.port("kafka"),
         layout.port("kafka-controller"), layout.data("kafka"))));
     this.redis = new Lazy<>(() -> track(RedisServer.start(layout.port("redis"),
-        layout.persistent() ? layout.data("redis") : null)));
+        layout.persistent() ? layout.data("redis") : null, secrets.get("redis.password"))));
     this.objectStore = new Lazy<>(() -> track(ObjectStoreServer.start(layout.port("s3"),
         layout.data("s3"), "local-" + secrets.get("s3.access-key").substring(0, 12),
         secrets.get("s3.secret-key"), BUCKET)));
@@ -108,9 +109,12 @@ public final class Infrastructure implements AutoCloseable {
     this.chainOptions = options;
   }
 
-  /** The local chain, or empty when anvil cannot be had here ({@link #chainUnavailableReason}). */
+  /**
+   * The local chain, or empty when anvil cannot be had here or the chain was left out
+   * ({@link #chainUnavailableReason}).
+   */
   public Optional<ChainServer> chain() {
-    return chain.get();
+    return chainLeftOut ? Optional.empty() : chain.get();
   }
 
   public String chainUnavailableReason() {
@@ -173,12 +177,23 @@ public final class Infrastructure implements AutoCloseable {
         layout.logs().resolve("anvil.log"), chainOptions)));
   }
 
-  /** Starts every component concurrently (cold start is bound by the slowest one). */
+  /** No chain for this stack (--no-chain): {@link #chain()} stays empty instead of starting one. */
+  public void leaveOutChain() {
+    chainLeftOut = true;
+    chainUnavailable = "the local chain was not started (--no-chain)";
+  }
+
+  /**
+   * Starts every component concurrently (cold start is bound by the slowest one). Without the
+   * chain, nothing starts it later either: {@link #chain()} stays empty.
+   */
   public void startAll(boolean withChain) {
     List<Supplier<?>> starters = new ArrayList<>(List.of(
         this::postgres, this::kafka, this::redis, this::objectStore, this::issuer));
     if (withChain) {
       starters.add(this::chain);
+    } else {
+      leaveOutChain();
     }
     // Not the common pool: its threads carry the system class loader, which inside the
     // launcher's fat jar cannot see Kafka's classes (Kafka resolves config classes through the

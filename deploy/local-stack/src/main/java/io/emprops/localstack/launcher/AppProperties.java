@@ -29,6 +29,7 @@ public final class AppProperties {
       case GATEWAY -> {
         p.putAll(redis(infra));
         p.putAll(jwt(infra));
+        p.put("emprops.gateway.service-keys.job-queue", sha256Hex(jobQueueKey(infra)));
         for (App target : App.values()) {
           if (target != App.GATEWAY) {
             p.put("emprops.gateway.services." + target.shortName(),
@@ -59,6 +60,36 @@ public final class AppProperties {
 
   public static String internalSecret(Infrastructure infra) {
     return infra.secrets().get("internal.secret");
+  }
+
+  /**
+   * The service key a real EmProps job queue presents to this stack's gateway as its
+   * {@code EMPROPS_API_KEY} (the gateway holds only its SHA-256 and grants it role
+   * {@code job-queue}); generated with the stack's other secrets.
+   */
+  public static String jobQueueKey(Infrastructure infra) {
+    return "emps_" + infra.secrets().get("job-queue.api-key");
+  }
+
+  /**
+   * What a real job queue needs to work with this stack: its Redis and how to reach our API
+   * ({@code EMPROPS_API_URL}, {@code EMPROPS_API_KEY}); written to {@code .local/env/job-queue.env}.
+   */
+  public static Map<String, String> jobQueueEnvironment(Infrastructure infra) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("REDIS_URL", infra.redis().url());
+    env.put("EMPROPS_API_URL", "http://" + Ports.LOOPBACK + ":" + infra.layout().port(App.GATEWAY.module()));
+    env.put("EMPROPS_API_KEY", jobQueueKey(infra));
+    return env;
+  }
+
+  private static String sha256Hex(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
   }
 
   public static Map<String, String> database(Infrastructure infra, String schema) {

@@ -129,6 +129,8 @@ public final class StackLauncher {
             jvmOptions, env));
       }
     }
+    // A real EmProps job queue run against this stack (instead of, or with, the dev worker).
+    writeEnvFile(envDir.resolve("job-queue.env"), AppProperties.jobQueueEnvironment(infrastructure));
     // Applications left out with --without still get an env file, to be run by hand.
     for (App app : App.values()) {
       if (!options.apps().contains(app)) {
@@ -142,14 +144,15 @@ public final class StackLauncher {
   private void startDevWorker() {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-Djava.awt.headless=true"));
-    Map<String, String> env = new java.util.HashMap<>();
+    // The URL carries the Redis password: environment, not the command line (ps shows that).
+    Map<String, String> env = new java.util.HashMap<>(Map.of("SPRING_DATA_REDIS_URL", infrastructure.redis().url()));
     if (options.otel()) {
       command.addAll(OpenTelemetryAgent.jvmOptions(options.root()));
       env.putAll(OpenTelemetryAgent.environment("dev-worker", options.otelEndpoint()));
       // Its own spans follow each step (StepTracing); a span per poll of the queue would be noise.
       env.put("OTEL_INSTRUMENTATION_LETTUCE_ENABLED", "false");
     }
-    command.addAll(List.of("-jar", devWorkerJar().toString(), "--redis", infrastructure.redis().url(), "--service", "mock"));
+    command.addAll(List.of("-jar", devWorkerJar().toString(), "--service", "mock"));
     devWorker = ChildProcess.start("dev-worker", command, env, options.root(), layout.logs().resolve("dev-worker.log"));
   }
 
@@ -180,7 +183,7 @@ public final class StackLauncher {
     }
     table.append("  %-20s %s%n".formatted("postgres", infrastructure.postgres().endpoint()));
     table.append("  %-20s %s%n".formatted("kafka", infrastructure.kafka().bootstrapServers()));
-    table.append("  %-20s %s%n".formatted("redis", infrastructure.redis().url()));
+    table.append("  %-20s %s%n".formatted("redis", infrastructure.redis().endpoint() + " (password in secrets.properties)"));
     table.append("  %-20s %s (bucket %s)%n".formatted("s3", infrastructure.objectStore().url(),
         infrastructure.objectStore().bucket()));
     if (options.chain()) {
@@ -198,6 +201,8 @@ public final class StackLauncher {
     System.out.println("Gateway:   http://" + Ports.LOOPBACK + ":" + layout.port("gateway"));
     System.out.println("Dev token: " + token);
     System.out.println("           (user " + DEV_USER + ", roles user,admin; `./run token USER ROLES` mints another)");
+    System.out.println("Job queue: EMPROPS_API_KEY=" + AppProperties.jobQueueKey(infrastructure)
+        + " (a real queue's call-backs; all it needs: " + layout.dataDirectory().resolve("env/job-queue.env") + ")");
     System.out.println("READY — Ctrl-C stops everything.");
     System.out.flush();
   }

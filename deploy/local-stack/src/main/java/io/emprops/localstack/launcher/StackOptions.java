@@ -22,9 +22,9 @@ public record StackOptions(
         --no-worker          do not start the development worker (queue service "mock")
         --chain-block-time S mine a block every S seconds (default: a block per transaction)
         --without APP[,APP]  do not start these applications (to run one yourself, see README)
-        --port-base N        lay all ports out from N (default 8080; table in README)
+        --port-base N        lay all ports out from N (default 8080, or EMPROPS_PORT_BASE; table in README)
         --port NAME=N        override one port (names: gateway, collections-service, …, postgres, kafka)
-        --data-dir DIR       where data, logs and secrets live (default .local)
+        --data-dir DIR       where data, logs and secrets live (default .local, or EMPROPS_DATA_DIR)
         --jvm-opts "OPTS"    JVM options for every application (default: small heaps; services
                              compile with C1 only for a fast start, the gateway gets the full JIT)
         --otel               attach the OpenTelemetry Java agent to every application and the dev
@@ -55,7 +55,7 @@ public record StackOptions(
 
   public static StackOptions parse(List<String> args) {
     Path root = Path.of("").toAbsolutePath();
-    Path data = null;
+    Path data = dataDirectoryFromEnvironment();
     int base = envInt("EMPROPS_PORT_BASE", StackLayout.DEFAULT_PORT_BASE);
     Map<String, Integer> overrides = new HashMap<>();
     boolean fresh = false;
@@ -131,6 +131,12 @@ public record StackOptions(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(option + ": not a number: " + s);
     }
+  }
+
+  /** {@code EMPROPS_DATA_DIR}, the environment's default for {@code --data-dir} (null: none). */
+  public static Path dataDirectoryFromEnvironment() {
+    String value = System.getenv("EMPROPS_DATA_DIR");
+    return value == null || value.isBlank() ? null : Path.of(value).toAbsolutePath();
   }
 
   private static int envInt(String name, int fallback) {

@@ -95,10 +95,16 @@ class InfrastructureTest {
   }
 
   @Test
-  void redisIsVersion7WithFunctions() throws Exception {
+  void redisIsVersion7WithFunctionsAndAnswersOnlyAfterAuthentication() throws Exception {
     try (var socket = new java.net.Socket(Ports.LOOPBACK, infra.redis().port())) {
       var out = socket.getOutputStream();
       var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream()));
+      out.write("GET any\r\n".getBytes());
+      out.flush();
+      assertThat(in.readLine()).startsWith("-NOAUTH");
+      out.write(("AUTH " + infra.redis().password() + "\r\n").getBytes());
+      out.flush();
+      assertThat(in.readLine()).isEqualTo("+OK");
       out.write("INFO server\r\n".getBytes());
       out.flush();
       StringBuilder info = new StringBuilder();

@@ -2,6 +2,7 @@ package io.emprops.gateway.security.apikeys;
 
 import io.emprops.gateway.security.CallerAuthentication;
 import io.emprops.web.api.ApiException;
+import io.emprops.web.input.StorableText;
 import io.emprops.web.api.ApiResponse;
 import io.emprops.web.api.ErrorCode;
 import java.time.Instant;
@@ -54,6 +55,9 @@ public class ApiKeyController {
     if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
       return Mono.error(ApiException.invalid(
           "name", "must be 1 to " + MAX_NAME_LENGTH + " characters"));
+    }
+    if (!StorableText.isStorable(name)) {
+      return Mono.error(ApiException.invalid("name", StorableText.RULE));
     }
     return store.create(caller.identity(), name)
         .onErrorMap(ApiKeyStore.TooManyKeysException.class,

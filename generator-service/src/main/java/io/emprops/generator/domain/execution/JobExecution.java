@@ -18,7 +18,10 @@ import io.emprops.generator.persistence.JobStepRepository;
 import io.emprops.generator.persistence.WorkflowRepository;
 import io.emprops.generator.progress.JobEvent;
 import io.emprops.generator.progress.JobEventLog;
+import io.emprops.generator.progress.ProgressThrottle;
 import io.emprops.web.api.ApiException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -62,23 +65,27 @@ public class JobExecution {
   private final WorkflowCatalog catalog;
   private final StepDispatcher dispatcher;
   private final JobEventLog events;
+  private final ProgressThrottle progressThrottle;
   private final Outbox outbox;
   private final ExecutionProperties properties;
   private final JsonMapper json;
+  private final MeterRegistry meters;
   private final Clock clock = Clock.systemUTC();
 
   public JobExecution(JobRepository jobs, JobStepRepository steps, WorkflowRepository workflows,
-      WorkflowCatalog catalog, StepDispatcher dispatcher, JobEventLog events, Outbox outbox,
-      ExecutionProperties properties, JsonMapper json) {
+      WorkflowCatalog catalog, StepDispatcher dispatcher, JobEventLog events, ProgressThrottle progressThrottle,
+      Outbox outbox, ExecutionProperties properties, JsonMapper json, MeterRegistry meters) {
     this.jobs = jobs;
     this.steps = steps;
     this.workflows = workflows;
     this.catalog = catalog;
     this.dispatcher = dispatcher;
     this.events = events;
+    this.progressThrottle = progressThrottle;
     this.outbox = outbox;
     this.properties = properties;
     this.json = json;
+    this.meters = meters;
   }
 
   /**
@@ -107,7 +114,7 @@ public class JobExecution {
             step.path("workflow").asString(), JobStep.Kind.valueOf(step.path("kind").asString().toUpperCase()),
             step.path("service_required").asString(null), step.path("cost").asLong(),
             List.copyOf(GenerationPlan.refsIn(step.get("payload"))), inputs, JobStep.WAITING, 0, null, null, null,
-            null, null, 0, null, null, null, null, null, null));
+            null, null, 0, null, null, null, null));
       }
     }
     steps.insertAll(laidOut);
@@ -137,17 +144,18 @@ public class JobExecution {
     markProcessing(step.jobId());
     ObjectNode data = stepData(step);
     data.put("worker_id", workerId);
-    events.append(step.jobId(), "processing", JobEvent.NODE_STARTED, "Started " + step.label(), data);
+    events.appendLocked(step.jobId(), "processing", JobEvent.NODE_STARTED, "Started " + step.label(), data);
   }
 
   /**
-   * A worker reported progress; relayed at most every {@code progressInterval} per job. This is
-   * the engine's most frequent message, so for a running step it costs two statements and the
-   * commit.
+   * A worker reported progress; relayed at most every {@code progressInterval} per job, the last
+   * report of a burst once the interval allows ({@link ProgressThrottle}). This is the engine's
+   * most frequent message, so for a running step it costs two statements and the commit.
    */
   @Transactional
   public void onProgress(String queueStepId, String workerId, int progress, String message) {
-    Optional<JobStep> updated = steps.lockJobAndProgressRunning(queueStepId, workerId, progress);
+    String text = message == null ? "" : message;
+    Optional<JobStep> updated = steps.lockJobAndProgressRunning(queueStepId, workerId, progress, text);
     if (updated.isEmpty()) {
       // Not running: a step reported on before its claim was seen (the claim message is late or
       // lost) starts now; one that has ended or is not ours changes nothing.
@@ -156,7 +164,7 @@ public class JobExecution {
         return;
       }
       started(found.get(), workerId);
-      updated = steps.progress(queueStepId, workerId, progress);
+      updated = steps.progress(queueStepId, workerId, progress, text);
       if (updated.isEmpty()) {
         return;
       }
@@ -164,8 +172,8 @@ public class JobExecution {
     JobStep step = updated.get();
     ObjectNode data = stepData(step);
     data.put("progress", step.progress());
-    data.put("message", message == null ? "" : message);
-    events.appendProgress(step.jobId(), properties.progressInterval(), message == null ? "" : message, data);
+    data.put("message", text);
+    progressThrottle.report(step.jobId(), queueStepId, text, data);
   }
 
   /**
@@ -182,27 +190,45 @@ public class JobExecution {
       return false;
     }
     Job job = jobs.lock(found.get().jobId()).orElseThrow();
-    if (!steps.complete(queueStepId, output.value(), output.url(), output.mimeType())) {
+    // The last report of the step's final burst (its 100 %), held back by the throttle, goes first.
+    events.appendUnsentProgress(job.id(), queueStepId);
+    if (!steps.complete(queueStepId, output)) {
       return false;
     }
     // Its generation and step id, all that is used below, do not change on completion.
     JobStep step = found.get();
     markProcessing(job.id());
     ObjectNode completed = stepData(step);
-    completed.set("output", output.url() != null ? json.getNodeFactory().stringNode(output.url()) : output.value());
-    events.append(job.id(), "processing", JobEvent.NODE_COMPLETED, "Completed " + step.label(), completed);
-    if (output.url() != null) {
-      ObjectNode image = stepData(step);
-      image.putNull("asset_id");
-      image.put("url", output.url());
-      image.put("mime_type", output.mimeType());
-      events.append(job.id(), "processing", JobEvent.IMAGE_GENERATED, "Output of " + step.label(), image);
-      // The generation's input travels with its output, so consumers can reproduce it (a
+    completed.set("output", output.value());
+    completed.put("files", output.files().size());
+    String message = "Completed " + step.label();
+    if (!output.hasFiles() && step.kind() == JobStep.Kind.QUEUE) {
+      // A worker's result we cannot read would otherwise be a success without images.
+      completed.put("output_recognised", false);
+      message += "; its result holds no output file we recognise and is kept as it is";
+      Counter.builder("generator_step_results_unrecognised_total").tag("service", step.serviceRequired())
+          .description("Queue steps that completed with a result holding no output file we recognise (kept as it is)")
+          .register(meters).increment();
+      log.warn("Job {}: {} on service '{}' completed with a result holding no output file we recognise "
+          + "(its fields: {}); kept as it is", job.id(), step.label(), step.serviceRequired(),
+          WorkerResults.shapeOf(output.raw()));
+    }
+    events.appendLocked(job.id(), "processing", JobEvent.NODE_COMPLETED, message, completed);
+    if (output.hasFiles()) {
+      // The generation's input travels with its outputs, so consumers can reproduce it (a
       // collection made from the asset) without asking for the plan.
       JsonNode input = plannedGeneration(job.id(), step.generation());
-      outbox.publish(new GenerationStepCompleted(job.id(), job.userId(), job.collectionId(), step.generation(),
-          step.stepId(), output.url(), output.mimeType(), fileName(step, output.mimeType()), clock.instant(),
-          input.path("hash").asString(null), input.get("variables")));
+      for (int i = 0; i < output.files().size(); i++) {
+        StepOutput.File file = output.files().get(i);
+        ObjectNode image = stepData(step);
+        image.putNull("asset_id");
+        image.put("url", file.url());
+        image.put("mime_type", file.mimeType());
+        events.appendLocked(job.id(), "processing", JobEvent.IMAGE_GENERATED, "Output of " + step.label(), image);
+        outbox.publish(new GenerationStepCompleted(job.id(), job.userId(), job.collectionId(), step.generation(),
+            step.stepId(), file.url(), file.mimeType(), fileName(step, i, file.mimeType()), clock.instant(),
+            input.path("hash").asString(null), input.get("variables")));
+      }
     }
     jobs.refreshProgress(job.id());
     List<JobStep> all = steps.forJob(job.id());
@@ -244,6 +270,9 @@ public class JobExecution {
     Job job = jobs.lock(step.jobId()).orElseThrow();
     if (step.attempt() >= properties.maxAttempts()) {
       if (steps.fail(queueStepId, reason)) {
+        if (step.kind() == JobStep.Kind.QUEUE) {
+          dispatcher.abandonAfterCommit(queueStepId, "Abandoned by EmProps: " + reason + "; the job failed");
+        }
         fail(job, step, "The " + step.label() + " failed: " + reason + " (after " + step.attempt() + " attempts)");
       }
       return;
@@ -254,13 +283,13 @@ public class JobExecution {
     }
     log.warn("Job {}: {} resubmitted as {} ({})", job.id(), step.label(), next, reason);
     if (step.kind() == JobStep.Kind.QUEUE) {
-      dispatcher.cancelAfterCommit(queueStepId, reason);
+      dispatcher.abandonAfterCommit(queueStepId, "Abandoned by EmProps: " + reason + "; resubmitted as " + next);
     }
     dispatcher.dispatchAfterCommit(List.of(next));
     ObjectNode data = stepData(step);
     data.put("status", job.status());
     data.put("attempt", step.attempt() + 1);
-    events.append(job.id(), job.status(), JobEvent.JOB_STATUS,
+    events.appendLocked(job.id(), job.status(), JobEvent.JOB_STATUS,
         "The " + step.label() + " is resubmitted: " + reason, data);
   }
 
@@ -300,14 +329,13 @@ public class JobExecution {
 
   private void complete(Job job, List<JobStep> all) {
     jobs.transition(job.id(), "processing", "completed", null, null);
-    List<GenerationOutput> outputs = new ArrayList<>();
-    all.stream().filter(s -> s.outputUrl() != null).forEach(s ->
-        outputs.add(new GenerationOutput(s.generation(), s.stepId(), null, s.outputUrl(), s.mimeType())));
+    List<GenerationOutput> outputs = steps.outputsOf(job.id()).stream()
+        .map(o -> new GenerationOutput(o.generation(), o.stepId(), o.assetId(), o.url(), o.mimeType())).toList();
     long spent = all.stream().mapToLong(JobStep::cost).sum();
     ObjectNode data = json.createObjectNode();
     data.put("status", "completed");
     data.set("outputs", json.valueToTree(outputs));
-    events.append(job.id(), "completed", JobEvent.JOB_COMPLETED, "All " + all.size() + " steps completed", data);
+    events.appendLocked(job.id(), "completed", JobEvent.JOB_COMPLETED, "All " + all.size() + " steps completed", data);
     outbox.publish(new GenerationCompleted(job.id(), job.userId(), job.collectionId(), spent, outputs, clock.instant()));
   }
 
@@ -319,14 +347,14 @@ public class JobExecution {
     }
     for (JobStep other : steps.cancelInFlight(job.id())) {
       if (other.kind() == JobStep.Kind.QUEUE && other.queueStepId() != null) {
-        dispatcher.cancelAfterCommit(other.queueStepId(), "Job failed");
+        dispatcher.abandonAfterCommit(other.queueStepId(), "Abandoned by EmProps: its job failed (" + message + ")");
       }
     }
     long spent = spentOn(job.id());
     ObjectNode data = stepData(failed);
     data.put("code", GENERATION_FAILED);
     data.put("error", message);
-    events.append(job.id(), Job.FAILED, JobEvent.JOB_FAILED, message, data);
+    events.appendLocked(job.id(), Job.FAILED, JobEvent.JOB_FAILED, message, data);
     outbox.publish(new GenerationFailed(job.id(), job.userId(), job.collectionId(), GENERATION_FAILED, message,
         failed.stepId(), spent, clock.instant()));
   }
@@ -339,7 +367,7 @@ public class JobExecution {
   private void markProcessing(UUID jobId) {
     if (jobs.startProcessing(jobId)) {
       Job job = jobs.find(jobId).orElseThrow();
-      events.append(jobId, "processing", JobEvent.JOB_STATUS, "A worker started the job",
+      events.appendLocked(jobId, "processing", JobEvent.JOB_STATUS, "A worker started the job",
           json.createObjectNode().put("status", "processing"));
       outbox.publish(new GenerationStarted(jobId, job.userId(), job.collectionId(), job.generations(),
           steps.countForJob(jobId), clock.instant()));
@@ -364,7 +392,8 @@ public class JobExecution {
     return data;
   }
 
-  private static String fileName(JobStep step, String mimeType) {
+  /** {@code step-<id>.<ext>}, and {@code step-<id>-<n>.<ext>} for a step's further files. */
+  private static String fileName(JobStep step, int ordinal, String mimeType) {
     String extension = mimeType == null ? "bin" : switch (mimeType) {
       case "image/png" -> "png";
       case "image/jpeg" -> "jpg";
@@ -373,7 +402,7 @@ public class JobExecution {
       case "video/mp4" -> "mp4";
       default -> "bin";
     };
-    return "step-" + step.stepId() + "." + extension;
+    return "step-" + step.stepId() + (ordinal == 0 ? "" : "-" + ordinal) + "." + extension;
   }
 
   private boolean declaresSeed(String workflowName) {

@@ -9,13 +9,14 @@ import tools.jackson.databind.JsonNode;
  * One step of one generation of a job, as executed (see V5__job_execution.sql for the states).
  *
  * @param queueStepId the current submission's id in the job queue (new on every resubmission)
- * @param output the value handed to dependants' {@code $ref}s
+ * @param output the value handed to dependants' {@code $ref}s: its first file's URL, else the worker's
+ *     result as it is (its files are {@link JobOutput}s)
  */
 public record JobStep(
     UUID jobId, int generation, int stepId, int position, String workflowName, Kind kind, String serviceRequired,
     long cost, List<Integer> dependsOn, JsonNode inputs, String status, int attempt, String queueStepId,
     JsonNode payload, Instant submittedAt, String workerId, Instant claimedAt, int progress, JsonNode output,
-    String outputUrl, String mimeType, String error, Instant completedAt, Instant updatedAt) {
+    String error, Instant completedAt, Instant updatedAt) {
 
   public static final String WAITING = "waiting";
   public static final String QUEUED = "queued";

@@ -10,9 +10,12 @@ import io.emprops.generator.queue.QueueSubscriber;
 import io.emprops.generator.queue.QueueTraceContext;
 import io.emprops.generator.queue.StepState;
 import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -38,6 +41,9 @@ public class QueueEventHandler implements SmartLifecycle {
   private final JobStepRepository steps;
   private final JobQueueClient queue;
   private final Timer handling;
+  private final Counter coalesced;
+  /** Per step, the number of the last progress report received and not yet handled. */
+  private final Map<String, Long> progressReports = new ConcurrentHashMap<>();
   // Handling does database and Redis I/O, so never on the Redis I/O thread that delivered the
   // message; a step's messages always go to the same lane, so they are handled in arrival order.
   // Platform threads: a virtual one is woken twice per database round trip (the poller, then a
@@ -64,6 +70,8 @@ public class QueueEventHandler implements SmartLifecycle {
     }
     this.handling = Timer.builder("generator_queue_messages")
         .description("Job-queue messages about our steps, handled").publishPercentiles(0.5, 0.99).register(meters);
+    this.coalesced = Counter.builder("generator_queue_progress_coalesced_total")
+        .description("Progress reports skipped because a later one of the same step was already waiting").register(meters);
   }
 
   void handle(QueueEvent event) {
@@ -110,16 +118,38 @@ public class QueueEventHandler implements SmartLifecycle {
 
   @Override
   public void start() {
-    subscriber = new QueueSubscriber(redis, json, stepId -> true, event -> laneOf(event.stepId()).execute(() -> {
-      try {
-        // Most messages on the channels are other clients' steps: one indexed lookup drops them.
-        if (isOurs(event.stepId())) {
-          handle(event);
+    subscriber = new QueueSubscriber(redis, json, stepId -> true, event -> {
+      long report = event instanceof QueueEvent.Progress ? progressReports.merge(event.stepId(), 1L, Long::sum) : 0;
+      laneOf(event.stepId()).execute(() -> {
+        try {
+          if (event instanceof QueueEvent.Progress && isSuperseded(event.stepId(), report)) {
+            coalesced.increment();
+            return;
+          }
+          // Most messages on the channels are other clients' steps: one indexed lookup drops them.
+          if (isOurs(event.stepId())) {
+            handle(event);
+          }
+        } catch (RuntimeException e) {
+          log.warn("Handling a queue message for step {} failed; the reconciler will catch up", event.stepId(), e);
         }
-      } catch (RuntimeException e) {
-        log.warn("Handling a queue message for step {} failed; the reconciler will catch up", event.stepId(), e);
-      }
-    }));
+      });
+    });
+  }
+
+  /**
+   * Whether a later progress report of the step waits in its lane: this one's value is
+   * superseded (reports only go forward), and handling it would only delay the messages behind
+   * it — a burst of reports becomes one. A completion never supersedes a report: the last value
+   * a worker reported is delivered before its completion.
+   */
+  private boolean isSuperseded(String stepId, long report) {
+    Long latest = progressReports.get(stepId);
+    if (latest != null && latest > report) {
+      return true;
+    }
+    progressReports.remove(stepId, report);
+    return false;
   }
 
   @Override

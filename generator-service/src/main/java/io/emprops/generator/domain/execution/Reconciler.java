@@ -1,5 +1,7 @@
 package io.emprops.generator.domain.execution;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.emprops.generator.config.ExecutionProperties;
 import io.emprops.generator.persistence.JobStepRepository;
 import io.emprops.generator.queue.JobQueueClient;
@@ -22,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * (JOB-QUEUE.md, "Obligations of a correct client"). Every few seconds this reads the queue's
  * hashes for our steps that have been quiet and acts on what they say: a completion or failure
  * we missed, a submission that never reached the queue, a step the queue lost, a claim whose
- * worker stopped heartbeating or reporting, a step no worker took within the queue timeout.
+ * worker stopped heartbeating or reporting or no longer holds it (restarted under the same id), a
+ * step no worker took within the queue timeout.
  * Every action goes through {@link JobExecution}, so instances reconciling at once cannot double it.
  */
 @Component
@@ -41,6 +44,9 @@ public class Reconciler {
   private final JsonMapper json;
   private final Clock clock = Clock.systemUTC();
   private final MeterRegistry meters;
+  /** Claimed steps found missing from their worker's active set, and when (confirmed next round). */
+  private final Cache<String, Instant> orphans = Caffeine.newBuilder()
+      .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(10)).build();
 
   public Reconciler(JobStepRepository steps, JobQueueClient queue, JobExecution execution, StepDispatcher dispatcher,
       QueueEventHandler messages, FetchStepRunner fetchRunner, ExecutionProperties properties, JsonMapper json, MeterRegistry meters) {
@@ -104,7 +110,19 @@ public class Reconciler {
       execution.onClaimed(id, worker);
       Instant claimedAt = step.claimedAt() == null ? now : step.claimedAt();
       boolean pastGrace = claimedAt.isBefore(now.minus(properties.deadWorkerGrace()));
-      if (pastGrace && !worker.isEmpty() && !queue.isWorkerAlive(worker)) {
+      if (!state.isOrphaned()) {
+        orphans.invalidate(id);
+      }
+      if (state.isOrphaned() && orphans.asMap().putIfAbsent(id, now) != null) {
+        // Seen in an earlier round too (not the moment a worker finishing leaves its set): the
+        // worker, restarted under the same id, no longer has it.
+        orphans.invalidate(id);
+        count("orphaned");
+        execution.resubmit(id, "worker " + worker + " no longer holds it (restarted?)");
+      } else if (state.isOrphaned()) {
+        // Looked at again next round, not after another quiet period: no touch.
+        return;
+      } else if (pastGrace && !worker.isEmpty() && !queue.isWorkerAlive(worker)) {
         count("dead_worker");
         execution.resubmit(id, "worker " + worker + " stopped heartbeating");
       } else if (pastGrace && lastProgress(state).map(t -> t.isBefore(now.minus(properties.staleProgressAfter())))
@@ -116,9 +134,11 @@ public class Reconciler {
       }
     } else if (step.submittedAt().isBefore(now.minus(properties.queueTimeout()))) {
       count("queue_timeout");
-      queue.cancel(id, "No worker took the step within " + properties.queueTimeout());
-      execution.onFailed(id, "no worker for service '" + step.serviceRequired() + "' took it within "
-          + pretty(properties.queueTimeout()));
+      String reason = "no worker for service '" + step.serviceRequired() + "' took it within "
+          + pretty(properties.queueTimeout());
+      // The failure the queue now records is ours too: whichever of it and this call comes first fails the step.
+      queue.abandon(id, "Abandoned by EmProps: " + reason);
+      execution.onFailed(id, reason);
     } else {
       steps.touch(id);
     }

@@ -2,6 +2,7 @@ package io.emprops.generator.domain.execution;
 
 import io.emprops.generator.config.ExecutionProperties;
 import io.emprops.generator.domain.job.Job;
+import io.emprops.generator.persistence.AfterCommit;
 import io.emprops.generator.persistence.JobRepository;
 import io.emprops.generator.persistence.JobStepRepository;
 import io.emprops.generator.queue.JobQueueClient;
@@ -20,8 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -63,13 +62,25 @@ public class StepDispatcher implements AutoCloseable {
     afterCommit(() -> dispatch(queueStepIds));
   }
 
-  /** Tells the queue (and the step's worker) that this submission is void. */
+  /** Tells the queue (and the step's worker) that its owner cancelled this submission. */
   public void cancelAfterCommit(String queueStepId, String reason) {
+    giveUpAfterCommit(queueStepId, "Cancelling", () -> queue.cancel(queueStepId, reason));
+  }
+
+  /**
+   * Tells the queue (and the step's worker) that we gave this submission up ({@code reason}): a
+   * failure as the queue records one, not a user's cancel.
+   */
+  public void abandonAfterCommit(String queueStepId, String reason) {
+    giveUpAfterCommit(queueStepId, "Abandoning", () -> queue.abandon(queueStepId, reason));
+  }
+
+  private void giveUpAfterCommit(String queueStepId, String what, Runnable giveUp) {
     afterCommit(() -> {
       try {
-        queue.cancel(queueStepId, reason);
+        giveUp.run();
       } catch (RuntimeException e) {
-        log.warn("Cancelling step {} in the queue failed; a late completion is still ignored", queueStepId, e);
+        log.warn("{} step {} in the queue failed; a late completion is still ignored", what, queueStepId, e);
       }
     });
   }
@@ -86,15 +97,15 @@ public class StepDispatcher implements AutoCloseable {
       }
     }
     Map<UUID, Job> jobsById = new HashMap<>();
-    Map<UUID, Integer> totals = new HashMap<>();
+    Map<UUID, JobStepRepository.Counts> counts = new HashMap<>();
     List<StepSubmission> submissions = new ArrayList<>();
     for (JobStep step : forQueue) {
       Job job = jobsById.computeIfAbsent(step.jobId(), id -> jobs.find(id).orElseThrow());
-      int total = totals.computeIfAbsent(step.jobId(), steps::countForJob);
+      JobStepRepository.Counts count = counts.computeIfAbsent(step.jobId(), steps::countsForJob);
       submissions.add(new StepSubmission(step.queueStepId(), step.serviceRequired(), properties.priority(),
           json.writeValueAsString(step.payload()), job.userId(), clock.instant(), StepSubmission.DEFAULT_MAX_RETRIES,
-          job.id().toString(), properties.priority(), job.createdAt().toEpochMilli(), step.position(), total,
-          null, null, null, null, null));
+          job.id().toString(), properties.priority(), job.createdAt().toEpochMilli(),
+          currentStep(count.total(), count.completed()), count.total(), null, null, null, null, null));
     }
     if (submissions.isEmpty()) {
       return;
@@ -102,6 +113,22 @@ public class StepDispatcher implements AutoCloseable {
     int fresh = queue.submitAll(submissions);
     steps.markSubmitted(submissions.stream().map(StepSubmission::stepId).toList());
     submitted.increment(fresh);
+  }
+
+  /**
+   * The queue's {@code current_step} of a step submitted while {@code completed} of the job's
+   * {@code total} steps have completed. The queue's API takes a step with {@code current_step ==
+   * total_steps} completing for the end of the workflow (our job) and starts verifying it
+   * (JOB-QUEUE.md, "Workflow completion and call-backs"). Our steps run in parallel and finish in
+   * any order, so only a step submitted when every other step of the job has completed carries
+   * {@code total}: when it completes, the job is complete. Every other step carries the number of
+   * the job's steps completed before it plus one, at most {@code total - 1}: the queue sees the job
+   * advance and never sees it finished early. (When several last steps run in parallel, none of
+   * them carries {@code total}; the queue then never concludes on its own, which is harmless: it
+   * only verifies.)
+   */
+  static int currentStep(int total, int completed) {
+    return completed >= total - 1 ? total : Math.min(completed + 1, total - 1);
   }
 
   private void afterCommit(Runnable action) {
@@ -112,16 +139,7 @@ public class StepDispatcher implements AutoCloseable {
         log.warn("Dispatch failed; the reconciler will repeat it", e);
       }
     };
-    if (TransactionSynchronizationManager.isSynchronizationActive()) {
-      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-        @Override
-        public void afterCommit() {
-          executor.execute(guarded);
-        }
-      });
-    } else {
-      executor.execute(guarded);
-    }
+    AfterCommit.run(() -> executor.execute(guarded));
   }
 
   @Override

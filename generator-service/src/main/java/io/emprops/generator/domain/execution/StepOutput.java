@@ -1,53 +1,67 @@
 package io.emprops.generator.domain.execution;
 
 import java.util.List;
+import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * What a finished step produced.
  *
- * @param value what dependants' {@code $ref}s receive: the output's URL when it has one, else the
- *     worker's data as it is
- * @param url where the output is (the worker's URL, or a {@code data:} URL for inline output;
- *     storage-service makes it durable), null when the step produced no file
+ * @param files the output files found in it, in the order the worker listed them (empty when it
+ *     produced none we recognise)
+ * @param raw the worker's own result with the queue's envelopes taken off ({@code data} of
+ *     {@code {success, data}}, as deep as they go), kept as it is; a JSON null when there was none
+ * @param value what dependants' {@code $ref}s receive: the first file's URL when there is one,
+ *     else {@code raw}
  */
-public record StepOutput(JsonNode value, String url, String mimeType) {
-
-  private static final List<String> URL_FIELDS = List.of("image_url", "url", "output_url", "file_url");
+public record StepOutput(List<File> files, JsonNode raw, JsonNode value) {
 
   /**
-   * From a queue worker's result: {@code {success, data:{image_url?, mime_type?, ...}}} as published
-   * or stored in {@code jobs:completed}; inline images come as {@code image_base64}.
+   * One output file.
+   *
+   * @param url where it is: the worker's URL, or a {@code data:} URL for inline output
+   *     (storage-service makes it durable)
+   * @param mimeType as the worker said or as its URL, name or first bytes tell; null when unknown
+   */
+  public record File(String url, String mimeType) {
+    public File {
+      Objects.requireNonNull(url, "url");
+    }
+  }
+
+  public StepOutput {
+    files = List.copyOf(files);
+    raw = raw == null ? JsonNodeFactory.instance.nullNode() : raw;
+    value = value == null ? raw : value;
+  }
+
+  static StepOutput of(List<File> files, JsonNode raw) {
+    return new StepOutput(files, raw,
+        files.isEmpty() ? raw : JsonNodeFactory.instance.stringNode(files.getFirst().url()));
+  }
+
+  /** Whether the step produced at least one file we recognise. */
+  public boolean hasFiles() {
+    return !files.isEmpty();
+  }
+
+  /**
+   * From a queue worker's result, as stored in {@code jobs:completed} or published with
+   * {@code complete_job}: see {@link WorkerResults}.
    */
   public static StepOutput fromQueueResult(JsonNode result) {
-    JsonNode data = result != null && result.has("data") ? result.get("data") : result;
-    if (data == null || data.isMissingNode() || data.isNull()) {
-      return new StepOutput(JsonNodeFactory.instance.nullNode(), null, null);
-    }
-    String mime = data.path("mime_type").asString(null);
-    for (String field : URL_FIELDS) {
-      if (data.path(field).isString() && !data.get(field).asString().isBlank()) {
-        String url = data.get(field).asString();
-        return new StepOutput(JsonNodeFactory.instance.stringNode(url), url, mime);
-      }
-    }
-    if (data.path("image_base64").isString()) {
-      String type = mime == null ? "image/png" : mime;
-      String url = "data:" + type + ";base64," + data.get("image_base64").asString();
-      return new StepOutput(JsonNodeFactory.instance.stringNode(url), url, type);
-    }
-    return new StepOutput(data, null, mime);
+    return WorkerResults.read(result);
   }
 
   /** From a fetch_api step: the value its JSON path selected; a URL string is its file. */
   public static StepOutput fromFetch(JsonNode output) {
-    if (output.isString()) {
+    if (output != null && output.isString()) {
       String text = output.asString();
-      if (text.startsWith("https://") || text.startsWith("http://") || text.startsWith("data:")) {
-        return new StepOutput(output, text, null);
+      if (WorkerResults.isFileUrl(text)) {
+        return of(List.of(new File(text, WorkerResults.mimeTypeOfUrl(text))), output);
       }
     }
-    return new StepOutput(output, null, null);
+    return of(List.of(), output);
   }
 }

@@ -8,6 +8,7 @@ import io.emprops.generator.domain.workflow.Workflow;
 import io.emprops.generator.domain.workflow.WorkflowType;
 import io.emprops.generator.progress.JobEvent;
 import io.emprops.generator.progress.JobEventLog;
+import io.emprops.generator.progress.JobEventRelay;
 import io.emprops.generator.persistence.CollectionViewRepository;
 import io.emprops.generator.persistence.CollectionViewRepository.CollectionView;
 import io.emprops.generator.persistence.JobRepository;
@@ -18,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,16 +41,20 @@ public class GenerationRequests {
   private final Outbox outbox;
   private final JobEventLog events;
   private final JsonMapper json;
+  private final JobEventRelay relay;
   private final Clock clock = Clock.systemUTC();
+  /** How often a waiting request reads the job row when no event woke it. */
+  static final Duration FALLBACK_POLL = Duration.ofMillis(250);
 
   public GenerationRequests(CollectionViewRepository collections, WorkflowRepository workflows, JobRepository jobs,
-      Outbox outbox, JobEventLog events, JsonMapper json) {
+      Outbox outbox, JobEventLog events, JobEventRelay relay, JsonMapper json) {
     this.collections = collections;
     this.workflows = workflows;
     this.jobs = jobs;
     this.outbox = outbox;
     this.events = events;
     this.json = json;
+    this.relay = relay;
   }
 
   /**
@@ -96,20 +103,40 @@ public class GenerationRequests {
     return jobs.find(job.id()).orElseThrow();
   }
 
-  /** Watches the job row (whichever instance consumes the decision) until credits decided or time is up. */
+  /**
+   * Waits until credits decided on the job, or {@code wait} is up. The decision, whichever instance
+   * consumes it, appends the job's next event, which the event relay hands to this instance at
+   * once (locally, or over its Redis channel): that wakes the wait, and the job row says what was
+   * decided. Should the relayed message be lost, the row is read again every
+   * {@link #FALLBACK_POLL} all the same.
+   */
   public Job awaitCreditDecision(UUID jobId, Duration wait) {
     Instant deadline = clock.instant().plus(wait);
-    Job job = jobs.find(jobId).orElseThrow();
-    while (job.isPending() && clock.instant().isBefore(deadline)) {
-      try {
-        Thread.sleep(25);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+    Semaphore decided = new Semaphore(0);
+    AutoCloseable subscription = relay.subscribe(jobId, event -> decided.release());
+    try {
+      Job job = jobs.find(jobId).orElseThrow();
+      while (job.isPending()) {
+        long remaining = Duration.between(clock.instant(), deadline).toMillis();
+        if (remaining <= 0) {
+          break;
+        }
+        if (decided.tryAcquire(Math.min(remaining, FALLBACK_POLL.toMillis()), TimeUnit.MILLISECONDS)) {
+          decided.drainPermits();
+        }
+        job = jobs.find(jobId).orElseThrow();
       }
-      job = jobs.find(jobId).orElseThrow();
+      return job;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return jobs.find(jobId).orElseThrow();
+    } finally {
+      try {
+        subscription.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
     }
-    return job;
   }
 
   private static Job sameRequestOrConflict(Job earlier, String requestHash) {

@@ -1,5 +1,6 @@
 package io.emprops.generator.domain.workflow;
 
+import io.emprops.generator.domain.fetch.FetchApiProperties;
 import io.emprops.generator.domain.model.Model;
 import io.emprops.generator.domain.template.TemplateRenderer;
 import io.emprops.generator.persistence.ModelRepository;
@@ -7,6 +8,7 @@ import io.emprops.generator.persistence.WorkflowRepository;
 import io.emprops.web.api.ApiException;
 import io.emprops.web.api.ApiResponse.FieldError;
 import io.emprops.web.api.ErrorCode;
+import io.emprops.web.outbound.OutboundUrl;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,10 +29,12 @@ public class WorkflowCatalog {
 
   private final WorkflowRepository workflows;
   private final ModelRepository models;
+  private final FetchApiProperties fetch;
 
-  public WorkflowCatalog(WorkflowRepository workflows, ModelRepository models) {
+  public WorkflowCatalog(WorkflowRepository workflows, ModelRepository models, FetchApiProperties fetch) {
     this.workflows = workflows;
     this.models = models;
+    this.fetch = fetch;
   }
 
   public List<Workflow> list(boolean includeDisabled) {
@@ -145,6 +149,11 @@ public class WorkflowCatalog {
       List<String> problems = new ArrayList<>();
       WorkflowDefinition definition = WorkflowDefinition.read(type, draft.data(), problems);
       problems.forEach(p -> errors.add(new FieldError(p.substring(0, p.indexOf(':')), p.substring(p.indexOf(':') + 2))));
+      if (type == WorkflowType.FETCH_API && definition.template() != null && definition.template().path("url").isString()) {
+        // What can be known without DNS is refused now; DNS and the allow-list are checked on every call.
+        OutboundUrl.problem(definition.template().path("url").stringValue(), fetch.allowPrivateAddresses())
+            .ifPresent(problem -> errors.add(new FieldError("data.template.url", problem)));
+      }
       Set<String> fieldNames = new HashSet<>(definition.fields().stream().map(FormField::name).toList());
       if (definition.template() != null) {
         for (String placeholder : TemplateRenderer.placeholders(definition.template())) {

@@ -288,6 +288,15 @@ class JobExecutionTest {
     String again = await().atMost(WAIT).until(() -> rescuer.claim().orElse(null), id -> id != null);
     assertThat(again).as("a resubmission never reuses a step id").isNotEqualTo(step);
     assertThat(field(again, "workflow_id")).isEqualTo(s.jobId.toString());
+    // The dead worker's step is given up as the queue records a failure, not as a user's cancel.
+    assertThat(field(step, "status")).isEqualTo("failed");
+    assertThat(field(step, "error")).startsWith("Abandoned by EmProps: worker " + doomed.workerId())
+        .contains("resubmitted as " + again).isNotEqualTo("Job cancelled by user");
+    JsonNode failure = json.readTree(redis.sync().hget(QueueKeys.FAILED, step));
+    assertThat(failure.get("error").asString()).isEqualTo(field(step, "error"));
+    assertThat(failure.get("failed_at").asString()).isNotBlank();
+    assertThat(failure.has("retry_count")).isTrue();
+    assertThat(doomed.holds(step)).as("taken out of the worker's active set").isFalse();
     rescuer.complete(again, image("https://cdn.test/rescued.png"));
     // The dead worker's step, should it ever finish, is not ours any more.
     doomed.complete(step, image("https://cdn.test/zombie.png"));
@@ -304,6 +313,9 @@ class JobExecutionTest {
     JsonNode job = s.awaitStatus("failed");
     assertThat(job.get("error").asString()).contains("no worker for service '" + s.service + "'");
     assertThat(s.pendingOfService()).as("the abandoned step is taken out of the queue").isEmpty();
+    String abandoned = s.submittedSteps().getFirst();
+    assertThat(json.readTree(redis.sync().hget(QueueKeys.FAILED, abandoned)).get("error").asString())
+        .isEqualTo("Abandoned by EmProps: no worker for service '" + s.service + "' took it within 4s");
     assertThat(s.event(GenerationFailed.class).amountSpent()).isZero();
   }
 
@@ -369,8 +381,10 @@ class JobExecutionTest {
     s.awaitStatus("completed");
 
     long progressEvents = s.historyEvents().stream().filter("node_progress"::equals).count();
-    assertThat(progressEvents).as("40 updates in %d ms at most 4/s", elapsedMs)
-        .isBetween(1L, elapsedMs / 250 + 2);
+    assertThat(progressEvents).as("40 updates in %d ms at most 4/s, and the last one", elapsedMs)
+        .isBetween(1L, elapsedMs / 250 + 3);
+    List<JsonNode> delivered = s.historyData("node_progress");
+    assertThat(delivered.getLast().get("progress").asInt()).as("the burst's last value is delivered").isEqualTo(80);
     assertThat(s.historyEvents()).contains("node_started", "node_completed", "image_generated", "job_completed");
   }
 
@@ -446,6 +460,223 @@ class JobExecutionTest {
         "generator_job_oldest_active_age_seconds", "generator_job_events_published_total",
         "generator_job_events_relay_latency_seconds", "generator_queue_messages_seconds_count");
     assertThat(value(metrics, "generator_steps_submitted_total")).isPositive();
+  }
+
+  @Test
+  void outputsAreFoundInEveryShapeRealWorkersReturn() {
+    byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+    record Shape(JsonNode data, WorkerSimulator.Nesting nesting, List<String> urls, List<String> types) {}
+    List<Shape> shapes = List.of(
+        new Shape(WorkerSimulator.imageUrl("https://cdn.test/real.png", "image/png"), WorkerSimulator.Nesting.REAL_WORKER,
+            List.of("https://cdn.test/real.png"), List.of("image/png")),
+        new Shape(WorkerSimulator.mockConnector("https://mock.test/results/1.png"), WorkerSimulator.Nesting.REAL_WORKER,
+            List.of("https://mock.test/results/1.png"), List.of("image/png")),
+        new Shape(WorkerSimulator.inlineImage(png, null), WorkerSimulator.Nesting.REAL_WORKER,
+            List.of("data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png)), List.of("image/png")),
+        new Shape(WorkerSimulator.imageList("https://cdn.test/a.png", "https://cdn.test/b.png"),
+            WorkerSimulator.Nesting.REAL_WORKER, List.of("https://cdn.test/a.png", "https://cdn.test/b.png"),
+            List.of("image/png", "image/png")),
+        new Shape(WorkerSimulator.imageUrl("https://cdn.test/flat.jpg", "image/jpeg"), WorkerSimulator.Nesting.FLAT,
+            List.of("https://cdn.test/flat.jpg"), List.of("image/jpeg")),
+        new Shape(WorkerSimulator.imageUrl("https://cdn.test/message.webp", "image/webp"),
+            WorkerSimulator.Nesting.MESSAGE_ONLY, List.of("https://cdn.test/message.webp"), List.of("image/webp")));
+    for (Shape shape : shapes) {
+      Scenario s = new Scenario(1, false);
+      WorkerSimulator worker = s.worker("w-shape");
+      String step = s.claim(worker);
+      worker.complete(step, shape.data(), shape.nesting());
+
+      JsonNode job = s.awaitStatus("completed");
+      assertThat(job.get("outputs")).as("%s, %s", shape.data(), shape.nesting())
+          .extracting(o -> o.get("url").asString()).containsExactlyElementsOf(shape.urls());
+      assertThat(job.get("outputs")).extracting(o -> o.get("mime_type").asString()).containsExactlyElementsOf(shape.types());
+      assertThat(job.get("workflow_output").asString()).isEqualTo(shape.urls().getLast());
+      assertThat(s.event(GenerationCompleted.class).outputs()).hasSize(shape.urls().size());
+      List<GenerationStepCompleted> files = s.events(GenerationStepCompleted.class);
+      await().atMost(WAIT).until(() -> s.eventCount("GenerationStepCompleted.v1") == shape.urls().size());
+      assertThat(s.events(GenerationStepCompleted.class)).extracting(GenerationStepCompleted::outputUrl)
+          .containsExactlyElementsOf(shape.urls());
+      if (shape.urls().size() == 2) {
+        assertThat(s.events(GenerationStepCompleted.class)).extracting(GenerationStepCompleted::fileName)
+            .containsExactly("step-1.png", "step-1-1.png");
+      }
+      assertThat(files).isNotEmpty();
+      assertThat(s.historyEvents().stream().filter("image_generated"::equals)).hasSize(shape.urls().size());
+    }
+  }
+
+  @Test
+  void aResultHoldingNoFileWeRecogniseIsKeptAndReportedNeverAnEmptySuccess() {
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator worker = s.worker("w-odd");
+    String step = s.claim(worker);
+    ObjectNode odd = json.createObjectNode().put("text", "a fox at dawn").put("local_path", "/tmp/out.png");
+    worker.complete(step, odd);
+
+    JsonNode job = s.awaitStatus("completed");
+    assertThat(job.get("outputs")).hasSize(1);
+    JsonNode output = job.get("outputs").get(0);
+    assertThat(output.get("url").isNull()).isTrue();
+    assertThat(output.get("data")).as("the worker's result, as it returned it").isEqualTo(odd);
+    JsonNode completed = s.historyData("node_completed").getFirst();
+    assertThat(completed.get("output_recognised").asBoolean()).isFalse();
+    assertThat(s.historyMessages()).anyMatch(m -> m.contains("no output file we recognise"));
+    assertThat(value(metrics(), "generator_step_results_unrecognised_total")).isPositive();
+    assertThat(metrics()).contains("generator_step_results_unrecognised_total{application=\"generator-service\",service=\""
+        + s.service + "\"}");
+  }
+
+  @Test
+  void theLastProgressOfEveryBurstArrivesAndTheFinalOneBeforeTheCompletion() {
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator worker = s.worker("w-bursts");
+    // The claim reports 0 %; 10 % follows within milliseconds, as real workers send it.
+    String step = s.claim(worker);
+    worker.progress(step, 10, "loading");
+    await().atMost(WAIT).until(() -> s.historyData("node_progress").stream().anyMatch(p -> p.get("progress").asInt() == 10));
+
+    // A burst far faster than the 250 ms interval: its last value arrives, without another report.
+    for (int p = 20; p <= 80; p += 10) {
+      worker.progress(step, p, "sampling " + p);
+    }
+    await().atMost(WAIT).until(() -> s.historyData("node_progress").getLast().get("progress").asInt() == 80);
+    assertThat(s.historyData("node_progress").getLast().get("message").asString()).isEqualTo("sampling 80");
+
+    // 100 % a few milliseconds after 80 %, then the completion: 100 % is delivered, before it.
+    worker.progress(step, 100, "saving");
+    worker.complete(step, image("https://cdn.test/bursts.png"));
+    s.awaitStatus("completed");
+    List<String> names = s.historyEvents();
+    List<JsonNode> progress = s.historyData("node_progress");
+    assertThat(progress.getLast().get("progress").asInt()).isEqualTo(100);
+    assertThat(progress.getLast().get("job_progress").asInt()).isEqualTo(100);
+    assertThat(names.lastIndexOf("node_progress")).isLessThan(names.indexOf("node_completed"));
+    assertThat(progress).extracting(p -> p.get("progress").asInt()).as("never backwards, each value once")
+        .isSorted().doesNotHaveDuplicates();
+    assertThat(progress.size()).as("throttled: fewer events than the 10 reports").isLessThan(10);
+  }
+
+  @Test
+  void aStepLostByAWorkerRestartedUnderTheSameIdIsResubmittedWhileAHeldOneIsLeftAlone() {
+    Scenario s = new Scenario(2, false);
+    WorkerSimulator restarting = s.worker("w-restarting");
+    WorkerSimulator steady = s.worker("w-steady-holder");
+    String lost = s.claim(restarting);
+    String held = s.claim(steady);
+    restarting.start(lost);
+    steady.start(held);
+    // Restarted under the same id: a fresh heartbeat, nothing held.
+    restarting.restart();
+
+    String again = s.claim(restarting);
+    assertThat(again).isNotEqualTo(lost).isNotEqualTo(held);
+    assertThat(field(lost, "status")).isEqualTo("failed");
+    assertThat(field(lost, "error")).contains("no longer holds it");
+    assertThat(s.historyMessages()).anyMatch(m -> m.contains(restarting.workerId()) && m.contains("no longer holds it"));
+    // Quiet for the same time, but held by its (alive) worker: still the same submission.
+    assertThat(field(held, "status")).isEqualTo("in_progress");
+    assertThat(steady.holds(held)).isTrue();
+
+    restarting.complete(again, image("https://cdn.test/after-restart.png"));
+    steady.complete(held, image("https://cdn.test/held.png"));
+    JsonNode job = s.awaitStatus("completed");
+    assertThat(job.get("outputs")).extracting(o -> o.get("url").asString())
+        .containsExactlyInAnyOrder("https://cdn.test/after-restart.png", "https://cdn.test/held.png");
+  }
+
+  @Test
+  void onlyAStepSubmittedWhenAllOthersCompletedCarriesTheLastStepNumber() {
+    // One generation of two dependent steps: the second runs last and completes the job.
+    Scenario sequential = new Scenario(1, true);
+    WorkerSimulator worker = sequential.worker("w-numbers");
+    String first = sequential.claim(worker);
+    assertThat(field(first, "current_step") + "/" + field(first, "total_steps")).isEqualTo("1/2");
+    worker.complete(first, image("https://cdn.test/n1.png"));
+    String second = sequential.claim(worker);
+    assertThat(field(second, "current_step") + "/" + field(second, "total_steps")).isEqualTo("2/2");
+    worker.complete(second, image("https://cdn.test/n2.png"));
+    sequential.awaitStatus("completed");
+
+    // Two generations of two steps, finishing in any order: no step the queue could see complete
+    // while another is unfinished carries 4/4.
+    Scenario parallel = new Scenario(2, true);
+    WorkerSimulator other = parallel.worker("w-numbers-2");
+    String a = parallel.claim(other);
+    String b = parallel.claim(other);
+    assertThat(List.of(field(a, "current_step"), field(b, "current_step"))).containsOnly("1");
+    other.complete(b, image("https://cdn.test/b.png"));
+    String bRefine = parallel.claim(other);
+    assertThat(field(bRefine, "current_step")).isEqualTo("2");
+    other.complete(a, image("https://cdn.test/a.png"));
+    String aRefine = parallel.claim(other);
+    assertThat(field(aRefine, "current_step")).isEqualTo("3");
+    for (String step : List.of(a, b, bRefine, aRefine)) {
+      assertThat(field(step, "total_steps")).isEqualTo("4");
+    }
+    other.complete(aRefine, image("https://cdn.test/ar.png"));
+    other.complete(bRefine, image("https://cdn.test/br.png"));
+    parallel.awaitStatus("completed");
+  }
+
+  @Test
+  void theQueuesCallBacksConfirmOnlyWhatItsHashesSay() {
+    Scenario s = new Scenario(1, true);
+    var queue = GatewayCalls.user("service:job-queue", io.emprops.web.identity.CallerIdentity.JOB_QUEUE_ROLE);
+    WorkerSimulator worker = s.worker("w-callbacks");
+    String first = s.claim(worker);
+    worker.start(first);
+
+    s.awaitStatus("processing");
+    // Any job, for the queue; still only the owner's for a user.
+    assertThat(data(calls.get("/jobs/" + s.jobId, queue)).get("status").asString()).isEqualTo("processing");
+    assertThat(calls.get("/jobs/" + s.jobId, GatewayCalls.user("someone-else")).statusCode()).isEqualTo(404);
+    java.net.http.HttpResponse<String> listed = calls.get("/jobs/" + s.jobId + "/steps", queue);
+    assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+    JsonNode steps = json.readTree(listed.body());
+    assertThat(steps.get("steps")).as("where the queue reads them").hasSize(1);
+    assertThat(steps.get("data").get("steps")).isEqualTo(steps.get("steps"));
+    assertThat(steps.get("steps").get(0).get("step_id").asString()).isEqualTo(first);
+    assertThat(steps.get("steps").get(0).get("status").asString()).isEqualTo("in_progress");
+    assertThat(steps.get("data").get("total_steps").asInt()).isEqualTo(2);
+
+    // The queue's "recovery" cannot complete what its own hash does not show completed.
+    String forged = "{\"output_data\": {\"image_url\": \"https://forged.test/x.png\"}, \"completed_at\": \"2025-01-01T00:00:00Z\","
+        + " \"worker_id\": \"w\", \"job_queue_recovery\": true}";
+    assertThat(calls.post("/steps/" + first + "/complete", queue, forged).statusCode()).isEqualTo(409);
+    java.net.http.HttpResponse<String> early = calls.post("/jobs/" + s.jobId + "/complete", queue, "{}");
+    assertThat(early.statusCode()).isEqualTo(409);
+    assertThat(json.readTree(early.body()).get("error").asString()).contains("0 of its 2 steps completed");
+    // Users never get the call-backs; unknown steps are not found; a body must be an object.
+    assertThat(calls.get("/jobs/" + s.jobId + "/steps", GatewayCalls.user(s.user)).statusCode()).isEqualTo(403);
+    assertThat(calls.post("/steps/" + first + "/complete", GatewayCalls.user(s.user), "{}").statusCode()).isEqualTo(403);
+    assertThat(calls.post("/jobs/" + s.jobId + "/complete", GatewayCalls.user(s.user), "{}").statusCode()).isEqualTo(403);
+    assertThat(calls.post("/steps/" + UUID.randomUUID() + "/complete", queue, "{}").statusCode()).isEqualTo(404);
+    assertThat(calls.post("/steps/" + first + "/complete", queue, "[1]").statusCode()).isEqualTo(400);
+
+    // The worker completes, and the message is lost: the queue's call confirms it from the hash.
+    completeSilently(first, "https://cdn.test/first.png");
+    java.net.http.HttpResponse<String> confirmed = calls.post("/steps/" + first + "/complete", queue, forged);
+    assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
+    assertThat(data(confirmed).get("status").asString()).isEqualTo("completed");
+    String second = s.claim(worker);
+    completeSilently(second, "https://cdn.test/second.png");
+    java.net.http.HttpResponse<String> done = calls.post("/jobs/" + s.jobId + "/complete", queue, "{}");
+    assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+    JsonNode job = data(done);
+    assertThat(job.get("status").asString()).isEqualTo("completed");
+    assertThat(job.get("workflow_output").asString()).isEqualTo("https://cdn.test/second.png");
+    assertThat(job.get("outputs")).extracting(o -> o.get("url").asString())
+        .containsExactly("https://cdn.test/first.png", "https://cdn.test/second.png");
+    assertThat(calls.post("/jobs/" + s.jobId + "/complete", queue, "{}").statusCode()).as("idempotent").isEqualTo(200);
+    assertThat(s.events(GenerationCompleted.class)).hasSize(1);
+  }
+
+  /** A worker's completion in the queue's hashes, its message lost. */
+  private void completeSilently(String step, String url) {
+    redis.sync().hset(QueueKeys.job(step), java.util.Map.of("status", "completed", "completed_at", Instant.now().toString()));
+    redis.sync().hset(QueueKeys.COMPLETED, step, "{\"success\":true,\"data\":{\"success\":true,\"data\":"
+        + "{\"image_url\":\"" + url + "\",\"mime_type\":\"image/png\"},\"processing_time_ms\":3},\"completed_at\":\""
+        + Instant.now() + "\"}");
   }
 
   private String metrics() {
@@ -532,6 +763,19 @@ class JobExecutionTest {
 
     String claim(WorkerSimulator worker) {
       return await().atMost(WAIT).until(() -> worker.claim().orElse(null), id -> id != null);
+    }
+
+    /** The job's steps ever written to the queue (by their submission ids), oldest first. */
+    List<String> submittedSteps() {
+      List<String> ids = new ArrayList<>();
+      for (String key : redis.sync().keys("job:*")) {
+        String id = key.substring("job:".length());
+        if (!id.contains(":") && jobId.toString().equals(redis.sync().hget(key, "workflow_id"))) {
+          ids.add(id);
+        }
+      }
+      ids.sort(java.util.Comparator.comparing(id -> redis.sync().hget(QueueKeys.job(id), "created_at")));
+      return ids;
     }
 
     List<String> pendingOfService() {

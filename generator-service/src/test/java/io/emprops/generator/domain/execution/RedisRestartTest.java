@@ -38,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * finishes the job. This class runs its own Redis so that restarting it disturbs no other test.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "spring.data.redis.url=redis://127.0.0.1:${test.restartable-redis.port}",
+    "spring.data.redis.url=redis://:${test.restartable-redis.password}@127.0.0.1:${test.restartable-redis.port}",
     "emprops.generator.execution.reconcile-interval=300ms",
     "emprops.generator.execution.reconcile-after=700ms"})
 @EmbeddedInfrastructure(app = "generator-service")
@@ -47,10 +47,12 @@ class RedisRestartTest {
 
   private static final int PORT = Ports.free();
   private static final Path DATA = temporaryDirectory();
-  private static RedisServer redis = RedisServer.start(PORT, DATA);
+  private static final String PASSWORD = io.emprops.localstack.infra.Secrets.random(16);
+  private static RedisServer redis = RedisServer.start(PORT, DATA, PASSWORD);
 
   static {
     System.setProperty("test.restartable-redis.port", Integer.toString(PORT));
+    System.setProperty("test.restartable-redis.password", PASSWORD);
   }
 
   @Autowired Environment environment;
@@ -87,7 +89,7 @@ class RedisRestartTest {
             .formatted(service)),
         null, null, null, null, null, false, null, false, false, false, Instant.now(), Instant.now()));
 
-    try (RedisClient client = RedisClient.create("redis://127.0.0.1:" + PORT);
+    try (RedisClient client = RedisClient.create(redis.url());
          WorkerSimulator worker = new WorkerSimulator(client, "w-restart", service)) {
       var accepted = calls.post("/collections/" + collection + "/generations", GatewayCalls.user(user), "{}");
       assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
@@ -96,7 +98,7 @@ class RedisRestartTest {
       String first = await().atMost(Duration.ofSeconds(30)).until(() -> worker.claim().orElse(null), id -> id != null);
 
       redis.close();
-      redis = RedisServer.start(PORT, DATA);
+      redis = RedisServer.start(PORT, DATA, PASSWORD);
 
       // Completed right after the restart: the generator's subscription may not be back yet.
       await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
