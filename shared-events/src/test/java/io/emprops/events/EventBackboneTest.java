@@ -244,6 +244,8 @@ class EventBackboneTest {
   void relayReportsHealthAndMetrics() {
     UUID eventId = transactions.execute(status -> outbox.publish(TestEvents.generationRequested(UUID.randomUUID(), 1)));
     awaitRecord(GENERATIONS, eventId);
+    // The consumer's lag is recorded once its handler ran, which may be after the record arrived.
+    awaitEffects(eventId, 1);
 
     assertThat(relay.state()).isEqualTo(RelayState.RELAYING);
     assertThat(relayHealth.health().getStatus()).isEqualTo(Status.UP);

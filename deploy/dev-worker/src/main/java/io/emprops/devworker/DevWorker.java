@@ -46,6 +46,7 @@ public final class DevWorker implements AutoCloseable {
   private final int progressSteps;
   private final Duration stepDelay;
   private final AtomicBoolean running = new AtomicBoolean(true);
+  private final StepTracing tracing = new StepTracing();
   private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "heartbeat");
     t.setDaemon(true);
@@ -103,6 +104,18 @@ public final class DevWorker implements AutoCloseable {
     }
     String key = "job:" + stepId;
     Map<String, String> step = redis().hgetall(key);
+    return tracing.runStep(step, stepId, service, () -> {
+      try {
+        return run(stepId, step, now);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return true;
+      }
+    });
+  }
+
+  private boolean run(String stepId, Map<String, String> step, Instant now) throws InterruptedException {
+    String key = "job:" + stepId;
     ObjectNode claimed = message(stepId);
     claimed.put("status", "claimed");
     claimed.put("claimed_at", now.toString());
@@ -221,7 +234,7 @@ public final class DevWorker implements AutoCloseable {
   }
 
   private void publish(String channel, ObjectNode message) {
-    redis().publish(channel, json.writeValueAsString(message));
+    tracing.publish(channel, () -> redis().publish(channel, json.writeValueAsString(message)));
   }
 
   private RedisCommands<String, String> redis() {

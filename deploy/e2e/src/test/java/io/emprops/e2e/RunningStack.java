@@ -144,7 +144,7 @@ final class RunningStack implements AutoCloseable {
     }
   }
 
-  private static Path repositoryRoot() {
+  static Path repositoryRoot() {
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null && !Files.isRegularFile(dir.resolve("run"))) {
       dir = dir.getParent();

@@ -179,10 +179,12 @@ public class JobQueueClient {
     fields.put("workflow_datetime", Long.toString(step.workflowDatetime()));
     fields.put("current_step", Integer.toString(step.currentStep()));
     fields.put("total_steps", Integer.toString(step.totalSteps()));
-    fields.put("job_trace_id", orEmpty(step.jobTraceId()));
-    fields.put("job_span_id", orEmpty(step.jobSpanId()));
-    fields.put("workflow_trace_id", orEmpty(step.workflowTraceId()));
-    fields.put("workflow_span_id", orEmpty(step.workflowSpanId()));
+    // The generation's trace goes on in the queue and its workers (QueueTraceContext).
+    QueueTraceContext trace = QueueTraceContext.of(step);
+    fields.put("job_trace_id", trace.jobTraceId());
+    fields.put("job_span_id", trace.jobSpanId());
+    fields.put("workflow_trace_id", trace.workflowTraceId());
+    fields.put("workflow_span_id", trace.workflowSpanId());
     fields.put("ctx", orEmpty(step.ctx()));
     return fields;
   }

@@ -143,23 +143,9 @@ public class EventsAutoConfiguration {
       if (connection == null) {
         throw new IllegalStateException("the outbox relay needs spring.datasource.url/username/password");
       }
-      EventsProperties.Relay relay = properties.relay();
-      RelaySettings settings = RelaySettings.builder(service.name(), schema.schema())
+      RelaySettings settings = properties.relaySettings(service.name(), schema.schema())
           .database(connection.getJdbcUrl(), connection.getUsername(), connection.getPassword())
           .kafkaClientProperties(kafkaConnectionSettings(kafkaAdmin.getConfigurationProperties()))
-          .producerOverrides(relay.producer())
-          .namespace(properties.namespace())
-          .slotName(relay.slotName())
-          .publicationName(relay.publicationName())
-          .offsetTopic(relay.offsetTopic())
-          .offsetTopicReplicationFactor(relay.offsetTopicReplicationFactor())
-          .pollInterval(relay.pollInterval())
-          .maxBatchSize(relay.maxBatchSize())
-          .heartbeatInterval(relay.heartbeatInterval())
-          .offsetFlushInterval(relay.offsetFlushInterval())
-          .leaderCheckInterval(relay.leaderCheckInterval())
-          .restartBackoff(relay.restartBackoff())
-          .debeziumOverrides(relay.debezium())
           .build();
       OutboxRelay outboxRelay = new OutboxRelay(settings, meterRegistry(registry));
       outboxRelay.ensureReplicationSlot();

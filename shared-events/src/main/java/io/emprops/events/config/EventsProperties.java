@@ -1,6 +1,8 @@
 package io.emprops.events.config;
 
 import io.emprops.events.contract.Topic;
+import io.emprops.events.relay.RelayMode;
+import io.emprops.events.relay.RelaySettings;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -22,6 +24,29 @@ public record EventsProperties(
     @DefaultValue Inbox inbox) {
 
   /**
+   * The relay these properties describe for one service, without its database and Kafka
+   * connection (the caller adds them): what the embedded relay runs with, and what
+   * {@link io.emprops.events.relay.KafkaConnectConnector} makes a connector of.
+   */
+  public RelaySettings.Builder relaySettings(String serviceName, String schema) {
+    return RelaySettings.builder(serviceName, schema)
+        .producerOverrides(relay.producer())
+        .namespace(namespace)
+        .slotName(relay.slotName())
+        .publicationName(relay.publicationName())
+        .offsetTopic(relay.offsetTopic())
+        .offsetTopicReplicationFactor(relay.offsetTopicReplicationFactor())
+        .pollInterval(relay.pollInterval())
+        .maxBatchSize(relay.maxBatchSize())
+        .heartbeatInterval(relay.heartbeatInterval())
+        .offsetFlushInterval(relay.offsetFlushInterval())
+        .leaderCheckInterval(relay.leaderCheckInterval())
+        .restartBackoff(relay.restartBackoff())
+        .debeziumOverrides(relay.debezium())
+        .mode(relay.mode());
+  }
+
+  /**
    * @param create declare every event topic and its dead-letter topic (created at startup if missing)
    * @param partitions partitions of created topics
    * @param replicationFactor replicas of created topics; -1 for the broker default
@@ -39,6 +64,8 @@ public record EventsProperties(
 
   /**
    * @param enabled run the relay in this service (off only for services that never publish)
+   * @param mode {@code embedded} (default): the service's own engine relays; {@code kafka-connect}:
+   *     Debezium's connector on Kafka Connect relays, the service only prepares the slot
    * @param slotName default {@code emprops_<schema>_outbox}
    * @param publicationName default {@code emprops_<schema>_outbox}
    * @param offsetTopic default {@code <namespace>.relay-offsets.<spring.application.name>}
@@ -54,6 +81,7 @@ public record EventsProperties(
    */
   public record Relay(
       @DefaultValue("true") boolean enabled,
+      @DefaultValue("embedded") RelayMode mode,
       String slotName,
       String publicationName,
       String offsetTopic,

@@ -28,6 +28,7 @@ final class InboxDispatcher implements MessageListener<String, byte[]> {
   private final TransactionTemplate transactions;
   private final InboxMetrics metrics;
   private final Clock clock;
+  private final InboxTracing tracing = InboxTracing.detect();
 
   InboxDispatcher(
       InboxHandlers handlers, Inbox inbox, TransactionTemplate transactions, InboxMetrics metrics, Clock clock) {
@@ -57,13 +58,13 @@ final class InboxDispatcher implements MessageListener<String, byte[]> {
     long started = System.nanoTime();
     Outcome outcome = Outcome.FAILED;
     try {
-      outcome = transactions.execute(status -> {
+      outcome = tracing.handle(handler.consumer(), metadata, () -> transactions.execute(status -> {
         if (!inbox.claim(handler.consumer(), metadata.eventId(), metadata.eventType())) {
           return Outcome.DUPLICATE;
         }
         invoke(handler, event, metadata);
         return Outcome.HANDLED;
-      });
+      }));
     } finally {
       metrics.handled(handler.consumer(), metadata.eventType(), outcome, Duration.ofNanos(System.nanoTime() - started));
       if (outcome == Outcome.HANDLED) {

@@ -2,12 +2,13 @@ package io.emprops.events.relay;
 
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
+import io.emprops.events.connect.OutboxEventHeaders;
+import io.emprops.events.contract.EventHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
@@ -16,13 +17,13 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Hands the engine's batches to Kafka. Records arrive already shaped by the Outbox Event Router
- * (topic from {@code aggregate_type}, key {@code aggregate_id}, value the JSON payload, the
- * {@code headers} column as one header); this expands that column into the event's Kafka headers.
+ * Hands the engine's batches to Kafka. Records arrive shaped by the Outbox Event Router (topic
+ * from {@code aggregate_type}, key {@code aggregate_id}, value the JSON payload) and by
+ * {@link OutboxEventHeaders} (the event's own headers, the commit time as timestamp), exactly as a
+ * Kafka Connect worker would produce them; this writes them with the relay's idempotent producer,
+ * each in the trace of the request that wrote its event ({@link RelayTracing}).
  *
  * <p>A record is marked processed only after Kafka acknowledged it, and records are marked in
  * order, so the offsets the engine stores never run ahead of what Kafka holds: a crash may
@@ -30,22 +31,16 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class KafkaForwarder implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
-  /** Name of the header the router fills from the {@code headers} column. */
-  static final String HEADERS_COLUMN = "headers";
-  static final String HEARTBEAT_TOPIC_PREFIX = "__emprops-relay-heartbeat";
-  /** Commit time of the record's transaction, in the Postgres connector's source offset. */
-  private static final String COMMIT_MICROS_OFFSET = "ts_usec";
-  private static final TypeReference<Map<String, String>> HEADER_MAP = new TypeReference<>() {};
-
   private final Producer<String, byte[]> producer;
   private final RelayMetrics metrics;
   private final Clock clock;
-  private final JsonMapper json = JsonMapper.builder().build();
+  private final RelayTracing tracing;
 
-  KafkaForwarder(Producer<String, byte[]> producer, RelayMetrics metrics, Clock clock) {
+  KafkaForwarder(Producer<String, byte[]> producer, RelayMetrics metrics, Clock clock, RelayTracing tracing) {
     this.producer = producer;
     this.metrics = metrics;
     this.clock = clock;
+    this.tracing = tracing;
   }
 
   @Override
@@ -57,29 +52,37 @@ final class KafkaForwarder implements DebeziumEngine.ChangeConsumer<RecordChange
     List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
     for (RecordChangeEvent<SourceRecord> change : batch) {
       SourceRecord record = change.record();
-      acks.add(isHeartbeat(record) ? null : producer.send(toProducerRecord(record)));
+      acks.add(isHeartbeat(record) ? null : send(record));
     }
     for (int i = 0; i < batch.size(); i++) {
       Future<RecordMetadata> ack = acks.get(i);
       if (ack != null) {
         RecordMetadata metadata = awaitAck(ack);
-        metrics.relayed(metadata.topic(), Duration.ofMillis(clock.millis() - commitMillis(batch.get(i).record())));
+        Long committed = OutboxEventHeaders.commitMillis(batch.get(i).record());
+        metrics.relayed(metadata.topic(), Duration.ofMillis(clock.millis() - (committed != null ? committed : clock.millis())));
       }
       committer.markProcessed(batch.get(i));
     }
     committer.markBatchFinished();
   }
 
-  private ProducerRecord<String, byte[]> toProducerRecord(SourceRecord record) {
-    RecordHeaders headers = new RecordHeaders();
-    Header column = record.headers().lastWithName(HEADERS_COLUMN);
-    if (column == null || !(column.value() instanceof String headersJson)) {
-      throw new IllegalStateException("outbox record without headers on " + record.topic() + ", key " + record.key());
+  private Future<RecordMetadata> send(SourceRecord record) {
+    if (record.headers().lastWithName(EventHeaders.EVENT_ID) == null) {
+      throw new IllegalStateException("outbox record without event headers on " + record.topic() + ", key " + record.key());
     }
-    json.readValue(headersJson, HEADER_MAP)
-        .forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+    RecordHeaders headers = new RecordHeaders();
+    String traceparent = null;
+    for (Header header : record.headers()) {
+      String value = String.valueOf(header.value());
+      headers.add(header.key(), value.getBytes(StandardCharsets.UTF_8));
+      if (EventHeaders.TRACEPARENT.equals(header.key())) {
+        traceparent = value;
+      }
+    }
     byte[] payload = ((String) record.value()).getBytes(StandardCharsets.UTF_8);
-    return new ProducerRecord<>(record.topic(), null, commitMillis(record), (String) record.key(), payload, headers);
+    ProducerRecord<String, byte[]> producerRecord =
+        new ProducerRecord<>(record.topic(), null, record.timestamp(), (String) record.key(), payload, headers);
+    return tracing.inTraceOf(traceparent, () -> producer.send(producerRecord));
   }
 
   private static RecordMetadata awaitAck(Future<RecordMetadata> ack) throws InterruptedException {
@@ -92,14 +95,6 @@ final class KafkaForwarder implements DebeziumEngine.ChangeConsumer<RecordChange
   }
 
   private static boolean isHeartbeat(SourceRecord record) {
-    return record.topic().startsWith(HEARTBEAT_TOPIC_PREFIX);
-  }
-
-  private static long commitMillis(SourceRecord record) {
-    Map<String, ?> offset = record.sourceOffset();
-    if (offset != null && offset.get(COMMIT_MICROS_OFFSET) instanceof Number micros) {
-      return micros.longValue() / 1_000;
-    }
-    return record.timestamp() != null ? record.timestamp() : System.currentTimeMillis();
+    return record.topic().startsWith(OutboxConnectorProperties.HEARTBEAT_TOPIC_PREFIX);
   }
 }

@@ -29,6 +29,10 @@ import org.springframework.context.SmartLifecycle;
  * A clean stop finishes the batch in flight and stores its offsets, so the next leader neither
  * loses nor repeats an event; a crash may repeat the events since the last offset flush, which
  * consumers absorb with their inbox.
+ *
+ * <p>With {@link RelayMode#KAFKA_CONNECT} a connector on Kafka Connect relays instead
+ * ({@link KafkaConnectConnector}); every instance then only prepares the publication and slot and
+ * samples the slot's lag ({@link RelayState#EXTERNAL}).
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -45,6 +49,7 @@ public class OutboxRelay implements SmartLifecycle {
   private final ReplicationSlot slot;
   private final RelayMetrics metrics;
   private final Clock clock;
+  private final RelayTracing tracing = RelayTracing.detect();
   private final Object wakeUp = new Object();
   private volatile boolean running;
   private volatile RelayState state = RelayState.STOPPED;
@@ -82,11 +87,12 @@ public class OutboxRelay implements SmartLifecycle {
     }
     ensureReplicationSlot();
     running = true;
-    state = RelayState.STANDBY;
+    boolean embedded = settings.mode() == RelayMode.EMBEDDED;
+    state = embedded ? RelayState.STANDBY : RelayState.EXTERNAL;
     supervisor = Thread.ofPlatform()
         .name("outbox-relay-" + settings.serviceName())
         .daemon(true)
-        .start(this::superviseLeadership);
+        .start(embedded ? this::superviseLeadership : this::watchExternalRelay);
   }
 
   @Override
@@ -161,6 +167,27 @@ public class OutboxRelay implements SmartLifecycle {
     }
   }
 
+  /** Kafka Connect relays: sample the slot's lag until the application stops. */
+  private void watchExternalRelay() {
+    try {
+      while (running) {
+        try (Connection connection = openConnection("relay-watch")) {
+          while (running) {
+            metrics.slotLag(slot.lagBytes(connection));
+            pause(settings.heartbeatInterval());
+          }
+        } catch (SQLException e) {
+          log.debug("cannot measure the slot lag of {}: {}", settings.slotName(), e.getMessage());
+          metrics.slotLag(OptionalLong.empty());
+          pause(settings.heartbeatInterval());
+        }
+      }
+    } finally {
+      state = RelayState.STOPPED;
+      metrics.slotLag(OptionalLong.empty());
+    }
+  }
+
   private boolean tryLead(LeaderLock lock) {
     try {
       return lock.tryAcquire();
@@ -176,7 +203,7 @@ public class OutboxRelay implements SmartLifecycle {
     state = RelayState.STARTING;
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties())) {
       EngineRun run = EngineRun.start(DebeziumEngineProperties.of(settings),
-          new KafkaForwarder(producer, metrics, clock), this::wakeUp,
+          new KafkaForwarder(producer, metrics, clock, tracing), this::wakeUp,
           "outbox-relay-engine-" + settings.serviceName());
       try {
         while (running && !run.hasEnded()) {

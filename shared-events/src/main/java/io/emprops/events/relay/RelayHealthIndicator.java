@@ -20,12 +20,13 @@ public class RelayHealthIndicator implements HealthIndicator {
   public Health health() {
     RelayState state = relay.state();
     Health.Builder health = switch (state) {
-      case STANDBY, STARTING, RELAYING -> Health.up();
+      case STANDBY, STARTING, RELAYING, EXTERNAL -> Health.up();
       case FAILED -> Health.down();
       case STOPPED -> Health.outOfService();
     };
     health.withDetail("state", state.name().toLowerCase(Locale.ROOT))
-        .withDetail("slot", relay.settings().slotName());
+        .withDetail("slot", relay.settings().slotName())
+        .withDetail("mode", relay.settings().mode().name().toLowerCase(Locale.ROOT).replace('_', '-'));
     relay.lastFailure().ifPresent(failure -> health.withDetail("lastFailure", failure));
     return health.build();
   }

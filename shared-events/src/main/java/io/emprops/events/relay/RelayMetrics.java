@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  *   <li>{@code emprops.events.relayed} (counter, tag {@code topic}): events acknowledged by Kafka;
  *   <li>{@code emprops.events.relay.lag} (timer): commit in Postgres → acknowledged by Kafka;
  *   <li>{@code emprops.events.relay.slot.lag} (gauge, bytes): WAL the slot holds back, measured by
- *       the leader (NaN on a standby);
+ *       the leader (NaN on a standby), or by every instance when Kafka Connect relays;
  *   <li>{@code emprops.events.relay.leader} (gauge): 1 on the instance that relays;
  *   <li>{@code emprops.events.relay.failures} (counter): engine deaths.
  * </ul>

@@ -32,6 +32,7 @@ import java.util.Objects;
  * @param leaderCheckInterval how often a standby tries to take over, and the leader checks its lock
  * @param restartBackoff pause before contending again after the engine failed
  * @param debeziumOverrides raw Debezium engine properties applied last
+ * @param mode who relays: this service's embedded engine, or a connector on Kafka Connect
  */
 public record RelaySettings(
     String serviceName,
@@ -52,9 +53,11 @@ public record RelaySettings(
     Duration offsetFlushInterval,
     Duration leaderCheckInterval,
     Duration restartBackoff,
-    Map<String, String> debeziumOverrides) {
+    Map<String, String> debeziumOverrides,
+    RelayMode mode) {
 
   public RelaySettings {
+    Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(serviceName, "serviceName");
     SqlIdentifiers.requirePlain(schema);
     SqlIdentifiers.requirePlain(slotName);
@@ -72,7 +75,7 @@ public record RelaySettings(
   @Override
   public String toString() {
     return "RelaySettings[service=" + serviceName + ", schema=" + schema + ", slot=" + slotName
-        + ", namespace=" + namespace + "]";
+        + ", namespace=" + namespace + ", mode=" + mode + "]";
   }
 
   public PostgresEndpoint database() {
@@ -108,6 +111,7 @@ public record RelaySettings(
     private Duration leaderCheckInterval = Duration.ofSeconds(1);
     private Duration restartBackoff = Duration.ofSeconds(5);
     private final Map<String, String> debeziumOverrides = new LinkedHashMap<>();
+    private RelayMode mode = RelayMode.EMBEDDED;
 
     private Builder(String serviceName, String schema) {
       this.serviceName = serviceName;
@@ -191,6 +195,11 @@ public record RelaySettings(
       return this;
     }
 
+    public Builder mode(RelayMode mode) {
+      this.mode = mode;
+      return this;
+    }
+
     public RelaySettings build() {
       // One slot and publication per service schema; the offset topic per service.
       String defaultReplicationName = "emprops_" + schema + "_outbox";
@@ -200,7 +209,7 @@ public record RelaySettings(
           publicationName != null ? publicationName : defaultReplicationName,
           offsetTopic != null ? offsetTopic : namespace + ".relay-offsets." + serviceName,
           offsetTopicReplicationFactor, pollInterval, maxBatchSize, heartbeatInterval,
-          offsetFlushInterval, leaderCheckInterval, restartBackoff, debeziumOverrides);
+          offsetFlushInterval, leaderCheckInterval, restartBackoff, debeziumOverrides, mode);
     }
   }
 }

@@ -11,5 +11,10 @@ public enum RelayState {
   /** This instance leads and its engine streams the outbox to Kafka. */
   RELAYING,
   /** The engine died; this instance backs off, then contends for leadership again. */
-  FAILED
+  FAILED,
+  /**
+   * A connector on Kafka Connect relays ({@link RelayMode#KAFKA_CONNECT}); this instance keeps the
+   * slot prepared and watches its lag.
+   */
+  EXTERNAL
 }

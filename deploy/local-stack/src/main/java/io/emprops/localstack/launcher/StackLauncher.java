@@ -63,6 +63,10 @@ public final class StackLauncher {
       System.err.println("local-stack: " + devWorkerJar() + " is missing; build first (./run does).");
       return 4;
     }
+    if (options.otel() && !Files.isRegularFile(OpenTelemetryAgent.jar(options.root()))) {
+      System.err.println("local-stack: " + OpenTelemetryAgent.jar(options.root()) + " is missing; build first (./run does).");
+      return 4;
+    }
     for (App app : options.apps()) {
       if (!Files.isRegularFile(app.jar(options.root()))) {
         System.err.println("local-stack: " + app.jar(options.root()) + " is missing; build first (./run does).");
@@ -114,10 +118,15 @@ public final class StackLauncher {
     Path envDir = layout.dataDirectory().resolve("env");
     for (App app : options.apps()) {
       Map<String, String> env = AppProperties.toEnvironment(AppProperties.forApp(app, infrastructure));
+      List<String> jvmOptions = new ArrayList<>(options.jvmOptions(app));
+      if (options.otel()) {
+        env.putAll(OpenTelemetryAgent.environment(app.module(), options.otelEndpoint()));
+        jvmOptions.addAll(OpenTelemetryAgent.jvmOptions(options.root()));
+      }
       writeEnvFile(envDir.resolve(app.module() + ".env"), env);
       synchronized (apps) {
         apps.add(AppProcess.start(app, layout.port(app.module()), options.root(), layout.logs(),
-            options.jvmOptions(app), env));
+            jvmOptions, env));
       }
     }
     // A real EmProps job queue run against this stack (instead of, or with, the dev worker).
@@ -134,12 +143,17 @@ public final class StackLauncher {
   /** The worker that serves queue service "mock" with deterministic PNGs, so generations work locally. */
   private void startDevWorker() {
     String java = ProcessHandle.current().info().command().orElse("java");
-    devWorker = ChildProcess.start("dev-worker",
-        List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-Djava.awt.headless=true", "-jar", devWorkerJar().toString(),
-            "--service", "mock"),
-        // The URL carries the Redis password: environment, not the command line (ps shows that).
-        Map.of("SPRING_DATA_REDIS_URL", infrastructure.redis().url()),
-        options.root(), layout.logs().resolve("dev-worker.log"));
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-Djava.awt.headless=true"));
+    // The URL carries the Redis password: environment, not the command line (ps shows that).
+    Map<String, String> env = new java.util.HashMap<>(Map.of("SPRING_DATA_REDIS_URL", infrastructure.redis().url()));
+    if (options.otel()) {
+      command.addAll(OpenTelemetryAgent.jvmOptions(options.root()));
+      env.putAll(OpenTelemetryAgent.environment("dev-worker", options.otelEndpoint()));
+      // Its own spans follow each step (StepTracing); a span per poll of the queue would be noise.
+      env.put("OTEL_INSTRUMENTATION_LETTUCE_ENABLED", "false");
+    }
+    command.addAll(List.of("-jar", devWorkerJar().toString(), "--service", "mock"));
+    devWorker = ChildProcess.start("dev-worker", command, env, options.root(), layout.logs().resolve("dev-worker.log"));
   }
 
   private Path devWorkerJar() {
@@ -180,6 +194,9 @@ public final class StackLauncher {
     System.out.println(table);
     String token = infrastructure.issuer().mint(DEV_USER, List.of("user", "admin"), Duration.ofHours(12));
     System.out.println("Logs:      " + layout.logs());
+    if (options.otel()) {
+      System.out.println("Traces:    OTLP/HTTP to " + options.otelEndpoint() + " (OpenTelemetry Java agent)");
+    }
     System.out.println("Started in " + seconds(total) + "; launcher pid " + ProcessHandle.current().pid());
     System.out.println("Gateway:   http://" + Ports.LOOPBACK + ":" + layout.port("gateway"));
     System.out.println("Dev token: " + token);

@@ -13,7 +13,7 @@ import java.util.Set;
 public record StackOptions(
     Path root, Path dataDirectory, int portBase, Map<String, Integer> portOverrides,
     boolean fresh, boolean chain, boolean devWorker, Set<App> apps, List<String> jvmOverride,
-    java.time.Duration chainBlockTime) {
+    java.time.Duration chainBlockTime, String otelEndpoint) {
 
   public static final String USAGE = """
       usage: ./run [up] [options]
@@ -27,6 +27,9 @@ public record StackOptions(
         --data-dir DIR       where data, logs and secrets live (default .local, or EMPROPS_DATA_DIR)
         --jvm-opts "OPTS"    JVM options for every application (default: small heaps; services
                              compile with C1 only for a fast start, the gateway gets the full JIT)
+        --otel               attach the OpenTelemetry Java agent to every application and the dev
+                             worker; traces go as OTLP/HTTP to http://127.0.0.1:4318 (a collector or Jaeger)
+        --otel-endpoint URL  the same, exporting to URL
       """;
 
   static final List<String> DEFAULT_JVM_OPTIONS = List.of(
@@ -61,6 +64,7 @@ public record StackOptions(
     Set<App> apps = EnumSet.allOf(App.class);
     List<String> jvm = null;
     java.time.Duration blockTime = null;
+    String otel = null;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
@@ -91,6 +95,8 @@ public record StackOptions(
           }
         }
         case "--jvm-opts" -> jvm = List.of(value(args, ++i, arg).trim().split("\\s+"));
+        case "--otel" -> otel = otel == null ? OpenTelemetryAgent.DEFAULT_ENDPOINT : otel;
+        case "--otel-endpoint" -> otel = value(args, ++i, arg);
         default -> throw new IllegalArgumentException("unknown option " + arg);
       }
     }
@@ -99,7 +105,12 @@ public record StackOptions(
           + StackLayout.PORT_BLOCK + " ports between 1024 and 65535");
     }
     return new StackOptions(root, data == null ? root.resolve(".local") : data, base,
-        Map.copyOf(overrides), fresh, chain, devWorker, apps, jvm == null ? null : List.copyOf(jvm), blockTime);
+        Map.copyOf(overrides), fresh, chain, devWorker, apps, jvm == null ? null : List.copyOf(jvm), blockTime, otel);
+  }
+
+  /** Whether the OpenTelemetry Java agent is attached ({@code --otel}). */
+  public boolean otel() {
+    return otelEndpoint != null;
   }
 
   public StackLayout layout() {

@@ -5,7 +5,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.emprops.generator.persistence.JobStepRepository;
 import io.emprops.generator.queue.JobQueueClient;
 import io.emprops.generator.queue.QueueEvent;
+import io.emprops.generator.queue.QueueKeys;
 import io.emprops.generator.queue.QueueSubscriber;
+import io.emprops.generator.queue.QueueTraceContext;
 import io.emprops.generator.queue.StepState;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.Counter;
@@ -81,15 +83,17 @@ public class QueueEventHandler implements SmartLifecycle {
         case QueueEvent.Completed completed -> {
           StepState state = queue.read(completed.stepId());
           if (state.isCompleted()) {
-            execution.onCompleted(completed.stepId(), StepOutput.fromQueueResult(
-                state.completedResult().map(json::readTree).orElse(completed.result())));
+            QueueTraceContext.continueTrace(state.fields(), QueueKeys.CHANNEL_COMPLETED, completed.stepId(), () ->
+                execution.onCompleted(completed.stepId(), StepOutput.fromQueueResult(
+                    state.completedResult().map(json::readTree).orElse(completed.result()))));
           }
         }
         case QueueEvent.Failed failed -> {
           StepState state = queue.read(failed.stepId());
           // A retryable failure sends the step back to pending; only a failed hash is final.
           if (state.isFailed()) {
-            execution.onFailed(failed.stepId(), failureText(state, failed.error()));
+            QueueTraceContext.continueTrace(state.fields(), QueueKeys.CHANNEL_FAILED, failed.stepId(), () ->
+                execution.onFailed(failed.stepId(), failureText(state, failed.error())));
           }
         }
       }
