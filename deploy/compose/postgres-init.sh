@@ -3,7 +3,7 @@
 # schema per service, the role owning its schema, as the local stack provisions them
 # (PostgresServer.provisionServiceSchema). Passwords come from the container's environment.
 set -euo pipefail
-for service in collections credits generator publishing storage; do
+for service in collections credits generator publishing storage webhooks; do
   var="${service^^}_DB_PASSWORD"
   password="${!var:?$var is not set}"
   psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
