@@ -250,8 +250,9 @@ class EventBackboneTest {
     assertThat(relayHealth.health().getDetails()).containsEntry("state", "relaying");
     assertThat(meters.get("emprops.events.relay.leader").gauge().value()).isEqualTo(1.0);
     // The relay counts a record once the broker's acknowledgement reaches it, which can be after
-    // a consumer has already seen the record: the meters are awaited, not read at once.
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+    // the test's recorder has seen the record, and the inbox consumer's timer exists once it has
+    // handled it: the meters are awaited (absent meters included), not read at once.
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
       assertThat(meters.counter("emprops.events.relayed", "topic", GENERATIONS).count()).isPositive();
       assertThat(meters.get("emprops.events.relay.lag").timer().count()).isPositive();
       assertThat(meters.get("emprops.events.relay.slot.lag").gauge().value()).isNotNaN();
