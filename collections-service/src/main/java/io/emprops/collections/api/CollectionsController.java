@@ -38,6 +38,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
  * Collections (API.md, "Collections"): creation, partial updates, owner and public views,
@@ -72,6 +73,7 @@ public class CollectionsController {
    * collection open for remixing; 409 (retry shortly) while its generation's input has not arrived.
    */
   @PostMapping("/projects/collections")
+  @ResponseStatus(HttpStatus.CREATED)
   public ResponseEntity<ApiResponse<CollectionView>> create(
       CallerIdentity caller,
       @RequestParam(name = "project_id", required = false) UUID projectId,
@@ -87,6 +89,7 @@ public class CollectionsController {
 
   /** The third-party API's way to create a collection from an instruction set. */
   @PostMapping("/api/collections/create")
+  @ResponseStatus(HttpStatus.CREATED)
   public ResponseEntity<ApiResponse<CollectionView>> createFromInstructionSet(
       CallerIdentity caller, @Valid @RequestBody InstructionSetCollection body) {
     String userId = caller.requireUserId();
@@ -103,6 +106,7 @@ public class CollectionsController {
    * update may be given as If-Match or as {@code version} in the body; a stale one is a 409.
    */
   @PutMapping("/projects/{projectId}/collections/{collectionId}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
   public ResponseEntity<Void> update(
       CallerIdentity caller, @PathVariable UUID projectId, @PathVariable UUID collectionId,
       @RequestBody ObjectNode patch,
@@ -159,6 +163,7 @@ public class CollectionsController {
 
   /** Starts on-chain publication; the collection is {@code publishing} until publishing reports back. */
   @PostMapping("/collections/{collectionId}/publish")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<ApiResponse<CollectionView>> publish(CallerIdentity caller, @PathVariable UUID collectionId) {
     return ownerView(HttpStatus.ACCEPTED, publications.request(caller.requireUserId(), collectionId));
   }

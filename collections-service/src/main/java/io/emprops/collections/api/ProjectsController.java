@@ -28,6 +28,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /** {@code /projects}: the caller's projects (API.md, "Projects"). Other users' projects are 404s. */
 @RestController
@@ -54,6 +55,7 @@ public class ProjectsController {
   }
 
   @PostMapping
+  @ResponseStatus(HttpStatus.CREATED)
   public ResponseEntity<ApiResponse<ProjectView>> create(CallerIdentity caller, @Valid @RequestBody ProjectName body) {
     Project project = projects.create(caller.requireUserId(), body.name());
     return withVersion(HttpStatus.CREATED, project);
@@ -61,6 +63,7 @@ public class ProjectsController {
 
   /** Creates the caller's default project, or returns it (200) when it exists. */
   @PostMapping("/untitled")
+  @ResponseStatus(HttpStatus.CREATED)
   public ResponseEntity<ApiResponse<ProjectView>> untitled(
       CallerIdentity caller, @Valid @RequestBody(required = false) UntitledRequest body) {
     String userId = caller.requireUserId();
@@ -91,6 +94,7 @@ public class ProjectsController {
 
   /** Deletes the project and its collections; 409 while one of them is being or has been published. */
   @DeleteMapping("/{projectId}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
   public ResponseEntity<Void> delete(CallerIdentity caller, @PathVariable UUID projectId) {
     projects.delete(caller.requireUserId(), projectId);
     return ResponseEntity.noContent().build();

@@ -11,6 +11,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
  * {@code POST /social-links}: records that a user proved a social identity; what was held for it
@@ -33,6 +34,7 @@ public class SocialLinksController {
   }
 
   @PostMapping("/social-links")
+  @ResponseStatus(HttpStatus.CREATED)
   public ResponseEntity<ApiResponse<SocialLinkView>> link(CallerIdentity caller, @RequestBody SocialLinkRequest body) {
     caller.requireUserId();
     if (!caller.hasRole(LINKER_ROLE) && !caller.hasRole("admin")) {

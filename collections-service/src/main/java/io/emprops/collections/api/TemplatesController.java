@@ -27,6 +27,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.node.ObjectNode;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /** The feed, remix and templates (API.md, "Templates, feed and remix"). */
 @RestController
@@ -63,6 +64,7 @@ public class TemplatesController {
    * (then the fork belongs to that identity's provisioned user until someone links it).
    */
   @PostMapping("/collections/{collectionId}/remix")
+  @ResponseStatus(HttpStatus.CREATED)
   public ResponseEntity<ApiResponse<CollectionView>> remix(
       CallerIdentity caller, @PathVariable UUID collectionId, @RequestBody(required = false) RemixRequest body) {
     String userId = caller.requireUserId();
@@ -79,6 +81,7 @@ public class TemplatesController {
 
   /** A custodial fork of a template for a social identity, with dot-notation overrides. */
   @PostMapping("/collections/custodial/from-template")
+  @ResponseStatus(HttpStatus.CREATED)
   public ResponseEntity<ApiResponse<CollectionView>> fromTemplate(
       CallerIdentity caller, @Valid @RequestBody FromTemplateRequest body) {
     caller.requireUserId();

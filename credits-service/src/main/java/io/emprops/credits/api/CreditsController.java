@@ -28,6 +28,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /** {@code /credits}: the caller's balance and ledger, and admin grants (API.md, "Credits"). */
 @RestController
@@ -70,6 +71,7 @@ public class CreditsController {
    * receipt without crediting again; reusing a key for a different grant is a 409.
    */
   @PostMapping("/grants")
+  @ResponseStatus(HttpStatus.CREATED)
   public ResponseEntity<ApiResponse<GrantView>> grant(
       CallerIdentity caller,
       @Valid @RequestBody GrantRequest request,

@@ -113,7 +113,8 @@ class CreditsApiTest {
     HttpResponse<String> wrongType = calls.post("/credits/grants", admin,
         "{\"user_id\":\"u\",\"amount\":\"lots\",\"reason\":\"r\"}");
     assertThat(wrongType.statusCode()).isEqualTo(400);
-    assertThat(body(wrongType).get("error").asString()).contains("amount");
+    assertThat(body(wrongType).get("code").asString()).isEqualTo("VALIDATION_FAILED");
+    assertThat(body(wrongType).get("details").findValuesAsString("field")).containsExactly("amount");
   }
 
   @Test

@@ -78,6 +78,16 @@ final class RunningStack implements AutoCloseable {
     throw new IllegalStateException("./run up not ready within " + START_TIMEOUT + ":\n" + read(output));
   }
 
+  /**
+   * A stack someone already started ({@code EMPROPS_PORT_BASE=B EMPROPS_DATA_DIR=D ./run}), for
+   * running a test class against it while working on it; {@link #close()} leaves it running.
+   */
+  static RunningStack attach(Path data, int base) throws IOException {
+    Path root = repositoryRoot();
+    return new RunningStack(root, data, base, null, Files.createTempFile("emprops-e2e-", ".out"),
+        "http://127.0.0.1:" + (base + StackLayout.PORT_OFFSETS.get("gateway")), null);
+  }
+
   /** Runs {@code ./run ARGS} from the repository root, output (both streams) to a file. */
   static Process run(Path root, Path output, String... args) throws IOException {
     return run(root, output, Map.of(), args);
@@ -132,7 +142,7 @@ final class RunningStack implements AutoCloseable {
 
   @Override
   public void close() {
-    if (launcher.isAlive()) {
+    if (launcher != null && launcher.isAlive()) {
       launcher.destroy();
       try {
         if (!launcher.waitFor(90, TimeUnit.SECONDS)) {

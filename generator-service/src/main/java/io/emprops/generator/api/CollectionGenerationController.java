@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /** Collection from a workflow plus its first generation, in one call (API.md, "Templates, feed and remix"). */
 @RestController
@@ -38,6 +39,7 @@ public class CollectionGenerationController {
    * stays, as a draft the caller owns).
    */
   @PostMapping("/api/collections/generate")
+  @ResponseStatus(HttpStatus.CREATED)
   public ResponseEntity<ApiResponse<Created>> generate(
       CallerIdentity caller,
       @Valid @RequestBody CollectionGenerationRequest body,

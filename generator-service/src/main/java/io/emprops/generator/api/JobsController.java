@@ -38,6 +38,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /** Generations and jobs (API.md, "Generations and jobs"). */
 @RestController
@@ -73,6 +74,7 @@ public class JobsController {
    * {@code pending} when they have not decided yet (follow the job), 402 when they refused.
    */
   @PostMapping("/collections/{collectionId}/generations")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<ApiResponse<Accepted>> generate(
       CallerIdentity caller,
       @PathVariable UUID collectionId,

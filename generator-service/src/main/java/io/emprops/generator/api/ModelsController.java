@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /** {@code /models} (API.md). Credentials are accepted on write and never returned. */
 @RestController
@@ -50,6 +51,7 @@ public class ModelsController {
   }
 
   @PostMapping
+  @ResponseStatus(HttpStatus.CREATED)
   public ResponseEntity<ApiResponse<Model>> create(CallerIdentity caller, @RequestBody ModelDraft draft) {
     caller.requireRole(CallerIdentity.ADMIN_ROLE);
     return ResponseEntity.status(HttpStatus.CREATED).body(ApiResponse.ok(catalog.create(draft)));

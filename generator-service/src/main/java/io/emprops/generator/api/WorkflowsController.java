@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /** {@code /workflows} (API.md, "Workflows and models"). Reads for any signed-in user; writes for admins. */
 @RestController
@@ -62,6 +63,7 @@ public class WorkflowsController {
   }
 
   @PostMapping
+  @ResponseStatus(HttpStatus.CREATED)
   public ResponseEntity<ApiResponse<WorkflowView>> create(CallerIdentity caller, @RequestBody WorkflowDraft draft) {
     caller.requireRole(CallerIdentity.ADMIN_ROLE);
     return ResponseEntity.status(HttpStatus.CREATED).body(ApiResponse.ok(WorkflowView.of(catalog.create(draft))));

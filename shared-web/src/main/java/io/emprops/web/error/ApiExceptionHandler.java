@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -60,6 +61,17 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   public ResponseEntity<ApiResponse<Void>> handleConcurrentUpdate(OptimisticLockingFailureException e) {
     return respond(ErrorCode.CONFLICT,
         "The resource was changed by another request; reload it and try again", List.of());
+  }
+
+  /**
+   * A multipart body the container cannot parse (no boundary, truncated part): raised before any
+   * handler is chosen, so for every endpoint alike. Too large a body is handled apart (413).
+   */
+  @ExceptionHandler(MultipartException.class)
+  public ResponseEntity<ApiResponse<Void>> handleMalformedMultipart(MultipartException e) {
+    return respond(ErrorCode.VALIDATION_FAILED,
+        "Malformed multipart request body (a multipart/form-data body needs its boundary and complete parts)",
+        List.of());
   }
 
   @ExceptionHandler(Exception.class)

@@ -141,6 +141,22 @@ public abstract class ServiceFoundationContract {
     assertThat(response.body()).contains("\"field\":\"model\"");
   }
 
+  /** Multipart is parsed before any handler is chosen: a body without its boundary is the client's mistake. */
+  @Test
+  void aMultipartBodyWithoutItsBoundaryIsA400InTheEnvelope() {
+    HttpResponse<String> response = calls.send(calls.request("POST", "/anything", GatewayCalls.user("alice"),
+            HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}"))
+        .setHeader("Content-Type", "multipart/form-data").build());
+    if (environment.getProperty("spring.servlet.multipart.enabled", Boolean.class, true)) {
+      assertThat(response.statusCode()).isEqualTo(400);
+      assertThat(response.body()).startsWith("{\"data\":null,\"error\":\"Malformed multipart request body")
+          .contains("\"code\":\"VALIDATION_FAILED\"");
+    } else {
+      // A service that streams multipart itself (storage) leaves it to the endpoint: here, none.
+      assertThat(response.statusCode()).isEqualTo(404);
+    }
+  }
+
   @Test
   void unknownPathThroughTheGatewayIsA404InTheEnvelope() {
     HttpResponse<String> response = calls.get("/no-such-endpoint", GatewayCalls.user("alice"));

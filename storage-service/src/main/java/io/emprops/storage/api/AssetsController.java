@@ -31,6 +31,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /** {@code /assets}: the caller's uploads and generated files (API.md, "Assets"). */
 @RestController
@@ -57,6 +58,7 @@ public class AssetsController {
    * caller's asset of the same content (uploads are de-duplicated per user).
    */
   @PostMapping
+  @ResponseStatus(HttpStatus.CREATED)
   public ResponseEntity<ApiResponse<AssetView>> upload(CallerIdentity caller, HttpServletRequest request)
       throws IOException {
     String userId = caller.requireUserId();
@@ -128,6 +130,7 @@ public class AssetsController {
   }
 
   @DeleteMapping("/{id}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
   public ResponseEntity<Void> delete(CallerIdentity caller, @PathVariable UUID id) {
     if (!assets.delete(id, caller.requireUserId())) {
       throw ApiException.notFound("Asset");

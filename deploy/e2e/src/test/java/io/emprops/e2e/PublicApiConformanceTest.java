@@ -1,0 +1,193 @@
+package io.emprops.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.emprops.e2e.api.ApiFuzzer;
+import io.emprops.e2e.api.OpenApiDocument;
+import io.emprops.e2e.api.SchemaConformance;
+import io.emprops.localstack.infra.DevTokenIssuer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The public API as its documentation presents it, on the real stack started by the bare
+ * {@code ./run}: the merged OpenAPI document agrees with real responses, the browsable docs
+ * render in a real browser without a token, and a fuzz run generated from the document finds no
+ * 5xx, no non-envelope error, no stack trace and no internal address (issue 12, items 6 and 8).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PublicApiConformanceTest {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final JsonMapper json = JsonMapper.builder().build();
+  private RunningStack stack;
+  private OpenApiDocument document;
+  private String userToken;
+  private final Map<String, String> knownIds = new LinkedHashMap<>();
+
+  @BeforeAll
+  void startStackAndReadTheDocument() throws Exception {
+    // EMPROPS_E2E_ATTACH=<data dir>:<port base>: against a stack already running (while working on it).
+    String attach = System.getenv("EMPROPS_E2E_ATTACH");
+    stack = attach == null ? RunningStack.start()
+        : RunningStack.attach(Path.of(attach.substring(0, attach.lastIndexOf(':'))),
+            Integer.parseInt(attach.substring(attach.lastIndexOf(':') + 1)));
+    HttpResponse<String> docs = send("GET", "/v3/api-docs", null, null);
+    assertThat(docs.statusCode()).isEqualTo(200);
+    document = new OpenApiDocument(json.readTree(docs.body()));
+    assertThat(document.raw().path("x-services").properties())
+        .allSatisfy(service -> assertThat(service.getValue().asString()).as(service.getKey()).isEqualTo("available"));
+    userToken = mint("conformance-" + UUID.randomUUID(), "user");
+  }
+
+  @AfterAll
+  void stopStack() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  /**
+   * Every documented operation a user can read, and the writes that create what they read, are
+   * called for real; each JSON answer is checked against the schema documented for its status.
+   */
+  @Test
+  @Order(1)
+  void documentedSchemasMatchRealResponses() throws Exception {
+    List<String> mismatches = new ArrayList<>();
+    Set<String> checked = new HashSet<>();
+    SchemaConformance conformance = new SchemaConformance(document);
+
+    HttpResponse<String> project = check(conformance, "post", "/projects", "/projects",
+        "{\"name\": \"Conformance\", \"description\": \"checked against its schema\"}", mismatches, checked);
+    assertThat(project.statusCode()).as(project.body()).isEqualTo(201);
+    String projectId = json.readTree(project.body()).path("data").path("id").asString();
+    HttpResponse<String> collection = check(conformance, "post", "/projects/collections",
+        "/projects/collections?project_id=" + projectId,
+        "{\"title\": \"Conformance\", \"blockchain\": \"BASE\", \"editions\": 5, \"price\": 0.01}",
+        mismatches, checked);
+    assertThat(collection.statusCode()).as(collection.body()).isEqualTo(201);
+    String collectionId = json.readTree(collection.body()).path("data").path("id").asString();
+    knownIds.putAll(Map.of("projectId", projectId, "collectionId", collectionId, "id", collectionId,
+        "uuid", projectId));
+
+    for (OpenApiDocument.Operation operation : document.operations()) {
+      if (!operation.method().equals("get") || operation.path().endsWith("/events") || operation.path().equals("/ws")) {
+        continue;
+      }
+      String path = operation.path().replaceAll("\\{[^}]*[pP]roject[^}]*}", projectId)
+          .replaceAll("\\{[^}]+}", collectionId);
+      check(conformance, "get", operation.path(), path, null, mismatches, checked);
+    }
+    System.out.println("conformance: " + checked.size() + " operations answered 2xx JSON and were checked: " + checked);
+    assertThat(mismatches).as("documented schema vs the wire").isEmpty();
+    assertThat(checked).as("operations checked").hasSizeGreaterThanOrEqualTo(8);
+  }
+
+  private HttpResponse<String> check(SchemaConformance conformance, String method, String template,
+      String path, String body, List<String> mismatches, Set<String> checked) throws Exception {
+    HttpResponse<String> response = send(method.toUpperCase(), path, userToken, body);
+    boolean jsonAnswer = response.headers().firstValue("Content-Type").orElse("").contains("json");
+    if (response.statusCode() / 100 != 2 || !jsonAnswer) {
+      return response;
+    }
+    OpenApiDocument.Operation operation = document.operations().stream()
+        .filter(o -> o.method().equals(method) && o.path().equals(template)).findFirst().orElseThrow(
+            () -> new AssertionError(method + " " + template + " is not documented"));
+    var schema = document.responseSchema(operation, response.statusCode());
+    if (schema.isEmpty()) {
+      mismatches.add(operation + " " + response.statusCode() + ": no JSON schema documented for this status");
+      return response;
+    }
+    conformance.mismatches(json.readTree(response.body()), schema.get())
+        .forEach(problem -> mismatches.add(operation + " " + response.statusCode() + " " + problem));
+    checked.add(operation.toString());
+    return response;
+  }
+
+  /** /docs in headless Chromium, no token: the UI renders every service's operations and "Authorize". */
+  @Test
+  @Order(2)
+  void theBrowsableDocsRenderInARealBrowserWithoutAToken() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) || System.getenv("CI") != null,
+        "Debian's chromium is not installed here (.ci/run installs it)");
+    Path profile = Files.createTempDirectory("emprops-chromium-");
+    Path dom = Files.createTempFile("emprops-docs-", ".html");
+    Process browser = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=20000", "--dump-dom",
+        stack.gatewayUrl + "/docs")
+        .redirectOutput(dom.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(browser.waitFor(2, TimeUnit.MINUTES)).as("chromium finished").isTrue();
+    String page = Files.readString(dom);
+    assertThat(page).as("the Swagger UI rendered").contains("swagger-ui").contains("Authorize");
+    for (String path : List.of("/projects", "/collections/{collectionId}", "/credits/balance", "/jobs/{jobId}",
+        "/assets", "/chains", "/api-keys")) {
+      assertThat(page).as("operation " + path + " listed").contains(path);
+    }
+    assertThat(page).doesNotContain("UNAUTHORIZED");
+  }
+
+  /** The fuzz run of issue 12 item 8, over every documented operation. */
+  @Test
+  @Order(3)
+  void aFuzzRunOverEveryDocumentedOperationFindsNothing() throws Exception {
+    Set<String> internal = new HashSet<>();
+    for (String service : List.of("collections-service", "credits-service", "generator-service",
+        "publishing-service", "storage-service", "postgres", "kafka", "redis")) {
+      internal.add("127.0.0.1:" + stack.port(service));
+      internal.add("localhost:" + stack.port(service));
+    }
+    ApiFuzzer.Report report = new ApiFuzzer(stack.gatewayUrl, document,
+        () -> mint("fuzz-" + UUID.randomUUID(), "user,admin"), knownIds, internal).run();
+    System.out.println(report);
+    report.findings().stream().limit(40).forEach(finding -> System.out.println("  " + finding));
+    assertThat(report.operations()).isEqualTo(document.operations().size());
+    assertThat(report.findings()).as(report.toString()).isEmpty();
+    assertThat(report.retriedAfterTimeout()).as("requests that needed a second try").isLessThanOrEqualTo(3);
+  }
+
+  private String mint(String user, String roles) {
+    return DevTokenIssuer.mint(stack.dataDirectory.resolve("dev-issuer").resolve("signing-key.json"),
+        user, List.of(roles.split(",")), Duration.ofHours(1));
+  }
+
+  private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.gatewayUrl + path))
+        .timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
