@@ -148,7 +148,7 @@ class PublicApiConformanceTest {
     String page = Files.readString(dom);
     assertThat(page).as("the Swagger UI rendered").contains("swagger-ui").contains("Authorize");
     for (String path : List.of("/projects", "/collections/{collectionId}", "/credits/balance", "/jobs/{jobId}",
-        "/assets", "/chains", "/api-keys")) {
+        "/assets", "/chains", "/api-keys", "/webhooks")) {
       assertThat(page).as("operation " + path + " listed").contains(path);
     }
     assertThat(page).doesNotContain("UNAUTHORIZED");
@@ -160,7 +160,7 @@ class PublicApiConformanceTest {
   void aFuzzRunOverEveryDocumentedOperationFindsNothing() throws Exception {
     Set<String> internal = new HashSet<>();
     for (String service : List.of("collections-service", "credits-service", "generator-service",
-        "publishing-service", "storage-service", "postgres", "kafka", "redis")) {
+        "publishing-service", "storage-service", "webhooks-service", "postgres", "kafka", "redis")) {
       internal.add("127.0.0.1:" + stack.port(service));
       internal.add("localhost:" + stack.port(service));
     }

@@ -38,6 +38,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
  * {@code /webhooks} (API.md, "Webhooks"): the caller's endpoints, their secrets, test messages,
@@ -79,6 +80,7 @@ public class WebhooksController {
   public record ReplayRequest(Instant since, Instant until, Boolean onlyFailed) {}
 
   @PostMapping
+  @ResponseStatus(HttpStatus.CREATED)
   public ResponseEntity<ApiResponse<WebhookView>> create(CallerIdentity caller, @RequestBody CreateRequest request) {
     var created = endpoints.create(caller.requireUserId(), request.url(), request.eventTypes(), request.description(),
         request.enabled() == null || request.enabled());
@@ -112,6 +114,7 @@ public class WebhooksController {
   }
 
   @DeleteMapping("/{id}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
   public ResponseEntity<Void> delete(CallerIdentity caller, @PathVariable UUID id) {
     endpoints.delete(caller.requireUserId(), id);
     return ResponseEntity.noContent().build();
@@ -125,6 +128,7 @@ public class WebhooksController {
   }
 
   @PostMapping("/{id}/test")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<ApiResponse<DeliveryView>> test(CallerIdentity caller, @PathVariable UUID id,
       @RequestBody(required = false) TestRequest request) {
     Optional<String> type = Optional.ofNullable(request).map(TestRequest::eventType);
@@ -152,6 +156,7 @@ public class WebhooksController {
 
   /** Sends the delivery's message again, with the same {@code webhook-id}. */
   @PostMapping("/{id}/deliveries/{deliveryId}/replay")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<ApiResponse<DeliveryView>> replay(CallerIdentity caller, @PathVariable UUID id,
       @PathVariable UUID deliveryId) {
     return accepted(DeliveryView.of(deliveries.replay(caller.requireUserId(), id, deliveryId)));
@@ -159,6 +164,7 @@ public class WebhooksController {
 
   /** Replays the deliveries created in {@code [since, until)}, oldest first. */
   @PostMapping("/{id}/deliveries/replay")
+  @ResponseStatus(HttpStatus.ACCEPTED)
   public ResponseEntity<ApiResponse<ReplayedView>> replayRange(CallerIdentity caller, @PathVariable UUID id,
       @RequestBody ReplayRequest request) {
     if (request.since() == null) {
