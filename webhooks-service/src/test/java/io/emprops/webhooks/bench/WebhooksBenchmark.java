@@ -15,8 +15,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -116,12 +122,12 @@ public final class WebhooksBenchmark {
       String sample = sampleBody();
 
       System.out.println("warm-up …");
-      backlog(service, kafka, users, Math.min(events, 1500));
+      backlog(service, name, kafka, users, Math.min(events, 1500));
       paced(kafka, users, 200, 50);
       bare(sample, Math.min(events, 1500));
 
       double bareRate = bare(sample, events);
-      Drained drained = backlog(service, kafka, users, events);
+      Drained drained = backlog(service, name, kafka, users, events);
       double[] latency = paced(kafka, users, 400, 20);
 
       System.out.println();
@@ -153,7 +159,7 @@ public final class WebhooksBenchmark {
    * {@code count} events written to Kafka while the service is suspended, then drained by it: what
    * the service can deliver when its feed is not the limit.
    */
-  private Drained backlog(WebhooksProcess service, EventDelivery kafka, List<String> users, int count)
+  private Drained backlog(WebhooksProcess service, String name, EventDelivery kafka, List<String> users, int count)
       throws Exception {
     List<UUID> jobs = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -162,12 +168,16 @@ public final class WebhooksBenchmark {
     long copiesBefore = received.get();
     double preloaded;
     service.suspend();
+    // Read before resuming: the kill command takes longer to exit than the service to send its first webhook.
+    long resumed;
+    Instant resumedAt;
     try {
       preloaded = preload(kafka, users, jobs);
     } finally {
+      resumed = System.nanoTime();
+      resumedAt = Instant.now();
       service.resume();
     }
-    long resumed = System.nanoTime();
     awaitAll(jobs, Duration.ofMinutes(5));
     long first = jobs.stream().mapToLong(j -> arrivals.get(j.toString())).min().orElseThrow();
     long last = jobs.stream().mapToLong(j -> arrivals.get(j.toString())).max().orElseThrow();
@@ -177,7 +187,29 @@ public final class WebhooksBenchmark {
             + " %.0f deliveries/s from resume, %.0f from the first; %d copies received%n",
         count, preloaded, drained.firstAfterMillis(), (last - resumed) / 1e6, drained.fromResume(),
         drained.fromFirst(), received.get() - copiesBefore);
+    printFanOut(name, resumedAt);
     return drained;
+  }
+
+  /**
+   * How fast the consumer turned the backlog into delivery rows (their {@code created_at} is their
+   * fan-out transaction's start): if it is about the delivery rate, the fan-out bounds it, not the sender.
+   */
+  private static void printFanOut(String name, Instant since) throws SQLException {
+    Map<String, String> p = WebhooksProcess.properties(name);
+    try (Connection db = DriverManager.getConnection(p.get("spring.datasource.url"),
+            p.get("spring.datasource.username"), p.get("spring.datasource.password"));
+        PreparedStatement rows = db.prepareStatement("""
+            SELECT count(*), extract(epoch FROM max(created_at) - ?) * 1000
+            FROM deliveries WHERE created_at >= ?""")) {
+      rows.setObject(1, since.atOffset(ZoneOffset.UTC));
+      rows.setObject(2, since.atOffset(ZoneOffset.UTC));
+      try (ResultSet r = rows.executeQuery()) {
+        r.next();
+        System.out.printf("  fan-out: %d delivery rows, the last created %.0f ms after resume (%.0f/s)%n",
+            r.getLong(1), r.getDouble(2), r.getLong(1) / (r.getDouble(2) / 1000));
+      }
+    }
   }
 
   /** Writes one event per job without waiting for each, then waits for every ack; events acked per second. */
