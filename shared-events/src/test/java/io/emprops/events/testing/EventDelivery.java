@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -38,6 +40,28 @@ public final class EventDelivery implements AutoCloseable {
 
   /** Sends the event with the given id (the same id twice is a redelivery). */
   public UUID send(DomainEvent event, UUID eventId) {
+    try {
+      producer.send(record(event, eventId)).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot deliver " + EventCatalog.of(event).type(), e);
+    }
+    return eventId;
+  }
+
+  /**
+   * Sends the event with a new event id without waiting for Kafka: the future completes on its
+   * ack. For feeds that must not be bounded by one round trip per event (benchmarks' backlogs).
+   */
+  public Future<RecordMetadata> sendAsync(DomainEvent event) {
+    return producer.send(record(event, UUID.randomUUID()));
+  }
+
+  /** Sends what {@link #sendAsync} buffered and waits until Kafka has answered for all of it. */
+  public void flush() {
+    producer.flush();
+  }
+
+  private ProducerRecord<String, String> record(DomainEvent event, UUID eventId) {
     var descriptor = EventCatalog.of(event);
     ProducerRecord<String, String> record = new ProducerRecord<>(
         descriptor.topic().topicName(namespace), event.aggregateId(), EventJson.serialize(event));
@@ -45,12 +69,7 @@ public final class EventDelivery implements AutoCloseable {
         .add(EventHeaders.EVENT_ID, eventId.toString().getBytes(StandardCharsets.UTF_8))
         .add(EventHeaders.EVENT_TYPE, descriptor.type().getBytes(StandardCharsets.UTF_8))
         .add(EventHeaders.OCCURRED_AT, Instant.now().toString().getBytes(StandardCharsets.UTF_8));
-    try {
-      producer.send(record).get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot deliver " + descriptor.type(), e);
-    }
-    return eventId;
+    return record;
   }
 
   @Override

@@ -119,6 +119,34 @@ public final class WebhooksProcess implements AutoCloseable {
     throw new IllegalStateException("webhooks process not ready in " + timeout + "; log " + log);
   }
 
+  /**
+   * {@code kill -STOP}: the process is frozen as it is (warm JIT, connections open, consumer in its
+   * group) until {@link #resume}; a pause shorter than the Kafka session timeout (45 s) keeps its
+   * partitions. POSIX only.
+   */
+  public void suspend() {
+    signal("STOP");
+  }
+
+  /** {@code kill -CONT}: a suspended process carries on where it was. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** {@code kill -9}: no shutdown, nothing flushed. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
