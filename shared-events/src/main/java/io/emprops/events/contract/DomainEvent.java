@@ -12,7 +12,7 @@ public sealed interface DomainEvent
         CreditsReserved, CreditsReservationRejected, CreditsCharged, CreditsReleased, CreditsGranted,
         AssetStored, AssetDeleted,
         PublicationSubmitted, PublicationConfirmed, PublicationFailed, ChainSupportAnnounced,
-        AssetStoreFailed {
+        AssetStoreFailed, TokenMinted, TokenReady {
 
   /**
    * The aggregate the event belongs to: the Kafka record key, so that the events of one aggregate

@@ -19,6 +19,8 @@ public final class SampleEvents {
   static final Instant CREATED = Instant.parse("2026-03-01T09:00:00Z");
   static final Instant AT = Instant.parse("2026-03-01T10:15:30.123456Z");
   static final String CONTRACT = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+  static final String TOKEN_HASH = "0x4d1f0c9b8a7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c";
+  static final String BLOCK_HASH = "0x1b4e8a2c7d9f3e5a6b8c0d2e4f6a8b0c2d4e6f8a0b2c4d6e8f0a2b4c6d8e0f2a";
   static final String TX = "0x9fc76417374aa880d4449a1f7f31ec597f00b1f6f3dd2d66f4c9c6c445836d8b";
 
   private SampleEvents() {}
@@ -72,7 +74,12 @@ public final class SampleEvents {
         Map.entry(PublicationFailed.class, new PublicationFailed(COLLECTION, Blockchain.BASE, 8453L,
             "TX_REVERTED", "execution reverted: receivers must sum to 100", TX, AT, USER)),
         Map.entry(ChainSupportAnnounced.class,
-            new ChainSupportAnnounced(Blockchain.BASE, "base-sepolia", 84532L, true, 3, null, AT)));
+            new ChainSupportAnnounced(Blockchain.BASE, "base-sepolia", 84532L, true, 3, null, AT)),
+        Map.entry(TokenMinted.class, new TokenMinted(COLLECTION, USER, Blockchain.BASE, 8453, CONTRACT, 7,
+            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", TOKEN_HASH, TX, 19_500_042, BLOCK_HASH, AT)),
+        Map.entry(TokenReady.class, new TokenReady(COLLECTION, USER, 8453, CONTRACT, 7, TOKEN_HASH,
+            TokenMinted.generationJobIdOf(COLLECTION, 7), ASSET, "https://cdn.emprops.test/generations/0-1.png",
+            "https://api.emprops.test/metadata/6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f/7", AT)));
   }
 
   private static JsonNode instructionSet() {

@@ -1,0 +1,56 @@
+package io.emprops.events.contract;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A collector minted a token of a published collection and the mint has the chain's confirmation
+ * depth (a mint a reorg removed before that is never announced). The generator runs the token's one
+ * generation with {@code hash} as its seed, under the job id {@link #generationJobId()}, so that a
+ * redelivered announcement can never start a second generation and publishing knows which job
+ * makes the token's image without being told.
+ *
+ * <p>On the publications topic, keyed by collection: a collection's tokens are announced in mint
+ * order, after its {@link PublicationConfirmed}.
+ *
+ * @param userId the collection's owner, whose collection the generation belongs to
+ * @param tokenId the ERC-721 token id (1 … editions)
+ * @param owner the address the token was minted to (EIP-55)
+ * @param hash the token hash fixed at mint ({@code 0x} + 64 hex digits): the seed of its image
+ * @param blockHash the hash of the block the mint is in, as confirmed
+ */
+@EventType(value = "TokenMinted.v1", topic = Topic.PUBLICATIONS)
+public record TokenMinted(
+    UUID collectionId,
+    String userId,
+    Blockchain blockchain,
+    long chainId,
+    String contractAddress,
+    long tokenId,
+    String owner,
+    String hash,
+    String txHash,
+    long blockNumber,
+    String blockHash,
+    Instant mintedAt)
+    implements DomainEvent {
+
+  /** The id of the generation job that makes this token's image. */
+  public UUID generationJobId() {
+    return generationJobIdOf(collectionId, tokenId);
+  }
+
+  /**
+   * A name-based UUID of the collection and token: the same token always maps to the same job, in
+   * every service and on every delivery.
+   */
+  public static UUID generationJobIdOf(UUID collectionId, long tokenId) {
+    return UUID.nameUUIDFromBytes(("emprops:token:" + collectionId + ":" + tokenId).getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public String aggregateId() {
+    return collectionId.toString();
+  }
+}
