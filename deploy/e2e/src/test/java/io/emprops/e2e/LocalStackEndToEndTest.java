@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -397,6 +398,69 @@ class LocalStackEndToEndTest {
     } finally {
       receiver.stop(0);
     }
+  }
+
+  @Test
+  @Order(8)
+  void collectorsMintTokensAndEachTokensMetadataResolvesToItsOwnStoredImage() throws Exception {
+    String id = readyToPublish("{\"title\": \"E2E mints\", \"blockchain\": \"BASE\", \"editions\": 5, \"price\": 0.01}",
+        "0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+    assertThat(send("POST", "/collections/" + id + "/publish", stack.devToken, "").statusCode()).isEqualTo(202);
+    String contract = Awaitility.await("the publication is confirmed").atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> {
+          HttpResponse<String> response = get("/collections/" + id + "/publication", stack.devToken);
+          JsonNode data = response.statusCode() == 200 ? json.readTree(response.body()).get("data") : null;
+          return data != null && "confirmed".equals(data.get("status").asString())
+              ? data.get("contract_address").asString() : null;
+        }, java.util.Objects::nonNull);
+
+    // A collector (one of the local chain's unlocked accounts, not the publishing signer) mints
+    // three tokens at the collection's price, straight on the chain as a wallet would.
+    Web3j chain = Web3j.build(new HttpService("http://127.0.0.1:" + stack.port("chain")));
+    String collector;
+    try {
+      collector = chain.ethAccounts().send().getAccounts().get(3);
+      String mint = FunctionEncoder.encode(new Function("mint", List.of(), List.of()));
+      for (int i = 0; i < 3; i++) {
+        String tx = chain.ethSendTransaction(Transaction.createFunctionCallTransaction(collector, null, null,
+            BigInteger.valueOf(300_000), contract, new BigInteger("10000000000000000"), mint)).send().getTransactionHash();
+        assertThat(tx).as("mint %d sent", i + 1).isNotNull();
+      }
+    } finally {
+      chain.shutdown();
+    }
+
+    // Each confirmed mint becomes a token whose own generation is stored: the public list and the
+    // public metadata name the stored image.
+    JsonNode tokens = Awaitility.await("three tokens ready").atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> json.readTree(get("/collections/" + id + "/tokens", null).body()).get("data"),
+            data -> data != null && data.size() == 3
+                && java.util.stream.StreamSupport.stream(data.spliterator(), false)
+                    .allMatch(token -> "ready".equals(token.get("status").asString())));
+    java.util.Set<String> hashes = new java.util.HashSet<>();
+    java.util.Set<String> images = new java.util.HashSet<>();
+    for (JsonNode token : tokens) {
+      assertThat(token.get("owner").asString()).isEqualToIgnoringCase(collector);
+      hashes.add(token.get("hash").asString());
+      HttpResponse<String> metadata = get("/metadata/" + id + "/" + token.get("token_id").asLong(), null);
+      assertThat(metadata.statusCode()).as(metadata.body()).isEqualTo(200);
+      JsonNode body = json.readTree(metadata.body());
+      assertThat(body.get("name").asString()).isEqualTo("E2E mints #" + token.get("token_id").asLong());
+      assertThat(body.get("hash").asString()).isEqualTo(token.get("hash").asString());
+      String image = body.get("image").asString();
+      assertThat(image).isEqualTo(token.get("image_url").asString()).startsWith(stack.cdnBaseUrl() + "/generations/");
+      images.add(image);
+      HttpResponse<byte[]> png = http.send(HttpRequest.newBuilder(URI.create(image)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(png.statusCode()).isEqualTo(200);
+      assertThat(isPng(png.body())).as("the token's image is a PNG").isTrue();
+    }
+    assertThat(hashes).as("every token has its own hash").hasSize(3);
+    assertThat(images).as("every token has its own image").hasSize(3);
+    // A token that was never minted has no metadata.
+    assertThat(get("/metadata/" + id + "/5", null).statusCode()).isEqualTo(404);
   }
 
   /** A webhook as the e2e receiver got it. */
