@@ -3,19 +3,10 @@ package io.emprops.e2e;
 import io.emprops.localstack.infra.DevTokenIssuer;
 import io.emprops.localstack.infra.Ports;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -27,7 +18,6 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.http.HttpService;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code ./run bench publishing}: the publication saga on the whole stack, started as {@code ./run}
@@ -50,11 +40,9 @@ public final class PublishingBenchmark {
   private static final String RECEIVER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
   private static final int CONFIRMATIONS = 1; // the local stack's chain entry
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final JsonMapper json = JsonMapper.builder().build();
   private final RunningStack stack;
   private final Web3j chain;
-  private final Connection db;
+  private final BenchSupport support;
   private final Path issuerKey;
   private final Map<Long, Long> blockArrivals = new ConcurrentSkipListMap<>();
   private volatile boolean watching = true;
@@ -62,8 +50,7 @@ public final class PublishingBenchmark {
   private PublishingBenchmark(RunningStack stack) throws Exception {
     this.stack = stack;
     this.chain = Web3j.build(new HttpService("http://127.0.0.1:" + stack.port("chain")));
-    this.db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + stack.port("postgres") + "/emprops",
-        "postgres", "postgres");
+    this.support = new BenchSupport(stack);
     this.issuerKey = stack.dataDirectory.resolve("dev-issuer").resolve("signing-key.json");
   }
 
@@ -101,11 +88,11 @@ public final class PublishingBenchmark {
     double blockTime = blockIntervalMillis();
     System.out.printf("%nLatency, %d publications one at a time (confirmations %d):%n", samples, CONFIRMATIONS);
     System.out.printf("  chain block interval (same run)     mean %.0f ms over %d blocks%n", blockTime, blockArrivals.size());
-    report("  POST /publish -> publishing confirmed", confirmed);
-    report("  POST /publish -> collection published", published);
+    BenchSupport.report("  POST /publish -> publishing confirmed", confirmed);
+    BenchSupport.report("  POST /publish -> collection published", published);
     double target = blockTime * (CONFIRMATIONS + 1) + 1000;
     System.out.printf("  target p99 <= block time x (confirmations + 1) + 1 s = %.0f ms: %s (%.2f x block time)%n",
-        target, percentile(confirmed, 99) <= target ? "met" : "NOT met", percentile(confirmed, 99) / blockTime);
+        target, BenchSupport.percentile(confirmed, 99) <= target ? "met" : "NOT met", BenchSupport.percentile(confirmed, 99) / blockTime);
 
     pipelined(parallel, receiver);
     watching = false;
@@ -117,7 +104,7 @@ public final class PublishingBenchmark {
     for (int i = 0; i < count; i++) {
       ids.add(prepare(receiver));
     }
-    String signer = scalar("SELECT DISTINCT signer FROM publishing.publications WHERE signer IS NOT NULL LIMIT 1");
+    String signer = support.scalar("SELECT DISTINCT signer FROM publishing.publications WHERE signer IS NOT NULL LIMIT 1");
     BigInteger nonceBefore = chain.ethGetTransactionCount(signer, DefaultBlockParameterName.LATEST).send()
         .getTransactionCount();
     long headBefore = chain.ethBlockNumber().send().getBlockNumber().longValueExact();
@@ -132,31 +119,31 @@ public final class PublishingBenchmark {
       }
     }
     String in = ids.stream().map(id -> "'" + id + "'").collect(Collectors.joining(","));
-    while (count(("SELECT count(*) FROM publishing.publications WHERE status = 'confirmed' AND collection_id IN (%s)")
+    while (support.count(("SELECT count(*) FROM publishing.publications WHERE status = 'confirmed' AND collection_id IN (%s)")
         .formatted(in)) < count) {
-      if (count("SELECT count(*) FROM publishing.publications WHERE status = 'failed' AND collection_id IN (%s)"
+      if (support.count("SELECT count(*) FROM publishing.publications WHERE status = 'failed' AND collection_id IN (%s)"
           .formatted(in)) > 0) {
-        throw new IllegalStateException("a publication failed: " + scalar(
+        throw new IllegalStateException("a publication failed: " + support.scalar(
             "SELECT error FROM publishing.publications WHERE status = 'failed' AND collection_id IN (%s) LIMIT 1".formatted(in)));
       }
       Thread.sleep(20);
     }
-    long lastConfirmed = count(("SELECT (extract(epoch FROM max(confirmed_at)) * 1000)::bigint FROM publishing.publications"
+    long lastConfirmed = support.count(("SELECT (extract(epoch FROM max(confirmed_at)) * 1000)::bigint FROM publishing.publications"
         + " WHERE collection_id IN (%s)").formatted(in));
-    long lastBlock = count("SELECT max(block_number) FROM publishing.publications WHERE collection_id IN (%s)".formatted(in));
-    long firstBlock = count("SELECT min(block_number) FROM publishing.publications WHERE collection_id IN (%s)".formatted(in));
-    long lastSigned = count(("SELECT (extract(epoch FROM max(signed_at)) * 1000)::bigint FROM publishing.publication_transactions"
+    long lastBlock = support.count("SELECT max(block_number) FROM publishing.publications WHERE collection_id IN (%s)".formatted(in));
+    long firstBlock = support.count("SELECT min(block_number) FROM publishing.publications WHERE collection_id IN (%s)".formatted(in));
+    long lastSigned = support.count(("SELECT (extract(epoch FROM max(signed_at)) * 1000)::bigint FROM publishing.publication_transactions"
         + " WHERE collection_id IN (%s)").formatted(in));
-    long lastRequested = count(("SELECT (extract(epoch FROM max(requested_at)) * 1000)::bigint FROM publishing.publications"
+    long lastRequested = support.count(("SELECT (extract(epoch FROM max(requested_at)) * 1000)::bigint FROM publishing.publications"
         + " WHERE collection_id IN (%s)").formatted(in));
-    List<Long> nonces = longs("SELECT nonce FROM publishing.publications WHERE collection_id IN (%s) ORDER BY nonce".formatted(in));
-    long transactions = count("SELECT count(*) FROM publishing.publication_transactions WHERE collection_id IN (%s)"
+    List<Long> nonces = support.longs("SELECT nonce FROM publishing.publications WHERE collection_id IN (%s) ORDER BY nonce".formatted(in));
+    long transactions = support.count("SELECT count(*) FROM publishing.publication_transactions WHERE collection_id IN (%s)"
         .formatted(in));
-    long contracts = count("SELECT count(DISTINCT contract_address) FROM publishing.publications WHERE collection_id IN (%s)"
+    long contracts = support.count("SELECT count(DISTINCT contract_address) FROM publishing.publications WHERE collection_id IN (%s)"
         .formatted(in));
     BigInteger nonceAfter = chain.ethGetTransactionCount(signer, DefaultBlockParameterName.LATEST).send()
         .getTransactionCount();
-    String someTx = scalar("SELECT tx_hash FROM publishing.publications WHERE collection_id IN (%s) LIMIT 1".formatted(in));
+    String someTx = support.scalar("SELECT tx_hash FROM publishing.publications WHERE collection_id IN (%s) LIMIT 1".formatted(in));
     BigInteger gasUsed = chain.ethGetTransactionReceipt(someTx).send().getTransactionReceipt().orElseThrow().getGasUsed();
     BigInteger gasLimit = chain.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock().getGasLimit();
     long blocksUsed = lastBlock + CONFIRMATIONS - 1 - headBefore;
@@ -190,7 +177,7 @@ public final class PublishingBenchmark {
           "generations": {"generations": 1, "hashes": [], "use_custom_hashes": false}, "variables": []}}""", 201);
     String id = created.get("id").asString();
     String path = "/projects/" + created.get("project_id").asString() + "/collections/" + id;
-    send("PUT", path, token, "{\"blockchain\": \"BASE\", \"editions\": 100, \"price\": 0.01}", 204);
+    support.send("PUT", path, token, "{\"blockchain\": \"BASE\", \"editions\": 100, \"price\": 0.01}", 204);
     post(path + "/receivers", token, "{\"receivers\": [{\"address\": \"" + receiver + "\", \"value\": 100}]}", 200);
     tokens.put(id, token);
     return id;
@@ -205,23 +192,23 @@ public final class PublishingBenchmark {
   private void publishAndWait(String id) throws Exception {
     post("/collections/" + id + "/publish", tokenFor(id), "", 202);
     long deadline = System.currentTimeMillis() + 60_000;
-    while (count("SELECT count(*) FROM collections.publications WHERE status = 'confirmed' AND collection_id = '"
+    while (support.count("SELECT count(*) FROM collections.publications WHERE status = 'confirmed' AND collection_id = '"
         + id + "'") == 0) {
       if (System.currentTimeMillis() > deadline) {
         throw new IllegalStateException("collection " + id + " not published within 60 s: "
-            + scalar("SELECT status || ' ' || coalesce(error, '') FROM publishing.publications WHERE collection_id = '" + id + "'"));
+            + support.scalar("SELECT status || ' ' || coalesce(error, '') FROM publishing.publications WHERE collection_id = '" + id + "'"));
       }
       Thread.sleep(10);
     }
   }
 
   private long confirmedAt(String id) throws Exception {
-    return count("SELECT (extract(epoch FROM confirmed_at) * 1000)::bigint FROM publishing.publications"
+    return support.count("SELECT (extract(epoch FROM confirmed_at) * 1000)::bigint FROM publishing.publications"
         + " WHERE collection_id = '" + id + "'");
   }
 
   private long publishedAt(String id) throws Exception {
-    return count("SELECT (extract(epoch FROM updated_at) * 1000)::bigint FROM collections.publications"
+    return support.count("SELECT (extract(epoch FROM updated_at) * 1000)::bigint FROM collections.publications"
         + " WHERE collection_id = '" + id + "'");
   }
 
@@ -252,57 +239,12 @@ public final class PublishingBenchmark {
   // ---- plumbing ---------------------------------------------------------------------------------
 
   private JsonNode post(String path, String token, String body, int expected) throws Exception {
-    return send("POST", path, token, body, expected);
-  }
-
-  private JsonNode send(String method, String path, String token, String body, int expected) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl + path))
-        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != expected) {
-      throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + response.body());
-    }
-    return response.body().isEmpty() ? null : json.readTree(response.body()).get("data");
-  }
-
-  private synchronized long count(String sql) throws Exception {
-    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private synchronized String scalar(String sql) throws Exception {
-    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
-    }
-  }
-
-  private synchronized List<Long> longs(String sql) throws Exception {
-    List<Long> values = new ArrayList<>();
-    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        values.add(rs.getLong(1));
-      }
-    }
-    return values;
-  }
-
-  private static void report(String what, List<Long> millis) {
-    System.out.printf("%-42s p50 %,d ms  p99 %,d ms  max %,d ms%n", what, (long) percentile(millis, 50),
-        (long) percentile(millis, 99), Collections.max(millis));
-  }
-
-  private static double percentile(List<Long> values, int p) {
-    List<Long> sorted = values.stream().sorted().toList();
-    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+    return support.send("POST", path, token, body, expected);
   }
 
   private void close() throws Exception {
     watching = false;
     chain.shutdown();
-    db.close();
+    support.close();
   }
 }
