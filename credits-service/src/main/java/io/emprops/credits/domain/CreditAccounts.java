@@ -118,10 +118,18 @@ public class CreditAccounts {
   /**
    * Ends a job's hold: {@code spent} is charged (never more than was held), the hold is released.
    * Only the first settlement of a job counts; a settlement for a job never reserved closes it so a
-   * late reservation request cannot take credits.
+   * late reservation request cannot take credits. A token's generation that spent nothing, which
+   * credits never reserve for ({@link #isPaidByMint}), is skipped: nothing changes.
    */
   public Settlement settle(UUID jobId, String userId, long spent, String outcome) {
     Optional<Reservation> locked = reservations.lock(jobId);
+    if (locked.isEmpty() && spent == 0 && isPaidByMint(jobId)) {
+      // A minted token's generation: the mint paid for it, no credits were ever asked for and no
+      // reservation request will ever come. Nothing to settle, nothing to close: no account is
+      // opened, no ledger entry written.
+      log.debug("Job {} ended ({}): a token's generation, paid by its mint; no credits involved", jobId, outcome);
+      return Settlement.nothingHeld(jobId, accounts.find(userId).orElse(null));
+    }
     if (locked.isEmpty()) {
       open(userId);
       if (reservations.claim(jobId, userId, 0, "closed")) {
@@ -152,6 +160,17 @@ public class CreditAccounts {
         new Settlement(jobId, reservation.userId(), charged, reservation.amount() - charged, balance, true);
     notifications.settled(settlement);
     return settlement;
+  }
+
+  /**
+   * Whether the job is a minted token's generation, which the mint pays for and credits never
+   * reserve for. The generator draws the id of a generation it was asked for at random (a version 4
+   * UUID, and so the id of a retry); the id of a token's generation is name-based (version 3):
+   * {@code TokenMinted.generationJobIdOf(collection, token)}, and for its retry one derived from
+   * the failed job's.
+   */
+  static boolean isPaidByMint(UUID jobId) {
+    return jobId.version() == 3;
   }
 
   static String jobReference(UUID jobId) {

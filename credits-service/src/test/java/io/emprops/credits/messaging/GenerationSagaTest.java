@@ -15,7 +15,9 @@ import io.emprops.events.contract.EventHeaders;
 import io.emprops.events.contract.EventJson;
 import io.emprops.events.contract.GenerationCancelled;
 import io.emprops.events.contract.GenerationCompleted;
+import io.emprops.events.contract.GenerationFailed;
 import io.emprops.events.contract.GenerationRequested;
+import io.emprops.events.contract.TokenMinted;
 import io.emprops.events.contract.Topic;
 import io.emprops.events.testing.EventDelivery;
 import io.emprops.events.testing.TopicRecorder;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The credits side of the generation saga over real Kafka: generator events are delivered as
@@ -44,6 +47,7 @@ class GenerationSagaTest {
   private static final String CREDITS_TOPIC = Topic.CREDITS.topicName();
 
   @Autowired CreditAccounts accounts;
+  @Autowired JdbcClient jdbc;
   private EventDelivery generator;
   private TopicRecorder published;
 
@@ -135,5 +139,40 @@ class GenerationSagaTest {
     assertThat(publishedFor(user, CreditsCharged.class)).isEmpty();
     assertThat(publishedFor(user, CreditsReleased.class).getFirst().amount()).isEqualTo(60);
     assertThat(accounts.balance(user)).isEqualTo(new Balance(100, 0, 100));
+  }
+
+  /**
+   * A minted token's generation is paid by the mint: credits never reserved for it, and its end
+   * (amount_spent 0) changes nothing — no ledger entry, no hold, no account opened, no
+   * reservation row, nothing published — whether the owner has an account or not.
+   */
+  @Test
+  void theEndOfATokensGenerationPaidByItsMintChangesNoAccountOrLedger() {
+    String owner = newUser();
+    assertThat(accounts.balance(owner)).isEqualTo(new Balance(100, 0, 100));
+    String ownerWithoutAccount = newUser();
+    UUID collection = UUID.randomUUID();
+    UUID completedJob = TokenMinted.generationJobIdOf(collection, 1);
+    UUID failedJob = TokenMinted.generationJobIdOf(collection, 2);
+    UUID cancelledJob = TokenMinted.generationJobIdOf(collection, 3);
+    List<UUID> events = List.of(
+        generator.send(new GenerationCompleted(completedJob, owner, collection, 0, List.of(), Instant.now())),
+        generator.send(new GenerationFailed(failedJob, owner, collection, "GENERATION_FAILED", "worker died", 1, 0,
+            Instant.now())),
+        generator.send(new GenerationCancelled(cancelledJob, owner, collection, 0, Instant.now())),
+        generator.send(new GenerationCompleted(TokenMinted.generationJobIdOf(collection, 4), ownerWithoutAccount,
+            collection, 0, List.of(), Instant.now())));
+
+    await().atMost(WAIT).until(() -> jdbc.sql("SELECT count(*) FROM inbox WHERE event_id IN (:ids)")
+        .param("ids", events).query(Long.class).single() == events.size());
+    assertThat(accounts.balance(owner)).isEqualTo(new Balance(100, 0, 100));
+    assertThat(jdbc.sql("SELECT kind FROM ledger_entries WHERE user_id = ?").param(owner).query(String.class).list())
+        .as("only the starting grant").containsExactly("grant");
+    assertThat(jdbc.sql("SELECT count(*) FROM reservations WHERE user_id IN (?, ?)").param(owner)
+        .param(ownerWithoutAccount).query(Long.class).single()).isZero();
+    assertThat(jdbc.sql("SELECT count(*) FROM accounts WHERE user_id = ?").param(ownerWithoutAccount)
+        .query(Long.class).single()).as("no account opened").isZero();
+    assertThat(publishedFor(owner, CreditsCharged.class)).isEmpty();
+    assertThat(publishedFor(owner, CreditsReleased.class)).isEmpty();
   }
 }

@@ -117,6 +117,31 @@ class DevWorkerTest {
     assertThat(DeterministicArt.png("a blue fox", 7, 128, 128)).isNotEqualTo(first);
   }
 
+  /**
+   * Reproducibility of a token's image (the same collection and hash give the generator the same
+   * step input): the worker paints the same bytes for the same step input, however often it runs.
+   */
+  @Test
+  void theSameStepInputRunTwicePaintsIdenticalBytes() {
+    String input = "{\"prompt\": \"a fox, wild\", \"seed\": 2914370012, \"width\": 256, \"height\": 256}";
+    String first = submit(input);
+    String second = submit(input);
+    String other = submit(input.replace("2914370012", "2914370013"));
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> !on("complete_job", first).isEmpty()
+        && !on("complete_job", second).isEmpty() && !on("complete_job", other).isEmpty());
+
+    byte[] firstBytes = paintedBytes(first);
+    assertThat(firstBytes).isNotEmpty();
+    assertThat(paintedBytes(second)).isEqualTo(firstBytes);
+    assertThat(paintedBytes(other)).as("another seed, another image").isNotEqualTo(firstBytes);
+  }
+
+  private byte[] paintedBytes(String step) {
+    JsonNode data = on("complete_job", step).getFirst().get("result").get("data");
+    return Base64.getDecoder().decode(data.get("image_base64").asString());
+  }
+
   @Test
   void aPayloadWithoutPromptFailsForGood() {
     String step = submit("{\"seed\": 1}");

@@ -165,11 +165,12 @@ public class JobsController {
   /**
    * A job. {@code data.outputs} and {@code workflow_output} (its last file's durable URL) also give
    * the job queue's own API the shape it expects ({@code {data:{status, workflow_output, data:{outputs}}}}).
-   * A job is {@code completed} only once every output is stored.
+   * A job is {@code completed} only once every output is stored. {@code token}: the minted token
+   * whose image the job makes (its generation, paid by the mint), null otherwise.
    */
   public record JobView(UUID id, String status, int progress, String jobType, UUID collectionId, long cost,
       int generations, Instant createdAt, Instant startedAt, Instant completedAt, String error, String errorCode,
-      List<Output> outputs, String workflowOutput, Map<String, Object> data) {
+      List<Output> outputs, String workflowOutput, Map<String, Object> data, TokenView token) {
     static JobView of(Job job, List<JobStep> steps, List<JobOutput> files) {
       List<Output> outputs = new ArrayList<>();
       for (JobStep step : steps) {
@@ -188,7 +189,14 @@ public class JobsController {
       String workflowOutput = files.isEmpty() ? null : files.getLast().url();
       return new JobView(job.id(), job.status(), job.progress(), job.jobType(), job.collectionId(), job.cost(),
           job.generations(), job.createdAt(), job.startedAt(), job.completedAt(), job.error(), job.errorCode(),
-          outputs, workflowOutput, Map.of("outputs", outputs));
+          outputs, workflowOutput, Map.of("outputs", outputs), TokenView.of(job.token()));
+    }
+  }
+
+  /** The minted token whose image the job makes; null for every other job. */
+  public record TokenView(UUID collectionId, long tokenId, String hash) {
+    static TokenView of(Job.Token token) {
+      return token == null ? null : new TokenView(token.collectionId(), token.tokenId(), token.hash());
     }
   }
 

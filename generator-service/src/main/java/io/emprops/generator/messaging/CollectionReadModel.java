@@ -2,8 +2,10 @@ package io.emprops.generator.messaging;
 
 import io.emprops.events.contract.CollectionArchived;
 import io.emprops.events.contract.CollectionCreated;
+import io.emprops.events.contract.CollectionSnapshot;
 import io.emprops.events.contract.CollectionUpdated;
 import io.emprops.events.inbox.InboxHandler;
+import io.emprops.generator.domain.job.TokenGenerations;
 import io.emprops.generator.persistence.CollectionViewRepository;
 import org.springframework.stereotype.Component;
 
@@ -16,19 +18,28 @@ import org.springframework.stereotype.Component;
 class CollectionReadModel {
 
   private final CollectionViewRepository views;
+  private final TokenGenerations tokens;
 
-  CollectionReadModel(CollectionViewRepository views) {
+  CollectionReadModel(CollectionViewRepository views, TokenGenerations tokens) {
     this.views = views;
+    this.tokens = tokens;
   }
 
   @InboxHandler("generator.collection-created")
   void created(CollectionCreated event) {
-    views.apply(event.collection());
+    applied(event.collection());
   }
 
   @InboxHandler("generator.collection-updated")
   void updated(CollectionUpdated event) {
-    views.apply(event.collection());
+    applied(event.collection());
+  }
+
+  /** Stores the snapshot; tokens minted before the collection reached the generator start now. */
+  private void applied(CollectionSnapshot snapshot) {
+    if (views.apply(snapshot)) {
+      tokens.startWaiting(snapshot.collectionId());
+    }
   }
 
   @InboxHandler("generator.collection-archived")

@@ -23,12 +23,39 @@ public class JobRepository {
   /** @return false when the user already has a job with this idempotency key */
   public boolean insert(Job job, String planJson, String idempotencyKey) {
     return jdbc.sql("""
-            INSERT INTO jobs (id, user_id, collection_id, status, generations, cost, plan, idempotency_key, request_hash)
-            VALUES (:id, :user, :collection, :status, :generations, :cost, :plan::jsonb, :key, :hash)
+            INSERT INTO jobs (id, user_id, collection_id, status, generations, cost, plan, idempotency_key, request_hash,
+                              token_id, token_hash)
+            VALUES (:id, :user, :collection, :status, :generations, :cost, :plan::jsonb, :key, :hash, :token, :tokenHash)
             ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING""")
         .param("id", job.id()).param("user", job.userId()).param("collection", job.collectionId())
         .param("status", job.status()).param("generations", job.generations()).param("cost", job.cost())
         .param("plan", planJson).param("key", idempotencyKey).param("hash", job.requestHash())
+        .param("token", job.token() == null ? null : job.token().tokenId())
+        .param("tokenHash", job.token() == null ? null : job.token().hash())
+        .update() == 1;
+  }
+
+  /**
+   * Stores a job under an id derived from what it is for (a minted token's generation), unless a
+   * job with that id exists: a second call, by a redelivery or another instance, waits for the
+   * first one's transaction and then inserts nothing. The job's errors and completion time are
+   * stored as given (a job may be stored already failed).
+   *
+   * @return whether this call stored it
+   */
+  public boolean insertIfAbsent(Job job, String planJson) {
+    return jdbc.sql("""
+            INSERT INTO jobs (id, user_id, collection_id, status, generations, cost, plan, request_hash, error_code, error,
+                              completed_at, token_id, token_hash)
+            VALUES (:id, :user, :collection, :status, :generations, :cost, :plan::jsonb, :hash, :code, :error,
+                    CASE WHEN :status IN ('completed', 'failed', 'cancelled') THEN now() END, :token, :tokenHash)
+            ON CONFLICT (id) DO NOTHING""")
+        .param("id", job.id()).param("user", job.userId()).param("collection", job.collectionId())
+        .param("status", job.status()).param("generations", job.generations()).param("cost", job.cost())
+        .param("plan", planJson).param("hash", job.requestHash()).param("code", job.errorCode())
+        .param("error", job.error())
+        .param("token", job.token() == null ? null : job.token().tokenId())
+        .param("tokenHash", job.token() == null ? null : job.token().hash())
         .update() == 1;
   }
 
@@ -142,7 +169,13 @@ public class JobRepository {
         rs.getString("job_type"), rs.getString("status"), rs.getInt("progress"), rs.getInt("generations"),
         rs.getLong("cost"), rs.getString("error_code"), rs.getString("error"), rs.getString("request_hash"),
         instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("started_at")),
-        instant(rs.getTimestamp("completed_at")));
+        instant(rs.getTimestamp("completed_at")), token(rs));
+  }
+
+  private static Job.Token token(ResultSet rs) throws SQLException {
+    long tokenId = rs.getLong("token_id");
+    return rs.wasNull() ? null
+        : new Job.Token(rs.getObject("collection_id", UUID.class), tokenId, rs.getString("token_hash"));
   }
 
   private static Instant instant(Timestamp t) {

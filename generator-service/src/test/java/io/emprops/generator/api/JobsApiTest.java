@@ -107,6 +107,7 @@ class JobsApiTest {
     assertThat(job.get("status").asString()).isEqualTo("queued");
     assertThat(job.get("cost").asLong()).as("mock-image costs 1 per generation, 2 generations").isEqualTo(2);
     assertThat(job.get("data").get("outputs").isArray()).isTrue();
+    assertThat(job.get("token").isNull()).as("no minted token's generation").isTrue();
     assertThat(credits.budgets.get(user)).isEqualTo(98);
   }
 

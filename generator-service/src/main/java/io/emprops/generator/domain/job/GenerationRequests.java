@@ -4,17 +4,13 @@ import io.emprops.events.contract.GenerationRequested;
 import io.emprops.events.outbox.Outbox;
 import io.emprops.generator.domain.engine.GenerationPlan;
 import io.emprops.generator.domain.engine.InstructionSet;
-import io.emprops.generator.domain.workflow.Workflow;
-import io.emprops.generator.domain.workflow.WorkflowType;
 import io.emprops.generator.progress.JobEvent;
 import io.emprops.generator.progress.JobEventLog;
 import io.emprops.generator.progress.JobEventRelay;
 import io.emprops.generator.persistence.CollectionViewRepository;
 import io.emprops.generator.persistence.CollectionViewRepository.CollectionView;
 import io.emprops.generator.persistence.JobRepository;
-import io.emprops.generator.persistence.WorkflowRepository;
 import io.emprops.web.api.ApiException;
-import io.emprops.web.api.ErrorCode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -36,7 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
 public class GenerationRequests {
 
   private final CollectionViewRepository collections;
-  private final WorkflowRepository workflows;
+  private final JobPlans plans;
   private final JobRepository jobs;
   private final Outbox outbox;
   private final JobEventLog events;
@@ -46,10 +41,10 @@ public class GenerationRequests {
   /** How often a waiting request reads the job row when no event woke it. */
   static final Duration FALLBACK_POLL = Duration.ofMillis(250);
 
-  public GenerationRequests(CollectionViewRepository collections, WorkflowRepository workflows, JobRepository jobs,
+  public GenerationRequests(CollectionViewRepository collections, JobPlans plans, JobRepository jobs,
       Outbox outbox, JobEventLog events, JobEventRelay relay, JsonMapper json) {
     this.collections = collections;
-    this.workflows = workflows;
+    this.plans = plans;
     this.jobs = jobs;
     this.outbox = outbox;
     this.events = events;
@@ -79,21 +74,11 @@ public class GenerationRequests {
     }
     InstructionSet set = InstructionSet.read(collection.data());
     GenerationPlan plan = GenerationPlan.plan(set, request.variables(), request.generations(), request.hashes());
-    long costPerGeneration = 0;
-    java.util.Map<Integer, Workflow> workflowOfStep = new java.util.HashMap<>();
-    for (InstructionSet.Step step : plan.stepOrder()) {
-      Workflow workflow = workflows.findByName(step.nodeName()).orElseThrow(() -> new ApiException(
-          ErrorCode.WORKFLOW_NOT_FOUND, "Step " + step.id() + " names workflow " + step.nodeName() + ", which does not exist"));
-      if (!workflow.enabled()) {
-        throw new ApiException(ErrorCode.WORKFLOW_NOT_EXECUTABLE, "Workflow " + workflow.name() + " is disabled");
-      }
-      costPerGeneration += workflow.creditsCost();
-      workflowOfStep.put(step.id(), workflow);
-    }
+    JobPlans.Planned planned = plans.plan(plan, JobPlans.Payer.USER);
     int generations = plan.generations().size();
     Job job = new Job(UUID.randomUUID(), userId, collectionId, "collection_generation", Job.PENDING, 0, generations,
-        Math.multiplyExact(costPerGeneration, generations), null, null, requestHash, null, null, null);
-    if (!jobs.insert(job, planJson(plan, workflowOfStep), idempotencyKey)) {
+        planned.cost(), null, null, requestHash, null, null, null);
+    if (!jobs.insert(job, planned.json(), idempotencyKey)) {
       // A concurrent request with the same key won the insert; answer as its retry.
       return sameRequestOrConflict(jobs.findByIdempotencyKey(userId, idempotencyKey).orElseThrow(), requestHash);
     }
@@ -144,35 +129,6 @@ public class GenerationRequests {
       throw ApiException.conflict("Idempotency-Key was already used for a different request");
     }
     return earlier;
-  }
-
-  /**
-   * The job's plan, fixed at acceptance so later edits of the collection or the workflows' prices
-   * do not change a job already priced: per generation its hash and variables, and every step
-   * with its workflow, how it runs and what it costs.
-   */
-  private String planJson(GenerationPlan plan, java.util.Map<Integer, Workflow> workflowOfStep) {
-    ObjectNode root = json.createObjectNode();
-    ArrayNode generations = root.putArray("generations");
-    for (GenerationPlan.Generation g : plan.generations()) {
-      ObjectNode node = generations.addObject();
-      node.put("index", g.index());
-      node.put("hash", g.hash());
-      ObjectNode variables = node.putObject("variables");
-      g.variables().forEach(variables::set);
-    }
-    ArrayNode steps = root.putArray("steps");
-    for (InstructionSet.Step step : plan.stepOrder()) {
-      Workflow workflow = workflowOfStep.get(step.id());
-      ObjectNode node = steps.addObject();
-      node.put("id", step.id());
-      node.put("workflow", workflow.name());
-      node.put("kind", workflow.type() == WorkflowType.FETCH_API ? "fetch" : "queue");
-      node.put("service_required", workflow.serviceRequired());
-      node.put("cost", workflow.creditsCost());
-      node.set("payload", step.payload());
-    }
-    return json.writeValueAsString(root);
   }
 
   private String hash(UUID collectionId, GenerationRequest request) {

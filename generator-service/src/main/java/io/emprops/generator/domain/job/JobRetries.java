@@ -2,6 +2,7 @@ package io.emprops.generator.domain.job;
 
 import io.emprops.events.contract.GenerationRequested;
 import io.emprops.events.outbox.Outbox;
+import io.emprops.generator.domain.execution.JobExecution;
 import io.emprops.generator.domain.execution.JobStep;
 import io.emprops.generator.persistence.JobRepository;
 import io.emprops.generator.persistence.JobStepRepository;
@@ -24,6 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
  * the retry runs its own saga for the work left — its price is the steps that did not complete,
  * and the completed steps' outputs are reused, never run or charged again. A failed job has at
  * most one retry; asking again returns it.
+ *
+ * <p>A retry of a minted token's generation is paid by the mint like the job it retries (see
+ * {@link TokenGenerations}): it keeps the token link, costs nothing, asks credits for nothing and
+ * is dispatched at once.
  */
 @Service
 public class JobRetries {
@@ -32,10 +37,13 @@ public class JobRetries {
   private final JobStepRepository steps;
   private final JobEventLog events;
   private final Outbox outbox;
+  private final JobExecution execution;
   private final JsonMapper json;
   private final Clock clock = Clock.systemUTC();
 
-  public JobRetries(JobRepository jobs, JobStepRepository steps, JobEventLog events, Outbox outbox, JsonMapper json) {
+  public JobRetries(JobRepository jobs, JobStepRepository steps, JobEventLog events, Outbox outbox,
+      JobExecution execution, JsonMapper json) {
+    this.execution = execution;
     this.jobs = jobs;
     this.steps = steps;
     this.events = events;
@@ -59,6 +67,9 @@ public class JobRetries {
     List<JobStep> done = steps.completedWork(jobId);
     done.forEach(s -> completedCost.put(s.generation() + ":" + s.stepId(), s.cost()));
     JsonNode plan = json.readTree(jobs.plan(jobId));
+    if (plan.path("steps").isEmpty()) {
+      throw ApiException.conflict("The job never had a step to run (" + failed.error() + "); there is nothing to retry");
+    }
     long remaining = 0;
     for (JsonNode generation : plan.path("generations")) {
       for (JsonNode step : plan.path("steps")) {
@@ -68,17 +79,40 @@ public class JobRetries {
         }
       }
     }
+    if (failed.isPaidByMint()) {
+      return retryPaidByMint(failed, done.size());
+    }
     Job retry = new Job(UUID.randomUUID(), userId, failed.collectionId(), failed.jobType(), Job.PENDING, 0,
         failed.generations(), remaining, null, null, failed.requestHash(), null, null, null);
-    jobs.insert(retry, jobs.plan(jobId), null);
-    if (!jobs.markRetry(retry.id(), jobId)) {
-      throw ApiException.conflict("The job is being retried by another request");
-    }
+    insertRetry(retry, failed.id());
     events.append(retry.id(), Job.PENDING, JobEvent.JOB_STATUS,
         "Retry of job " + jobId + ": " + done.size() + " completed step(s) reused; waiting for credits",
         json.createObjectNode().put("status", Job.PENDING).put("retry_of", jobId.toString()));
     outbox.publish(new GenerationRequested(retry.id(), userId, failed.collectionId(), remaining, failed.generations(),
         clock.instant()));
     return jobs.find(retry.id()).orElseThrow();
+  }
+
+  /**
+   * The retry of a token's generation: queued and dispatched in this transaction, with no credit
+   * saga (its plan's steps cost nothing). Its id is derived from the failed job's.
+   */
+  private Job retryPaidByMint(Job failed, int reused) {
+    Job retry = new Job(TokenGenerations.retryJobIdOf(failed.id()), failed.userId(), failed.collectionId(),
+        failed.jobType(), Job.QUEUED, 0, failed.generations(), 0, null, null, failed.requestHash(), null, null, null,
+        failed.token());
+    insertRetry(retry, failed.id());
+    events.append(retry.id(), Job.QUEUED, JobEvent.JOB_STATUS, "Retry of job " + failed.id() + ": " + reused
+        + " completed step(s) reused; paid by the mint of token " + failed.token().tokenId() + " (no credits are"
+        + " reserved); queued", json.createObjectNode().put("status", Job.QUEUED).put("retry_of", failed.id().toString()));
+    execution.begin(retry.id());
+    return jobs.find(retry.id()).orElseThrow();
+  }
+
+  private void insertRetry(Job retry, UUID originalId) {
+    jobs.insert(retry, jobs.plan(originalId), null);
+    if (!jobs.markRetry(retry.id(), originalId)) {
+      throw ApiException.conflict("The job is being retried by another request");
+    }
   }
 }
