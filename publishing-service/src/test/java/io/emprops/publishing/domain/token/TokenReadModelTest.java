@@ -168,6 +168,14 @@ class TokenReadModelTest {
     UUID againId = events.send(completed);
     await().atMost(EVENTS).until(() -> handled(COMPLETED, againId)
         && duplicates(COMPLETED) >= 1);
+    // Late events of the job (a start, a failure) do not take a ready token back: same metadata.
+    UUID lateStart = events.send(new GenerationStarted(job, "owner-1", collection, 1, 2, Instant.now()));
+    UUID lateFailure = events.send(new GenerationFailed(job, "owner-1", collection, "GENERATION_FAILED", "late", 2, 0,
+        Instant.now()));
+    await().atMost(EVENTS).until(() -> handled(STARTED, lateStart) && handled(FAILED, lateFailure));
+    assertThat(onlyToken(collection).get("status").asString()).isEqualTo("ready");
+    assertThat(calls.get(metadataPath(collection, 1), ANONYMOUS).headers().firstValue("ETag")).contains(etag);
+
     // A later token of the same collection: its TokenReady is relayed after anything those wrote.
     String laterHash = mint(collection, 2);
     UUID laterJob = TokenMinted.generationJobIdOf(collection, 2);
