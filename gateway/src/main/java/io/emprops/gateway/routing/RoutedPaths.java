@@ -37,7 +37,8 @@ public final class RoutedPaths {
           "/jobs/**", "/workflows/**", "/models/**",
           // The job queue's call-back (with /jobs/{id}/steps and /jobs/{id}/complete).
           "/steps/{id}/complete"),
-      new Route("publishing", "publishing", "/collections/{id}/publication", "/chains/**", "/metadata/**"),
+      new Route("publishing", "publishing", "/collections/{id}/publication", "/collections/{id}/tokens",
+          "/chains/**", "/metadata/**"),
       new Route("credits", "credits", "/credits/**"),
       new Route("storage", "storage", "/assets/**"),
       new Route("webhooks", "webhooks", "/webhooks", "/webhooks/**"),

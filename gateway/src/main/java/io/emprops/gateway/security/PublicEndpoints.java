@@ -22,6 +22,8 @@ public final class PublicEndpoints {
       // "owner, or anyone once published": the collections service decides.
       "/collections/{id}",
       "/collections/{id}/public",
+      // Minted tokens: on-chain facts and what their public metadata shows.
+      "/collections/{id}/tokens",
       "/feed",
       "/metadata/**",
       "/health/{service}");

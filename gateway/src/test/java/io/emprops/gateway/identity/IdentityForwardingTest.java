@@ -87,6 +87,7 @@ class IdentityForwardingTest extends GatewayIntegrationTest {
     client.get().uri("/collections/c1").exchange().expectStatus().isOk();
     client.get().uri("/collections/c1/public").exchange().expectStatus().isOk();
     client.get().uri("/metadata/c1/1").exchange().expectStatus().isOk();
+    client.get().uri("/collections/c1/tokens?page=2").exchange().expectStatus().isOk();
 
     client.put().uri("/collections/c1/preview").exchange().expectStatus().isUnauthorized();
     client.get().uri("/projects").exchange().expectStatus().isUnauthorized();

@@ -54,6 +54,7 @@ class ServiceRoutingTest extends GatewayIntegrationTest {
       "GET,    /assets/a1/download,                         storage",
       "DELETE, /assets/a1,                                  storage",
       "GET,    /collections/c1/publication,                 publishing",
+      "GET,    /collections/c1/tokens?page=2&size=10,       publishing",
       "GET,    /chains,                                     publishing",
       "GET,    /metadata/c1/contract,                       publishing",
       "GET,    /metadata/c1/7,                              publishing",

@@ -35,6 +35,14 @@ public final class PublishingServiceRun {
     this.chain = chain;
   }
 
+  /**
+   * A new schema and namespace without a chain of its own (the stack's, if any, as the launcher
+   * configures it): for tests of what publishing does off chain.
+   */
+  public static PublishingServiceRun offChain() {
+    return on(null);
+  }
+
   /** A new schema and namespace on {@code chain}. */
   public static PublishingServiceRun on(ChainServer chain) {
     int n = SEQUENCE.incrementAndGet();
@@ -79,7 +87,9 @@ public final class PublishingServiceRun {
     Infrastructure infra = SharedInfrastructure.get();
     Map<String, Object> properties = new HashMap<>(AppProperties.forApp(App.PUBLISHING, infra));
     properties.putAll(AppProperties.database(infra, schema));
-    properties.putAll(AppProperties.localChain(chain));
+    if (chain != null) {
+      properties.putAll(AppProperties.localChain(chain));
+    }
     properties.put("emprops.service.schema", schema);
     properties.put("emprops.events.namespace", namespace);
     // Its own name: relays register JMX beans by it, and other contexts of the service live in this JVM.

@@ -11,6 +11,8 @@ import io.emprops.events.contract.GenerationStarted;
 import io.emprops.events.contract.PublicationConfirmed;
 import io.emprops.events.contract.PublicationFailed;
 import io.emprops.events.contract.PublicationSubmitted;
+import io.emprops.events.contract.TokenMinted;
+import io.emprops.events.contract.TokenReady;
 import io.emprops.events.inbox.EventMetadata;
 import io.emprops.events.inbox.InboxHandlers;
 import io.emprops.webhooks.domain.delivery.Deliveries;
@@ -27,9 +29,8 @@ import org.springframework.stereotype.Component;
 /**
  * Which suite event becomes which webhook event: one entry per contract, each registered as an
  * inbox handler (consumer {@code webhooks.fan-out}), so an event is fanned out once however often
- * Kafka delivers it. Adding a type is one entry here ({@code TokenMinted → token.minted} arrives
- * with the mint loop's contracts). Events without an owner (publication events written before
- * {@code user_id} was added) cannot be routed and are skipped.
+ * Kafka delivers it. Adding a type is one entry here. Events without an owner (publication events
+ * written before {@code user_id} was added) cannot be routed and are skipped.
  */
 @Component
 class WebhookEventMappings {
@@ -85,8 +86,21 @@ class WebhookEventMappings {
         e -> WebhookEvent.collectionKey(e.collectionId()), PublicationFailed::failedAt,
         e -> new EventPayloads.PublicationFailed(e.collectionId(), name(e.blockchain()), e.chainId(), e.code(),
             e.error(), e.txHash(), e.failedAt()));
+    // A collection's tokens share its lane: in mint order, each token's ready after its minted.
+    // token.minted happens when the mint is confirmed and announced (the event's own time), not at
+    // the block's time (minted_at, in the data), which is earlier by the confirmation depth: an
+    // endpoint created in between is sent the token it has not heard of.
+    map(TokenMinted.class, WebhookEventType.TOKEN_MINTED, TokenMinted::userId,
+        e -> WebhookEvent.collectionKey(e.collectionId()), e -> null,
+        e -> new EventPayloads.TokenMinted(e.collectionId(), name(e.blockchain()), e.chainId(), e.contractAddress(),
+            e.tokenId(), e.owner(), e.hash(), e.txHash(), e.blockNumber(), e.generationJobId(), e.mintedAt()));
+    map(TokenReady.class, WebhookEventType.TOKEN_READY, TokenReady::userId,
+        e -> WebhookEvent.collectionKey(e.collectionId()), TokenReady::readyAt,
+        e -> new EventPayloads.TokenReady(e.collectionId(), e.chainId(), e.contractAddress(), e.tokenId(), e.hash(),
+            e.jobId(), e.assetId(), e.imageUrl(), e.metadataUrl(), e.readyAt()));
   }
 
+  /** @param occurredAt the webhook's {@code timestamp}; null: when the event was written */
   private <E extends DomainEvent> void map(Class<E> contract, WebhookEventType type, Function<E, String> owner,
       Function<E, String> orderingKey, Function<E, Instant> occurredAt, Function<E, Object> data) {
     handlers.register(CONSUMER, contract, (E event, EventMetadata metadata) -> {

@@ -10,6 +10,8 @@ import io.emprops.events.contract.GenerationOutput;
 import io.emprops.events.contract.GenerationProgressed;
 import io.emprops.events.contract.GenerationStarted;
 import io.emprops.events.contract.PublicationConfirmed;
+import io.emprops.events.contract.TokenMinted;
+import io.emprops.events.contract.TokenReady;
 import io.emprops.events.contract.Topic;
 import io.emprops.events.testing.EventDelivery;
 import io.emprops.webhooks.support.StandardWebhooksVerifier;
@@ -142,6 +144,42 @@ class DeliveryTest {
     assertThat(body(confirmed).get("data").get("contract_address").asString()).isEqualTo("0xc0");
     assertThat(receiver.received(assets)).hasSize(1);
     assertThat(receiver.received(jobs)).isEmpty();
+  }
+
+  @Test
+  void aCollectionsTokenEventsArriveInMintOrderEachReadyAfterItsMinted() {
+    String path = path();
+    client.register(receiver.url(path), "token.*");
+    UUID collection = UUID.randomUUID();
+    UUID asset = UUID.randomUUID();
+    String contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+    String owner = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    String hash = "0x" + "ab".repeat(32);
+    // The block's time: before the endpoint existed (the confirmation depth passes in between).
+    Instant mintedAt = Instant.parse("2026-03-01T10:15:30Z");
+    events.send(new TokenMinted(collection, user, Blockchain.BASE, 8453, contract, 1, owner, hash, "0xt1", 40, "0xb1",
+        mintedAt));
+    events.send(new TokenMinted(collection, user, Blockchain.BASE, 8453, contract, 2, owner, hash, "0xt2", 41, "0xb2",
+        mintedAt));
+    events.send(new TokenReady(collection, user, 8453, contract, 1, hash, TokenMinted.generationJobIdOf(collection, 1),
+        asset, "https://cdn.example/1.png", "https://api.example/metadata/" + collection + "/1", Instant.now()));
+
+    List<JsonNode> bodies = receivedAt(path, 3).stream().map(DeliveryTest::body).toList();
+    assertThat(bodies).extracting(b -> b.get("type").asString() + " " + b.get("data").get("token_id").asLong())
+        .containsExactly("token.minted 1", "token.minted 2", "token.ready 1");
+    JsonNode minted = bodies.getFirst().get("data");
+    assertThat(minted.get("collection_id").asString()).isEqualTo(collection.toString());
+    assertThat(minted.get("blockchain").asString()).isEqualTo("BASE");
+    assertThat(minted.get("owner").asString()).isEqualTo(owner);
+    assertThat(minted.get("hash").asString()).isEqualTo(hash);
+    assertThat(minted.get("job_id").asString()).isEqualTo(TokenMinted.generationJobIdOf(collection, 1).toString());
+    assertThat(minted.get("minted_at").asString()).startsWith("2026-03-01T10:15:30");
+    assertThat(Instant.parse(bodies.getFirst().get("timestamp").asString()))
+        .as("confirmed and announced after the block's time").isAfter(mintedAt);
+    JsonNode ready = bodies.get(2).get("data");
+    assertThat(ready.get("asset_id").asString()).isEqualTo(asset.toString());
+    assertThat(ready.get("image_url").asString()).isEqualTo("https://cdn.example/1.png");
+    assertThat(ready.get("metadata_url").asString()).endsWith("/metadata/" + collection + "/1");
   }
 
   @Test

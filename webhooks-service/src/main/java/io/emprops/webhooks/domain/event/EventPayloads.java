@@ -55,6 +55,22 @@ public final class EventPayloads {
   public record PublicationFailed(UUID collectionId, String blockchain, @Nullable Long chainId, String code,
       String error, @Nullable String txHash, Instant failedAt) {}
 
+  /**
+   * @param owner the address the token was minted to
+   * @param hash the token hash fixed at mint, the seed of its image
+   * @param jobId the generation that makes the token's image: its {@code job.*} events follow
+   * @param mintedAt the time of the block holding the mint
+   */
+  public record TokenMinted(UUID collectionId, String blockchain, long chainId, String contractAddress, long tokenId,
+      String owner, String hash, String txHash, long blockNumber, UUID jobId, Instant mintedAt) {}
+
+  /**
+   * @param imageUrl the token's stored image (the CDN URL where there is one)
+   * @param metadataUrl the token's {@code tokenURI}, now final
+   */
+  public record TokenReady(UUID collectionId, long chainId, String contractAddress, long tokenId, String hash,
+      UUID jobId, UUID assetId, String imageUrl, String metadataUrl, Instant readyAt) {}
+
   /** The data of {@code webhook.test}. */
   public record WebhookTest(UUID endpointId, String message, Instant sentAt) {}
 

@@ -14,10 +14,13 @@ public final class EventSamples {
   private static final String URL = "https://cdn.emprops.example/generations/3c9d/0/1/0-1.png";
   private static final String TX = "0x9fc76417374aa880d4449a1f7f31ec597f00b1f6f3dd2d66f4c9c6c445836d8b";
   private static final String CONTRACT = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+  private static final String MINTER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+  private static final String HASH = "0x4d1f0c9b8a7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c";
+  /** {@code TokenMinted.generationJobIdOf(COLLECTION, 7)}. */
+  private static final UUID TOKEN_JOB = UUID.fromString("14bfe256-851b-319b-bc86-0a42b36b35ba");
 
   private EventSamples() {}
 
-  /** @throws IllegalArgumentException for a type not produced yet */
   public static Object of(WebhookEventType type) {
     return switch (type) {
       case JOB_STARTED -> new EventPayloads.JobStarted(JOB, COLLECTION, 4, 8, AT);
@@ -35,7 +38,10 @@ public final class EventSamples {
           19_500_000, 10, AT);
       case PUBLICATION_FAILED -> new EventPayloads.PublicationFailed(COLLECTION, "BASE", 8453L, "FEE_CAP_EXCEEDED",
           "the chain's current fees exceed the configured caps", null, AT);
-      case TOKEN_MINTED, TOKEN_READY -> throw new IllegalArgumentException(type.wireName() + " is not produced yet");
+      case TOKEN_MINTED -> new EventPayloads.TokenMinted(COLLECTION, "BASE", 8453, CONTRACT, 7, MINTER, HASH, TX,
+          19_500_120, TOKEN_JOB, AT);
+      case TOKEN_READY -> new EventPayloads.TokenReady(COLLECTION, 8453, CONTRACT, 7, HASH, TOKEN_JOB, ASSET, URL,
+          "https://api.emprops.example/metadata/" + COLLECTION + "/7", AT);
     };
   }
 }

@@ -26,9 +26,9 @@ public enum WebhookEventType {
       EventPayloads.PublicationConfirmed.class, null),
   PUBLICATION_FAILED("publication.failed", "Publishing the collection failed.",
       EventPayloads.PublicationFailed.class, null),
-  TOKEN_MINTED("token.minted", "A collector minted a token of the collection (confirmed on chain).", null,
-      "arrives with the mint loop"),
-  TOKEN_READY("token.ready", "A minted token's image and metadata are ready.", null, "arrives with the mint loop");
+  TOKEN_MINTED("token.minted", "A collector minted a token of the collection (confirmed on chain).",
+      EventPayloads.TokenMinted.class, null),
+  TOKEN_READY("token.ready", "A minted token's image and metadata are ready.", EventPayloads.TokenReady.class, null);
 
   /** The type of the message {@code POST /webhooks/{id}/test} sends: not subscribable. */
   public static final String TEST = "webhook.test";
