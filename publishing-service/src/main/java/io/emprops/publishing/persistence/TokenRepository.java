@@ -87,11 +87,28 @@ public class TokenRepository {
         .query(mapper).optional();
   }
 
-  /** @return whether an unfinished token failed */
-  public boolean failed(UUID jobId, String code, String error) {
-    return jdbc.sql("UPDATE tokens SET status = 'failed', failure_code = :code, error = :error, updated_at = now()"
-            + " WHERE job_id = :job AND " + UNFINISHED)
-        .param("job", jobId).param("code", code).param("error", error).update() == 1;
+  /**
+   * @param retryJobId the job a retry of this generation will run as
+   * @return whether an unfinished token failed
+   */
+  public boolean failed(UUID jobId, String code, String error, UUID retryJobId) {
+    return jdbc.sql("UPDATE tokens SET status = 'failed', failure_code = :code, error = :error, retry_job_id = :retry,"
+            + " updated_at = now() WHERE job_id = :job AND " + UNFINISHED)
+        .param("job", jobId).param("code", code).param("error", error).param("retry", retryJobId).update() == 1;
+  }
+
+  /**
+   * A failed token follows the retry of its generation once the retry reports: the retry's job
+   * becomes the token's, which is generating again (the old job's late events then match nothing).
+   *
+   * @return whether {@code jobId} was a failed token's retry
+   */
+  public boolean followRetry(UUID jobId) {
+    return jdbc.sql("""
+            UPDATE tokens SET job_id = retry_job_id, retry_job_id = NULL, status = 'generating',
+                failure_code = NULL, error = NULL, updated_at = now()
+            WHERE retry_job_id = :job AND status = 'failed'""")
+        .param("job", jobId).update() == 1;
   }
 
   private Token map(ResultSet rs, int row) throws SQLException {

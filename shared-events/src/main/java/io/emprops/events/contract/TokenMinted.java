@@ -49,6 +49,15 @@ public record TokenMinted(
     return UUID.nameUUIDFromBytes(("emprops:token:" + collectionId + ":" + tokenId).getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * The id of the retry of a token's failed generation (the owner's {@code POST /jobs/{id}/retry}):
+   * name-based on the failed job, so that publishing follows the token to the retry without being
+   * told, and a retry of the retry is derived the same way.
+   */
+  public static UUID generationRetryJobIdOf(UUID failedJobId) {
+    return UUID.nameUUIDFromBytes(("emprops:token-retry:" + failedJobId).getBytes(StandardCharsets.UTF_8));
+  }
+
   @Override
   public String aggregateId() {
     return collectionId.toString();

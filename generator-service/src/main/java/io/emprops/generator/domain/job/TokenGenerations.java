@@ -1,6 +1,7 @@
 package io.emprops.generator.domain.job;
 
 import io.emprops.events.contract.GenerationFailed;
+import io.emprops.events.contract.TokenMinted;
 import io.emprops.events.outbox.Outbox;
 import io.emprops.generator.domain.engine.GenerationPlan;
 import io.emprops.generator.domain.engine.InstructionSet;
@@ -13,7 +14,6 @@ import io.emprops.generator.persistence.WaitingTokenRepository.WaitingToken;
 import io.emprops.generator.progress.JobEvent;
 import io.emprops.generator.progress.JobEventLog;
 import io.emprops.web.api.ApiException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -75,7 +75,7 @@ public class TokenGenerations {
    * and credits-service tells it from a job it should have reserved for.
    */
   public static UUID retryJobIdOf(UUID failedJobId) {
-    return UUID.nameUUIDFromBytes(("emprops:token-retry:" + failedJobId).getBytes(StandardCharsets.UTF_8));
+    return TokenMinted.generationRetryJobIdOf(failedJobId);
   }
 
   /**

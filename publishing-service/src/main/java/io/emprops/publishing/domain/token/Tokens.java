@@ -1,5 +1,6 @@
 package io.emprops.publishing.domain.token;
 
+import io.emprops.events.contract.TokenMinted;
 import io.emprops.publishing.domain.publication.DeploymentPlan;
 import io.emprops.publishing.domain.publication.PublicationStatus;
 import io.emprops.publishing.domain.publication.Publications;
@@ -18,7 +19,8 @@ import tools.jackson.databind.JsonNode;
  * The tokens of published collections, followed through their generation (ARCHITECTURE.md,
  * "Mint"): the chain follower writes a token's row when its mint is confirmed; the generation
  * events of the token's job ({@code TokenMinted.generationJobIdOf}) move it to {@code generating}
- * and to {@code ready} or {@code failed}.
+ * and to {@code ready} or {@code failed}; a failed token follows its owner's retry
+ * ({@code TokenMinted.generationRetryJobIdOf}) back to {@code generating} when the retry reports.
  *
  * <p>Every change is one conditional UPDATE by the job id that never moves a status back, so a
  * redelivered or late event changes nothing, and {@code TokenReady} is published by the one
@@ -52,21 +54,21 @@ public class Tokens {
   }
 
   public void generationStarted(UUID jobId) {
-    if (mayBeTokenJob(jobId) && tokens.generating(jobId)) {
+    if (isTokenJob(jobId) && tokens.generating(jobId)) {
       log.debug("Token of job {} is generating", jobId);
     }
   }
 
   /** A step's output: keeps the first values the generation reported (every step reports the same). */
   public void stepCompleted(UUID jobId, String hash, JsonNode variables) {
-    if (mayBeTokenJob(jobId)) {
+    if (isTokenJob(jobId)) {
       tokens.generationInput(jobId, hash, variables != null && variables.isObject() ? variables : null);
     }
   }
 
   /** The job's outputs are stored: the token is ready with its image, announced once. */
   public void generationCompleted(UUID jobId, List<GeneratedOutput> outputs, Instant completedAt) {
-    if (!mayBeTokenJob(jobId)) {
+    if (!isTokenJob(jobId)) {
       return;
     }
     Optional<GeneratedOutput> image = GeneratedOutput.imageOf(outputs);
@@ -80,10 +82,25 @@ public class Tokens {
     });
   }
 
+  /** The token failed; should its owner retry the generation, the token follows the retry. */
   public void generationFailed(UUID jobId, String code, String error) {
-    if (mayBeTokenJob(jobId) && tokens.failed(jobId, code, error)) {
+    if (isTokenJob(jobId) && tokens.failed(jobId, code, error, TokenMinted.generationRetryJobIdOf(jobId))) {
       log.warn("Generation of the token of job {} failed: {} {}", jobId, code, error);
     }
+  }
+
+  /**
+   * Whether the event may concern a token; a failed token's retry reporting for the first time
+   * becomes the token's job here, so every handler then finds the token by it.
+   */
+  private boolean isTokenJob(UUID jobId) {
+    if (!mayBeTokenJob(jobId)) {
+      return false;
+    }
+    if (tokens.followRetry(jobId)) {
+      log.info("A failed token follows the retry of its generation, job {}", jobId);
+    }
+    return true;
   }
 
   /** The token's {@code tokenURI}: where its contract says its metadata is. */

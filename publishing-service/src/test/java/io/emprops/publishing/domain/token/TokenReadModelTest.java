@@ -200,7 +200,7 @@ class TokenReadModelTest {
   }
 
   @Test
-  void aFailedGenerationIsFinal_theTokenKeepsThePlaceholderWithAFailedStatus() {
+  void aFailedGenerationIsNotUndoneByItsOwnLateEvents_theTokenKeepsThePlaceholderWithAFailedStatus() {
     UUID collection = publishedCollection("Failing");
     mint(collection, 7);
     UUID job = TokenMinted.generationJobIdOf(collection, 7);
@@ -225,6 +225,34 @@ class TokenReadModelTest {
     assertThat(metadata.get("image").asString()).isEqualTo(PLACEHOLDER);
     assertThat(traits(metadata)).containsEntry("status", "failed");
     assertThat(metadata.get("properties").get("error").asString()).isEqualTo("GENERATION_FAILED: CUDA out of memory");
+  }
+
+  @Test
+  void aFailedTokenFollowsItsOwnersRetryToAReadyImageAnnouncedOnce() {
+    UUID collection = publishedCollection("Retried");
+    mint(collection, 4);
+    UUID job = TokenMinted.generationJobIdOf(collection, 4);
+    events.send(new GenerationFailed(job, "owner-1", collection, "GENERATION_FAILED", "worker died", 1, 0,
+        Instant.now()));
+    await().atMost(EVENTS).until(() -> "failed".equals(onlyToken(collection).get("status").asString()));
+
+    // The owner's POST /jobs/{id}/retry runs as the derived job; its first event brings the token back.
+    UUID retry = TokenMinted.generationRetryJobIdOf(job);
+    events.send(new GenerationStarted(retry, "owner-1", collection, 1, 1, Instant.now()));
+    await().atMost(EVENTS).until(() -> "generating".equals(onlyToken(collection).get("status").asString()));
+    UUID image = UUID.randomUUID();
+    events.send(new GenerationCompleted(retry, "owner-1", collection, 0,
+        List.of(new GenerationOutput(0, 1, image, "https://cdn.emprops.test/retried.png", "image/png")), Instant.now()));
+    await().atMost(EVENTS).until(() -> "ready".equals(onlyToken(collection).get("status").asString()));
+
+    assertThat(onlyToken(collection).get("image_url").asString()).isEqualTo("https://cdn.emprops.test/retried.png");
+    await().atMost(EVENTS).until(() -> tokenReady(collection).size() == 1);
+    assertThat(tokenReady(collection).getFirst().jobId()).isEqualTo(retry);
+    // The failed job's late events concern the token no more.
+    UUID late = events.send(new GenerationFailed(job, "owner-1", collection, "GENERATION_FAILED", "again", 1, 0,
+        Instant.now()));
+    await().atMost(EVENTS).until(() -> handled(FAILED, late));
+    assertThat(onlyToken(collection).get("status").asString()).isEqualTo("ready");
   }
 
   @Test
