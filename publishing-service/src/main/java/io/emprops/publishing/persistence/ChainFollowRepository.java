@@ -127,12 +127,15 @@ public class ChainFollowRepository {
         .param("to", to).param("id", collectionId).param("expected", expected).update() == 1;
   }
 
-  /** Marks every collection of the chain read at least up to {@code to} that was read up to {@code from - 1} or further. */
-  public void followedTo(long chainId, long from, long to) {
+  /** Marks the collections read at least up to {@code to} (those whose logs a range just read). */
+  public void followedTo(List<UUID> collectionIds, long to) {
+    if (collectionIds.isEmpty()) {
+      return;
+    }
     jdbc.sql("""
             UPDATE followed_collections SET followed_to = :to, updated_at = now()
-            WHERE chain_id = :chain AND followed_to >= :since AND followed_to < :to""")
-        .param("to", to).param("chain", chainId).param("since", from - 1).update();
+            WHERE collection_id IN (:ids) AND followed_to < :to""")
+        .param("to", to).param("ids", collectionIds).update();
   }
 
   /** The token row of a confirmed mint; false when it exists already (a replay). */

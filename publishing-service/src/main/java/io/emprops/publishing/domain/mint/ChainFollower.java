@@ -150,7 +150,7 @@ final class ChainFollower {
         s.setRollbackOnly();
         return -1;
       }
-      store.followedTo(chain.chainId(), from, to);
+      store.followedTo(collections.stream().map(FollowedCollection::collectionId).toList(), to);
       return apply(tokens);
     });
     if (announced == null || announced < 0) {

@@ -15,6 +15,7 @@ import io.emprops.localstack.testing.SharedInfrastructure;
 import io.emprops.publishing.chain.EvmNode;
 import io.emprops.publishing.chain.contract.EmPropsCollection;
 import io.emprops.publishing.domain.publication.Publication;
+import io.emprops.publishing.domain.publication.PublicationCheckpoints;
 import io.emprops.publishing.domain.publication.PublicationStatus;
 import io.emprops.publishing.domain.publication.Publications;
 import io.emprops.publishing.persistence.ChainFollowRepository;
@@ -30,7 +31,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -244,10 +248,54 @@ class ChainFollowerTest {
     assertThat(counter(standby, "publishing.mints.announced")).isEqualTo(1);
   }
 
+  @Test
+  void aCollectionConfirmedAfterTheFollowerPassedItsDeploymentBlock_isReadFromItsDeploymentBlock() throws Exception {
+    UUID late = UUID.randomUUID();
+    HoldDeployment hold = new HoldDeployment(late);
+    ConfigurableApplicationContext context = start(hold);
+    Publication first = publishAndConfirm(context);
+    mint(asCollector(first));
+
+    // The second collection is deployed, but its saga is held before it even records the broadcast.
+    requestPublication(late);
+    assertThat(hold.reached.await(60, TimeUnit.SECONDS)).isTrue();
+    Publication signed = context.getBean(Publications.class).find(late).orElseThrow();
+    long deployedIn = await().atMost(WAIT).until(() -> node.receipt(signed.txHash()), Optional::isPresent)
+        .orElseThrow().blockNumber();
+    EmPropsCollection lateContract = asCollector(signed);
+    TransactionReceipt mintedEarly = mint(lateContract);
+    mint(asCollector(first));
+    chain.mine(CONFIRMATIONS);
+    long safe = node.blockNumber() - CONFIRMATIONS + 1;
+    assertThat(safe).isGreaterThan(mintedEarly.getBlockNumber().longValueExact());
+    awaitCursor(context, safe);
+    assertThat(tokenIds(context, late)).as("not followed before it is confirmed").isEmpty();
+
+    hold.released.countDown();
+    Publication confirmed = awaitConfirmed(context, late);
+    assertThat(confirmed.blockNumber()).isEqualTo(deployedIn);
+    await().atMost(WAIT).until(() -> tokenIds(context, late).size() == 1);
+    TokenMinted announced = awaitAnnounced(late, 1).get(1L);
+    assertThat(announced.txHash()).isEqualTo(mintedEarly.getTransactionHash());
+    assertThat(announced.blockNumber()).isEqualTo(mintedEarly.getBlockNumber().longValueExact());
+
+    // From then on it is read with the others.
+    mint(lateContract);
+    chain.mine(CONFIRMATIONS - 1);
+    awaitCursor(context, node.blockNumber() - CONFIRMATIONS + 1);
+    assertThat(tokenIds(context, late)).containsExactly(1L, 2L);
+    assertThat(tokenIds(context, first.collectionId())).containsExactly(1L, 2L);
+    assertThat(allAnnouncements(late)).hasSize(2);
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   private ConfigurableApplicationContext start() {
-    ConfigurableApplicationContext context = service.start();
+    return start(PublicationCheckpoints.NONE);
+  }
+
+  private ConfigurableApplicationContext start(PublicationCheckpoints checkpoints) {
+    ConfigurableApplicationContext context = service.start(checkpoints);
     contexts.add(context);
     if (events == null) {
       events = new EventDelivery(service.namespace());
@@ -258,9 +306,17 @@ class ChainFollowerTest {
   /** Publishes a collection through the service and mines its deployment to the confirmation depth. */
   private Publication publishAndConfirm(ConfigurableApplicationContext context) {
     UUID id = UUID.randomUUID();
+    requestPublication(id);
+    return awaitConfirmed(context, id);
+  }
+
+  private void requestPublication(UUID id) {
     events.send(new CollectionPublishRequested(id, UUID.randomUUID(), "follow-user", 3, "Follow " + id,
         "A follower test", Blockchain.BASE, 25, new BigDecimal("0.01"), "https://cdn.emprops.test/cover.png", false,
         null, false, List.of(new Receiver(ARTIST, new BigDecimal("100"), "primary")), Instant.now()));
+  }
+
+  private Publication awaitConfirmed(ConfigurableApplicationContext context, UUID id) {
     Publications publications = context.getBean(Publications.class);
     return await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
       Publication now = publications.find(id).orElse(null);
@@ -269,6 +325,31 @@ class ChainFollowerTest {
       }
       return now;
     }, p -> p != null && p.status() == PublicationStatus.CONFIRMED);
+  }
+
+  /** Holds the saga of one collection once its deployment is broadcast, until released. */
+  private static final class HoldDeployment implements PublicationCheckpoints {
+    private final UUID collectionId;
+    private final CountDownLatch reached = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    HoldDeployment(UUID collectionId) {
+      this.collectionId = collectionId;
+    }
+
+    @Override
+    public void reached(Checkpoint checkpoint, UUID id) {
+      if (checkpoint != Checkpoint.AFTER_BROADCAST || !id.equals(collectionId)) {
+        return;
+      }
+      reached.countDown();
+      try {
+        released.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("stopped while held");
+      }
+    }
   }
 
   private EmPropsCollection asCollector(Publication published) {
