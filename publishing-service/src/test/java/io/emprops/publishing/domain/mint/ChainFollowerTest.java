@@ -20,6 +20,7 @@ import io.emprops.publishing.domain.publication.PublicationStatus;
 import io.emprops.publishing.domain.publication.Publications;
 import io.emprops.publishing.persistence.ChainFollowRepository;
 import io.emprops.publishing.testing.PublishingServiceRun;
+import io.emprops.publishing.testing.TcpProxy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -38,6 +39,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.web3j.crypto.Credentials;
@@ -286,6 +289,31 @@ class ChainFollowerTest {
     assertThat(tokenIds(context, late)).containsExactly(1L, 2L);
     assertThat(tokenIds(context, first.collectionId())).containsExactly(1L, 2L);
     assertThat(allAnnouncements(late)).hasSize(2);
+  }
+
+  @Test
+  void theChainUnreachable_roundsFailAndAreCountedTheServiceStaysReadyAndTheFollowerGoesOnWhenItIsBack()
+      throws Exception {
+    try (TcpProxy proxy = new TcpProxy(chain.port())) {
+      service.chainProperty("rpc-url", proxy.url());
+      ConfigurableApplicationContext context = start();
+      Publication published = publishAndConfirm(context);
+      EmPropsCollection contract = asCollector(published); // straight to the chain, not through the proxy
+      mint(contract);
+
+      proxy.down();
+      chain.mine(CONFIRMATIONS - 1);
+      await().atMost(WAIT).until(() -> counter(context, "publishing.mint.poll.errors") >= 2);
+      assertThat(context.isActive()).isTrue();
+      assertThat(context.getBean(ApplicationAvailability.class).getReadinessState())
+          .isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
+      assertThat(tokenIds(context, published.collectionId())).isEmpty();
+
+      proxy.up();
+      awaitCursor(context, node.blockNumber() - CONFIRMATIONS + 1);
+      assertThat(tokenIds(context, published.collectionId())).containsExactly(1L);
+      assertThat(awaitAnnounced(published.collectionId(), 1)).containsOnlyKeys(1L);
+    }
   }
 
   // ---- helpers -------------------------------------------------------------------------------
