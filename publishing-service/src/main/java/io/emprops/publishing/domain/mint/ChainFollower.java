@@ -97,8 +97,19 @@ final class ChainFollower {
     }
     ChainCursor cursor = stored.get();
 
+    if (head < cursor.blockNumber()) {
+      // A node behind what was applied (another node behind a load balancer, a resync): not a
+      // reorganisation; nothing is rolled back on its word.
+      log.warn("Chain follower of {}: the node's head {} is below the applied block {}; waiting for it", chain.name(),
+          head, cursor.blockNumber());
+      metrics.lag(chain.name(), 0);
+      return false;
+    }
     Optional<BlockLink> atCursor = node.blockLink(cursor.blockNumber());
-    if (atCursor.isEmpty() || !atCursor.get().hash().equalsIgnoreCase(cursor.blockHash())) {
+    if (atCursor.isEmpty()) {
+      return false;
+    }
+    if (!atCursor.get().hash().equalsIgnoreCase(cursor.blockHash())) {
       rollBack(cursor, head);
       return true;
     }
