@@ -185,7 +185,7 @@ final class ChainFollower {
     for (long n : numbers) {
       Optional<BlockLink> block = node.blockLink(n);
       if (block.isEmpty()) {
-        return true;
+        return false;
       }
       blocks.add(block.get());
     }
@@ -193,7 +193,7 @@ final class ChainFollower {
     blocks.forEach(b -> byNumber.put(b.number(), b));
     for (LogEntry l : logs) {
       if (l.removed() || !l.blockHash().equalsIgnoreCase(byNumber.get(l.blockNumber()).hash())) {
-        return true; // the chain moved under the round: the next one checks the cursor again
+        return false; // the chain moved under the round: the next one checks the cursor again
       }
     }
     List<MintedToken> tokens = tokens(CollectionEvents.mints(logs), List.of(collection), blocks);

@@ -13,6 +13,7 @@ import io.emprops.events.testing.TopicRecorder;
 import io.emprops.localstack.infra.ChainServer;
 import io.emprops.localstack.testing.SharedInfrastructure;
 import io.emprops.publishing.chain.EvmNode;
+import io.emprops.publishing.domain.chains.Chains;
 import io.emprops.publishing.chain.contract.EmPropsCollection;
 import io.emprops.publishing.domain.publication.Publication;
 import io.emprops.publishing.domain.publication.PublicationCheckpoints;
@@ -43,6 +44,8 @@ import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -288,6 +291,7 @@ class ChainFollowerTest {
     awaitCursor(context, node.blockNumber() - CONFIRMATIONS + 1);
     assertThat(tokenIds(context, late)).containsExactly(1L, 2L);
     assertThat(tokenIds(context, first.collectionId())).containsExactly(1L, 2L);
+    assertThat(awaitAnnounced(late, 2)).containsOnlyKeys(1L, 2L);
     assertThat(allAnnouncements(late)).hasSize(2);
   }
 
@@ -314,6 +318,54 @@ class ChainFollowerTest {
       assertThat(tokenIds(context, published.collectionId())).containsExactly(1L);
       assertThat(awaitAnnounced(published.collectionId(), 1)).containsOnlyKeys(1L);
     }
+  }
+
+  @Test
+  void twoFollowersRacingOverTheSameBlocks_withoutTheLock_stillApplyAndAnnounceEachTokenOnce() throws Exception {
+    // As if a follower lost its lock mid-round while the next one started: the cursor is the guard.
+    service.property("emprops.publishing.mints.enabled", "false").property("emprops.publishing.mints.max-block-range", "2");
+    ConfigurableApplicationContext context = start();
+    Publication published = publishAndConfirm(context);
+    EmPropsCollection contract = asCollector(published);
+    for (int i = 0; i < 5; i++) {
+      mint(contract);
+    }
+    chain.mine(CONFIRMATIONS - 1);
+    long safe = node.blockNumber() - CONFIRMATIONS + 1;
+
+    Chains chains = context.getBean(Chains.class);
+    var spec = chains.enabled().getFirst();
+    MintFollowing settings = new MintFollowing(true, Duration.ofMillis(10), 2, 256);
+    List<Thread> racers = new ArrayList<>();
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch go = new CountDownLatch(1);
+    for (int i = 0; i < 2; i++) {
+      EvmNode own = new EvmNode("racer-" + i, URI.create(chain.rpcUrl()), Duration.ofSeconds(5));
+      ChainFollower follower = new ChainFollower(spec, own, context.getBean(ChainFollowRepository.class),
+          context.getBean(MintNotifications.class),
+          new TransactionTemplate(context.getBean(PlatformTransactionManager.class)),
+          context.getBean(MintMetrics.class), settings);
+      racers.add(Thread.ofPlatform().start(() -> {
+        try (own) {
+          go.await();
+          ChainFollowRepository store = context.getBean(ChainFollowRepository.class);
+          while (store.cursor(ChainServer.CHAIN_ID).map(ChainCursor::blockNumber).orElse(-1L) < safe) {
+            follower.round();
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }));
+    }
+    go.countDown();
+    for (Thread racer : racers) {
+      racer.join(WAIT.toMillis());
+    }
+    assertThat(failures).isEmpty();
+    assertThat(tokenIds(context, published.collectionId())).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(awaitAnnounced(published.collectionId(), 5)).containsOnlyKeys(1L, 2L, 3L, 4L, 5L);
+    assertThat(allAnnouncements(published.collectionId())).as("one event per token").hasSize(5);
+    assertThat(counter(context, "publishing.mints.announced")).isEqualTo(5);
   }
 
   // ---- helpers -------------------------------------------------------------------------------
