@@ -4,16 +4,22 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import okhttp3.OkHttpClient;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.BatchRequest;
+import org.web3j.protocol.core.BatchResponse;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.http.HttpService;
 
 /**
@@ -65,6 +71,63 @@ public final class EvmNode implements AutoCloseable {
     return Optional.ofNullable(block).map(b -> new BlockHeader(b.getNumber().longValueExact(), b.getHash(),
         b.getBaseFeePerGasRaw() == null ? BigInteger.ZERO : b.getBaseFeePerGas(), b.getGasLimit(),
         b.getTimestamp().longValueExact()));
+  }
+
+  /**
+   * The canonical blocks {@code from … to} (inclusive) with their parent hashes, in one batched
+   * call; shorter than asked when the chain ends before {@code to}.
+   */
+  public List<BlockLink> blockLinks(long from, long to) {
+    if (to < from) {
+      return List.of();
+    }
+    BatchRequest batch = web3j.newBatch();
+    for (long n = from; n <= to; n++) {
+      batch.add(web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), false));
+    }
+    BatchResponse response;
+    try {
+      response = batch.send();
+    } catch (IOException | RuntimeException e) {
+      throw new ChainUnavailableException(name + ": eth_getBlockByNumber (batch): " + e.getMessage(), e);
+    }
+    List<BlockLink> links = new ArrayList<>();
+    for (Response<?> r : response.getResponses()) {
+      if (r.hasError()) {
+        throw new ChainUnavailableException(name + ": eth_getBlockByNumber failed: " + r.getError().getMessage(), null);
+      }
+      EthBlock.Block b = ((EthBlock) r).getBlock();
+      if (b == null) {
+        break;
+      }
+      links.add(new BlockLink(b.getNumber().longValueExact(), b.getHash(), b.getParentHash(),
+          b.getTimestamp().longValueExact()));
+    }
+    return links;
+  }
+
+  /** The canonical block at {@code number} with its parent hash, if the chain is that long. */
+  public Optional<BlockLink> blockLink(long number) {
+    return blockLinks(number, number).stream().findFirst();
+  }
+
+  /**
+   * {@code eth_getLogs} of {@code addresses} over blocks {@code from … to} (inclusive) whose first
+   * topic is one of {@code topics0}, in chain order.
+   */
+  public List<LogEntry> logs(long from, long to, List<String> addresses, List<String> topics0) {
+    EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
+        DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), addresses);
+    filter.addOptionalTopics(topics0.toArray(String[]::new));
+    List<LogEntry> entries = new ArrayList<>();
+    for (EthLog.LogResult<?> result : call("eth_getLogs", web3j.ethGetLogs(filter)).getLogs()) {
+      if (result.get() instanceof org.web3j.protocol.core.methods.response.Log log) {
+        entries.add(new LogEntry(log.getAddress(), log.getBlockNumber().longValueExact(), log.getBlockHash(),
+            log.getTransactionHash(), log.getLogIndex().longValueExact(), log.getTopics(), log.getData(),
+            log.isRemoved()));
+      }
+    }
+    return entries;
   }
 
   /** Transactions {@code address} has sent, counting those still in the node's pool. */
@@ -146,6 +209,13 @@ public final class EvmNode implements AutoCloseable {
 
   /** A block's identity and what publishing reads of it. */
   public record BlockHeader(long number, String hash, BigInteger baseFeePerGas, BigInteger gasLimit, long timestamp) {}
+
+  /** A block's place in the chain: its hash, its parent's, and its time (epoch seconds). */
+  public record BlockLink(long number, String hash, String parentHash, long timestamp) {}
+
+  /** One log of {@code eth_getLogs}. */
+  public record LogEntry(String address, long blockNumber, String blockHash, String txHash, long logIndex,
+      List<String> topics, String data, boolean removed) {}
 
   /** @param status false when the transaction reverted */
   public record Receipt(String txHash, long blockNumber, String blockHash, boolean status, String contractAddress,

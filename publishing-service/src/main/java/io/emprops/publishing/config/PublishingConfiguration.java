@@ -4,6 +4,7 @@ import io.emprops.publishing.chain.ChainSpec;
 import io.emprops.publishing.chain.TransactionSigner;
 import io.emprops.publishing.chain.Wei;
 import io.emprops.publishing.domain.chains.Chains;
+import io.emprops.publishing.domain.mint.MintFollowing;
 import io.emprops.publishing.domain.publication.PublicationCheckpoints;
 import io.emprops.publishing.domain.publication.PublishingSettings;
 import java.io.IOException;
@@ -37,6 +38,12 @@ public class PublishingConfiguration {
   PublishingSettings publishingSettings(PublishingProperties properties) {
     return new PublishingSettings(properties.metadataBaseUrl(), properties.externalBaseUrl(), properties.idleInterval(),
         properties.batchSize());
+  }
+
+  @Bean
+  MintFollowing mintFollowing(MintFollowingProperties properties) {
+    return new MintFollowing(properties.enabled(), properties.pollInterval(), properties.maxBlockRange(),
+        properties.blockWindow());
   }
 
   @Bean
