@@ -35,7 +35,7 @@ public final class ChainServer implements InfraComponent {
   /** The well-known keys of anvil's dev accounts 1 and 2 (account 0 is {@link #DEV_PRIVATE_KEY}): test ether only. */
   public static final List<String> DEV_ACCOUNT_KEYS = List.of(DEV_PRIVATE_KEY,
       "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-      "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9ecd4c1c5de14a");
+      "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a");
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
