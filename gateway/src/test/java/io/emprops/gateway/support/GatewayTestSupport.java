@@ -70,6 +70,26 @@ public abstract class GatewayTestSupport {
     return SERVICES.get(name);
   }
 
+  /** Paths that reach each stub service through the gateway for an ordinary signed-in user. */
+  private static final Map<String, String> MARKER_PATHS = Map.of(
+      "collections", "/projects", "credits", "/credits/balance", "generator", "/jobs");
+
+  /**
+   * Asserts that nothing the test sent before reached {@code name}: a marker request sent now must be
+   * the first request that service receives. The marker is the sync point — a request the gateway
+   * had forwarded earlier would have reached the service before it — so no fixed wait decides.
+   */
+  protected void assertNothingForwardedTo(String name) {
+    String marker = java.util.UUID.randomUUID().toString();
+    client.get().uri(MARKER_PATHS.get(name) + "?marker=" + marker)
+        .header("Authorization", bearer(token(newUserId())))
+        .exchange()
+        .expectStatus().isOk();
+    org.assertj.core.api.Assertions.assertThat(service(name).takeRequest().uri())
+        .as("the first request %s received after the refused ones", name)
+        .endsWith("marker=" + marker);
+  }
+
   protected static Infrastructure infrastructure() {
     return SharedInfrastructure.get();
   }

@@ -103,16 +103,6 @@ public final class StubService implements AutoCloseable {
     }
   }
 
-  /** Whether a request arrives within {@code wait}; for asserting that none did. */
-  public boolean receivesWithin(Duration wait) {
-    try {
-      return received.poll(wait.toMillis(), TimeUnit.MILLISECONDS) != null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
   private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
     HttpHeaders headers = new HttpHeaders();
     request.requestHeaders().forEach(h -> headers.add(h.getKey(), h.getValue()));
