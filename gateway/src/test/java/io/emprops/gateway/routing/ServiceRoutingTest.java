@@ -3,7 +3,7 @@ package io.emprops.gateway.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emprops.gateway.support.GatewayIntegrationTest;
-import io.emprops.gateway.support.StubService;
+import io.emprops.gateway.support.ServiceStandIn;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -75,7 +75,7 @@ class ServiceRoutingTest extends GatewayIntegrationTest {
         .expectStatus().isOk()
         .expectBody().jsonPath("$.data.service").isEqualTo(serviceName);
 
-    StubService.Received received = service(serviceName).takeRequest();
+    ServiceStandIn.Received received = service(serviceName).takeRequest();
     assertThat(received.method()).isEqualTo(method);
     assertThat(received.uri()).isEqualTo(uri);
   }

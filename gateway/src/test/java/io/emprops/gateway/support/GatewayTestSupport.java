@@ -28,7 +28,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @EmbeddedInfrastructure(app = "gateway")
 public abstract class GatewayTestSupport {
 
-  protected static final Map<String, StubService> SERVICES = StubService.forEveryService();
+  protected static final Map<String, ServiceStandIn> SERVICES = ServiceStandIn.forEveryService();
   protected static final String ALLOWED_ORIGIN = "https://app.emprops.example";
 
   @LocalServerPort
@@ -59,14 +59,14 @@ public abstract class GatewayTestSupport {
         .baseUrl(gatewayUrl())
         .responseTimeout(Duration.ofSeconds(15))
         .build();
-    SERVICES.values().forEach(StubService::clear);
+    SERVICES.values().forEach(ServiceStandIn::clear);
   }
 
   protected String gatewayUrl() {
     return "http://127.0.0.1:" + port;
   }
 
-  protected static StubService service(String name) {
+  protected static ServiceStandIn service(String name) {
     return SERVICES.get(name);
   }
 

@@ -12,8 +12,8 @@ import io.emprops.events.contract.GenerationProgressed;
 import io.emprops.events.contract.GenerationStepCompleted;
 import io.emprops.events.contract.Topic;
 import io.emprops.events.testing.TopicRecorder;
-import io.emprops.generator.api.CreditsCounterpart;
-import io.emprops.generator.api.StorageCounterpart;
+import io.emprops.generator.api.CreditsServiceStandIn;
+import io.emprops.generator.api.StorageServiceStandIn;
 import io.emprops.generator.domain.engine.HashSeededPicker;
 import io.emprops.generator.domain.workflow.WorkflowCatalog;
 import io.emprops.generator.domain.workflow.WorkflowDraft;
@@ -77,16 +77,16 @@ class JobExecutionTest {
   private final JsonMapper json = JsonMapper.builder().build();
   private final List<WorkerSimulator> workers = new ArrayList<>();
   private GatewayCalls calls;
-  private CreditsCounterpart credits;
-  private StorageCounterpart storage;
+  private CreditsServiceStandIn credits;
+  private StorageServiceStandIn storage;
   private TopicRecorder generations;
   private RedisClient redisClient;
   private StatefulRedisConnection<String, String> redis;
 
   @BeforeAll
   void start() {
-    credits = new CreditsCounterpart();
-    storage = new StorageCounterpart();
+    credits = new CreditsServiceStandIn();
+    storage = new StorageServiceStandIn();
     generations = new TopicRecorder(List.of(Topic.GENERATIONS.topicName()));
     redisClient = RedisClient.create(SharedInfrastructure.get().redis().url());
     redis = redisClient.connect();
@@ -142,16 +142,16 @@ class JobExecutionTest {
     assertThat(job.get("outputs")).hasSize(4).allSatisfy(output -> {
       assertThat(output.get("status").asString()).isEqualTo("stored");
       assertThat(output.get("asset_id").asString()).isNotBlank();
-      assertThat(output.get("url").asString()).startsWith(StorageCounterpart.CDN);
+      assertThat(output.get("url").asString()).startsWith(StorageServiceStandIn.CDN);
       assertThat(storage.sourceOf(output.get("url").asString())).startsWith("https://cdn.test/");
     });
     assertThat(job.get("data").get("outputs")).hasSize(4);
-    assertThat(job.get("workflow_output").asString()).startsWith(StorageCounterpart.CDN);
+    assertThat(job.get("workflow_output").asString()).startsWith(StorageServiceStandIn.CDN);
     GenerationCompleted completed = s.event(GenerationCompleted.class);
     assertThat(completed.amountSpent()).as("2 generations x (1 + 2)").isEqualTo(6);
     assertThat(completed.outputs()).hasSize(4).allSatisfy(output -> {
       assertThat(output.assetId()).isNotNull();
-      assertThat(output.url()).startsWith(StorageCounterpart.CDN);
+      assertThat(output.url()).startsWith(StorageServiceStandIn.CDN);
     });
     assertThat(s.eventCount("GenerationStepCompleted.v1")).isEqualTo(4);
     assertThat(s.eventCount("GenerationStarted.v1")).isEqualTo(1);
@@ -335,7 +335,7 @@ class JobExecutionTest {
     assertThat(stored).extracting(e -> e.get("asset_id").asString()).containsExactlyInAnyOrderElementsOf(assets);
     assertThat(stored).allSatisfy(e -> {
       assertThat(e.get("status").asString()).isEqualTo("stored");
-      assertThat(e.get("url").asString()).startsWith(StorageCounterpart.CDN);
+      assertThat(e.get("url").asString()).startsWith(StorageServiceStandIn.CDN);
       assertThat(e.get("index").asInt()).isZero();
     });
     assertThat(s.historyData("image_generated")).allSatisfy(e -> {
@@ -365,7 +365,7 @@ class JobExecutionTest {
     JsonNode job = s.awaitStatus("completed");
     assertThat(s.events(GenerationStepCompleted.class)).extracting(GenerationStepCompleted::outputUrl)
         .as("storage-service gets the image inline").containsOnly("data:image/png;base64," + base64);
-    assertThat(job.get("outputs")).hasSize(2).allSatisfy(o -> assertThat(o.get("url").asString()).startsWith(StorageCounterpart.CDN));
+    assertThat(job.get("outputs")).hasSize(2).allSatisfy(o -> assertThat(o.get("url").asString()).startsWith(StorageServiceStandIn.CDN));
     String seenByClients = job + "\n" + s.history() + "\n" + s.stream() + "\n"
         + data(calls.get("/jobs?size=100", GatewayCalls.user(s.user))) + "\n"
         + s.event(GenerationCompleted.class).outputs();
