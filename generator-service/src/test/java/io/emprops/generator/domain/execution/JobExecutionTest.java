@@ -228,6 +228,52 @@ class JobExecutionTest {
   }
 
   @Test
+  void aFetchApiStepIsRetriedWithGrowingBackoffWhileTheApiFailsRetryablyAndGivesUpAfterThreeAttempts() throws Exception {
+    com.sun.net.httpserver.HttpServer api = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    List<Long> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger failuresLeft = new java.util.concurrent.atomic.AtomicInteger(2);
+    api.createContext("/v1/images", exchange -> {
+      calls.add(System.nanoTime());
+      boolean fail = failuresLeft.getAndDecrement() > 0;
+      byte[] body = (fail ? "{\"error\": \"overloaded\"}" : "{\"data\": [{\"url\": \"https://img.test/third.png\"}]}")
+          .getBytes();
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(fail ? 503 : 200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    api.start();
+    try {
+      String fetcher = "fetch-" + UUID.randomUUID().toString().substring(0, 8);
+      workflows.create(new WorkflowDraft(fetcher, "test", "fetch_api", json.readTree("""
+          {"template": {"method": "POST", "url": "http://127.0.0.1:%d/v1/images",
+                        "headers": {"Content-Type": "application/json"}, "body": {"prompt": "{{prompt}}"}},
+           "fields": [{"name": "prompt", "type": "text", "required": true}],
+           "output": {"json_path": "$.data[0].url"}}""".formatted(api.getAddress().getPort())),
+          null, 3L, List.of(), true));
+
+      // Two 503s, then an answer: the third attempt's output is the step's.
+      Scenario recovered = new Scenario(1, false, fetcher);
+      JsonNode job = recovered.awaitStatus("completed");
+      assertThat(sources(job)).containsExactly("https://img.test/third.png");
+      assertThat(calls).hasSize(3);
+      assertThat(Duration.ofNanos(calls.get(1) - calls.get(0))).as("first backoff").isGreaterThanOrEqualTo(Duration.ofMillis(500));
+      assertThat(Duration.ofNanos(calls.get(2) - calls.get(1))).as("second backoff, longer").isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+
+      // Failing on every attempt: the job fails after the third, with the API's answer.
+      calls.clear();
+      failuresLeft.set(Integer.MAX_VALUE);
+      Scenario exhausted = new Scenario(1, false, fetcher);
+      JsonNode failed = exhausted.awaitStatus("failed");
+      assertThat(calls).hasSize(3);
+      assertThat(failed.get("error").asString()).contains("503");
+    } finally {
+      api.stop(0);
+    }
+  }
+
+  @Test
   void aRetryableFailureIsRetriedByTheQueueAndTheJobStillCompletes() {
     Scenario s = new Scenario(1, false);
     WorkerSimulator flaky = s.worker("w-flaky");
