@@ -706,6 +706,41 @@ class JobExecutionTest {
   }
 
   @Test
+  void aStepWhoseHashTheQueueLostIsResubmittedUnderANewIdAndCompletes() {
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator worker = s.worker("w-amnesia");
+    String step = s.claim(worker);
+    // The queue forgets the step entirely (a flushed or failed-over Redis without persistence).
+    redis.sync().del(QueueKeys.job(step));
+    redis.sync().hdel(QueueKeys.activeJobs(worker.workerId()), step);
+
+    String again = await().atMost(WAIT).until(() -> worker.claim().orElse(null), id -> id != null);
+    assertThat(again).as("resubmitted under a new id").isNotEqualTo(step);
+    assertThat(field(again, "workflow_id")).isEqualTo(s.jobId.toString());
+    worker.complete(again, image("https://cdn.test/after-loss.png"));
+
+    JsonNode job = s.awaitStatus("completed");
+    assertThat(sources(job)).containsExactly("https://cdn.test/after-loss.png");
+    assertThat(s.historyMessages()).anyMatch(m -> m.contains("the job queue lost the step"));
+  }
+
+  @Test
+  void aFailureOnlyTheQueuesHashRecordsFailsTheStepWithTheQueuesReason() {
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator worker = s.worker("w-mute");
+    String step = s.claim(worker);
+    // The worker's failure reaches the hash and jobs:failed, but its message is lost.
+    String now = Instant.now().toString();
+    redis.sync().hset(QueueKeys.job(step), java.util.Map.of("status", "failed", "failed_at", now));
+    redis.sync().hset(QueueKeys.FAILED, step,
+        "{\"error\": \"CUDA out of memory\", \"failed_at\": \"" + now + "\", \"retry_count\": 3}");
+
+    JsonNode job = s.awaitStatus("failed");
+    assertThat(job.get("error").asString()).contains("CUDA out of memory");
+    assertThat(s.event(GenerationFailed.class).amountSpent()).isZero();
+  }
+
+  @Test
   void theQueueBridgeRelayAndSagaAreVisibleInPrometheus() {
     Scenario s = new Scenario(1, false);
     WorkerSimulator worker = s.worker("w-metrics");
