@@ -71,6 +71,7 @@ class JobExecutionTest {
 
   @Autowired Environment environment;
   @Autowired JdbcClient jdbc;
+  @Autowired io.micrometer.core.instrument.MeterRegistry meters;
   @Autowired CollectionViewRepository collections;
   @Autowired WorkflowCatalog workflows;
   @Autowired JobRepository jobRows;
@@ -577,6 +578,7 @@ class JobExecutionTest {
     WorkerSimulator worker = s.worker("w-dup");
     String step = s.claim(worker);
     ObjectNode output = image("https://cdn.test/once.png");
+    long handledBefore = queueMessagesHandled();
     worker.complete(step, output);
     worker.publishCompletion(step, output);
     worker.publishCompletion(step, output);
@@ -585,7 +587,8 @@ class JobExecutionTest {
         "{\"job_id\":\"" + step + "\",\"worker_id\":\"w-dup\",\"error\":\"late\",\"can_retry\":false}");
 
     s.awaitStatus("completed");
-    await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
+    // Sync point: all four messages about the step have been handled (at least).
+    await().atMost(WAIT).until(() -> queueMessagesHandled() >= handledBefore + 4);
     assertThat(s.eventCount("GenerationStepCompleted.v1")).isEqualTo(1);
     assertThat(s.eventCount("GenerationCompleted.v1")).isEqualTo(1);
     assertThat(s.eventCount("GenerationFailed.v1")).isZero();
@@ -607,9 +610,10 @@ class JobExecutionTest {
     await().atMost(WAIT).until(() -> "failed".equals(field(other, "status")));
     assertThat(redis.sync().hget(QueueKeys.job(other), "error")).isEqualTo("Job cancelled by user");
 
-    // The worker ignores the cancel and finishes anyway.
+    // The worker ignores the cancel and finishes anyway; checked once its message was handled.
+    long handledBefore = queueMessagesHandled();
     worker.complete(other, image("https://cdn.test/too-late.png"));
-    await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
+    await().atMost(WAIT).until(() -> queueMessagesHandled() > handledBefore);
     JsonNode job = s.job();
     assertThat(job.get("status").asString()).isEqualTo("cancelled");
     assertThat(job.get("outputs")).hasSize(1);
@@ -988,6 +992,11 @@ class JobExecutionTest {
   // --- helpers -------------------------------------------------------------------------------
 
   /** One job on its own queue service: a workflow, a collection using it, the job accepted. */
+  /** Job-queue messages about our steps the generator has handled (its own timer's count). */
+  private long queueMessagesHandled() {
+    return meters.get("generator_queue_messages").timer().count();
+  }
+
   /** The generation a queue submission belongs to, from the generator's own rows. */
   private int generationOf(String queueStepId) {
     return jdbc.sql("SELECT generation FROM job_steps WHERE queue_step_id = ?").param(queueStepId)
