@@ -168,7 +168,10 @@ class DevWorkerTest {
       String step = submit("{\"prompt\": \"x\"}");
       await().atMost(Duration.ofSeconds(10)).until(() -> !on("job_claimed", step).isEmpty());
       redis.hset("job:" + step, Map.of("status", "failed", "error", "Job cancelled by user"));
-      await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+      // Sync point: the worker runs one step at a time, so once it claims the next step it is done
+      // with the cancelled one — completing it would have come before.
+      String next = submit("{\"prompt\": \"y\"}");
+      await().atMost(Duration.ofSeconds(10)).until(() -> !on("job_claimed", next).isEmpty());
       assertThat(on("complete_job", step)).isEmpty();
       assertThat(redis.hget("job:" + step, "status")).isEqualTo("failed");
     } finally {

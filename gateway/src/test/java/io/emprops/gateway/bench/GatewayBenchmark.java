@@ -1,7 +1,7 @@
 package io.emprops.gateway.bench;
 
 import io.emprops.gateway.GatewayApplication;
-import io.emprops.gateway.support.StubService;
+import io.emprops.gateway.support.ServiceStandIn;
 import io.emprops.localstack.launcher.App;
 import io.emprops.localstack.launcher.AppProperties;
 import io.emprops.localstack.testing.SharedInfrastructure;
@@ -45,7 +45,7 @@ public final class GatewayBenchmark {
   private GatewayBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    try (StubService credits = StubService.start("credits")) {
+    try (ServiceStandIn credits = ServiceStandIn.start("credits")) {
       ConfigurableApplicationContext gateway = startGateway(credits);
       try {
         int gatewayPort = ((WebServerApplicationContext) gateway).getWebServer().getPort();
@@ -79,7 +79,7 @@ public final class GatewayBenchmark {
     System.exit(0);
   }
 
-  private static ConfigurableApplicationContext startGateway(StubService credits) {
+  private static ConfigurableApplicationContext startGateway(ServiceStandIn credits) {
     Map<String, Object> properties = new HashMap<>(AppProperties.forApp(App.GATEWAY, SharedInfrastructure.get()));
     properties.put("server.port", "0");
     for (String service : List.of("collections", "credits", "generator", "publishing", "storage", "webhooks")) {

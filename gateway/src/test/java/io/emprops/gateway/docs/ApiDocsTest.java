@@ -3,7 +3,7 @@ package io.emprops.gateway.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emprops.gateway.support.GatewayIntegrationTest;
-import io.emprops.gateway.support.StubService;
+import io.emprops.gateway.support.ServiceStandIn;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +22,7 @@ class ApiDocsTest extends GatewayIntegrationTest {
         .expectStatus().isOk()
         .expectBody()
         .jsonPath("$.info.title").isEqualTo(serviceName)
-        .jsonPath("$.paths['" + StubService.ROUTED_DOCUMENTED_PATH.get(serviceName) + "']").exists()
+        .jsonPath("$.paths['" + ServiceStandIn.ROUTED_DOCUMENTED_PATH.get(serviceName) + "']").exists()
         .jsonPath("$.paths['/" + serviceName + "-only']").doesNotExist();
   }
 

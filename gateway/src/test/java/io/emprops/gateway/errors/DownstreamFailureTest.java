@@ -3,11 +3,14 @@ package io.emprops.gateway.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emprops.gateway.support.GatewayTestSupport;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -16,6 +19,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * never a hang or a stack trace. Publishing points at a port where nothing listens.
  */
 class DownstreamFailureTest extends GatewayTestSupport {
+
+  @Autowired
+  private ReactiveResilience4JCircuitBreakerFactory breakers;
 
   private static final int DEAD_PORT = unusedPort();
 
@@ -38,6 +44,11 @@ class DownstreamFailureTest extends GatewayTestSupport {
           .jsonPath("$.code").isEqualTo("SERVICE_UNAVAILABLE")
           .jsonPath("$.error").value(error -> assertThat((String) error).doesNotContain("Exception"));
     }
+    // The breaker itself, not only the 503s (a closed breaker answers those too): open, and the
+    // calls after it opened were refused without an attempt.
+    CircuitBreaker breaker = breakers.getCircuitBreakerRegistry().find("publishing").orElseThrow();
+    assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+    assertThat(breaker.getMetrics().getNumberOfNotPermittedCalls()).isPositive();
     client.post().uri("/collections/c1/publication").header("Authorization", token)
         .exchange()
         .expectStatus().isEqualTo(503);

@@ -3,7 +3,7 @@ package io.emprops.gateway.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emprops.gateway.support.GatewayIntegrationTest;
-import io.emprops.gateway.support.StubService;
+import io.emprops.gateway.support.ServiceStandIn;
 import io.emprops.web.identity.CallerIdentity;
 import io.emprops.web.identity.IdentityHeaders;
 import io.emprops.web.identity.InternalCredential;
@@ -24,7 +24,7 @@ class IdentityForwardingTest extends GatewayIntegrationTest {
         .exchange()
         .expectStatus().isOk();
 
-    StubService.Received received = service("generator").takeRequest();
+    ServiceStandIn.Received received = service("generator").takeRequest();
     assertThat(received.headers().getFirst(IdentityHeaders.USER_ID)).isEqualTo(userId);
     assertThat(received.headers().getFirst(IdentityHeaders.USER_ROLES)).isEqualTo("admin,user");
     CallerIdentity caller = CallerIdentity.user(userId, Set.of("user", "admin"));
@@ -45,7 +45,7 @@ class IdentityForwardingTest extends GatewayIntegrationTest {
         .exchange()
         .expectStatus().isOk();
 
-    StubService.Received received = service("credits").takeRequest();
+    ServiceStandIn.Received received = service("credits").takeRequest();
     assertThat(received.headers().get(IdentityHeaders.USER_ID)).containsExactly(userId);
     assertThat(received.headers().get(IdentityHeaders.USER_ROLES)).containsExactly("");
     assertThat(received.headers().get(IdentityHeaders.INTERNAL_AUTH)).hasSize(1);
@@ -65,7 +65,7 @@ class IdentityForwardingTest extends GatewayIntegrationTest {
         .exchange()
         .expectStatus().isOk();
 
-    StubService.Received received = service("collections").takeRequest();
+    ServiceStandIn.Received received = service("collections").takeRequest();
     assertThat(received.headers().getFirst(IdentityHeaders.USER_ID)).isNull();
     assertThat(credential.verify(received.headers().getFirst(IdentityHeaders.INTERNAL_AUTH),
         "GET", "/feed", CallerIdentity.anonymous())).isEmpty();
@@ -77,7 +77,7 @@ class IdentityForwardingTest extends GatewayIntegrationTest {
   void credentialCoversThePathTheServiceReceivesOnRewrittenRoutes() {
     client.get().uri("/health/storage").exchange().expectStatus().isOk();
 
-    StubService.Received received = service("storage").takeRequest();
+    ServiceStandIn.Received received = service("storage").takeRequest();
     assertThat(credential.verify(received.headers().getFirst(IdentityHeaders.INTERNAL_AUTH),
         "GET", "/actuator/health/readiness", CallerIdentity.anonymous())).isEmpty();
   }

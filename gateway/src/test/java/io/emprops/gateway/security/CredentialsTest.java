@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emprops.gateway.support.GatewayIntegrationTest;
 import io.emprops.web.testing.RawHttp;
-import io.emprops.gateway.support.StubService;
+import io.emprops.gateway.support.ServiceStandIn;
 import io.emprops.web.identity.IdentityHeaders;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +50,7 @@ class CredentialsTest extends GatewayIntegrationTest {
         "Connection: X-User-Roles, X-User-Id, X-Internal-Auth");
 
     assertThat(response.status()).isEqualTo(200);
-    StubService.Received received = service("credits").takeRequest();
+    ServiceStandIn.Received received = service("credits").takeRequest();
     assertThat(received.headers().getFirst(IdentityHeaders.USER_ID)).isEqualTo(userId);
     assertThat(received.headers().getFirst(IdentityHeaders.USER_ROLES)).isEqualTo("user");
     assertThat(received.headers().getFirst(IdentityHeaders.INTERNAL_AUTH)).isNotBlank();

@@ -28,7 +28,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @EmbeddedInfrastructure(app = "gateway")
 public abstract class GatewayTestSupport {
 
-  protected static final Map<String, StubService> SERVICES = StubService.forEveryService();
+  protected static final Map<String, ServiceStandIn> SERVICES = ServiceStandIn.forEveryService();
   protected static final String ALLOWED_ORIGIN = "https://app.emprops.example";
 
   @LocalServerPort
@@ -59,15 +59,35 @@ public abstract class GatewayTestSupport {
         .baseUrl(gatewayUrl())
         .responseTimeout(Duration.ofSeconds(15))
         .build();
-    SERVICES.values().forEach(StubService::clear);
+    SERVICES.values().forEach(ServiceStandIn::clear);
   }
 
   protected String gatewayUrl() {
     return "http://127.0.0.1:" + port;
   }
 
-  protected static StubService service(String name) {
+  protected static ServiceStandIn service(String name) {
     return SERVICES.get(name);
+  }
+
+  /** Paths that reach each stub service through the gateway for an ordinary signed-in user. */
+  private static final Map<String, String> MARKER_PATHS = Map.of(
+      "collections", "/projects", "credits", "/credits/balance", "generator", "/jobs");
+
+  /**
+   * Asserts that nothing the test sent before reached {@code name}: a marker request sent now must be
+   * the first request that service receives. The marker is the sync point — a request the gateway
+   * had forwarded earlier would have reached the service before it — so no fixed wait decides.
+   */
+  protected void assertNothingForwardedTo(String name) {
+    String marker = java.util.UUID.randomUUID().toString();
+    client.get().uri(MARKER_PATHS.get(name) + "?marker=" + marker)
+        .header("Authorization", bearer(token(newUserId())))
+        .exchange()
+        .expectStatus().isOk();
+    org.assertj.core.api.Assertions.assertThat(service(name).takeRequest().uri())
+        .as("the first request %s received after the refused ones", name)
+        .endsWith("marker=" + marker);
   }
 
   protected static Infrastructure infrastructure() {

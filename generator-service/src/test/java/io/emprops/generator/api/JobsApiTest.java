@@ -43,15 +43,15 @@ class JobsApiTest {
   @Autowired CollectionViewRepository collections;
   private final JsonMapper json = JsonMapper.builder().build();
   private GatewayCalls calls;
-  private CreditsCounterpart credits;
+  private CreditsServiceStandIn credits;
 
   @BeforeAll
-  void startCounterpart() {
-    credits = new CreditsCounterpart();
+  void startCreditsStandIn() {
+    credits = new CreditsServiceStandIn();
   }
 
   @AfterAll
-  void stopCounterpart() throws InterruptedException {
+  void stopCreditsStandIn() throws InterruptedException {
     credits.close();
   }
 

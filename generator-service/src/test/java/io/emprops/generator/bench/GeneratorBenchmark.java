@@ -5,7 +5,7 @@ import io.emprops.events.contract.CollectionSnapshot;
 import io.emprops.events.contract.CollectionStatus;
 import io.emprops.events.contract.Topic;
 import io.emprops.events.testing.EventDelivery;
-import io.emprops.generator.api.CreditsCounterpart;
+import io.emprops.generator.api.CreditsServiceStandIn;
 import io.emprops.generator.queue.JobQueueClient;
 import io.emprops.generator.queue.QueueKeys;
 import io.emprops.generator.queue.StepSubmission;
@@ -84,7 +84,7 @@ public final class GeneratorBenchmark {
   private GatewayCalls calls;
   private RedisClient redisClient;
   private StatefulRedisConnection<String, String> redis;
-  private CreditsCounterpart credits;
+  private CreditsServiceStandIn credits;
   private EventDelivery collections;
 
   public static void main(String[] args) throws Exception {
@@ -409,7 +409,7 @@ public final class GeneratorBenchmark {
     if (redisClient == null) {
       redisClient = RedisClient.create(infra.redis().url());
       redis = redisClient.connect();
-      credits = new CreditsCounterpart();
+      credits = new CreditsServiceStandIn();
       credits.budgets.put(USER, Long.MAX_VALUE / 2);
       collections = new EventDelivery(Topic.DEFAULT_NAMESPACE);
     }

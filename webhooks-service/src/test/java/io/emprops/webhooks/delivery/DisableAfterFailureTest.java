@@ -10,6 +10,7 @@ import io.emprops.localstack.testing.EmbeddedInfrastructure;
 import io.emprops.webhooks.support.WebhookReceiver;
 import io.emprops.webhooks.support.WebhookReceiver.Reply;
 import io.emprops.webhooks.support.WebhooksClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -34,6 +35,13 @@ import tools.jackson.databind.JsonNode;
 class DisableAfterFailureTest {
 
   @Autowired Environment environment;
+  @Autowired MeterRegistry meters;
+
+  /** Events the fan-out handler has run for, whatever their outcome. */
+  private long fannedOut() {
+    return meters.find("emprops.events.handled").tag("consumer", "webhooks.fan-out").timers().stream()
+        .mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+  }
 
   @Test
   void anEndpointFailingForTheWholePeriodIsDisabledAndItsOwnerToldInTheLog() {
@@ -58,9 +66,12 @@ class DisableAfterFailureTest {
       assertThat(log.get(1).get("status").asString()).isEqualTo("failed");
       int attemptsBefore = receiver.received().size();
 
+      long fannedOutBefore = fannedOut();
       events.send(new GenerationStarted(UUID.randomUUID(), user, UUID.randomUUID(), 1, 1, Instant.now()));
       assertThat(client.send("POST", "/webhooks/" + id + "/test", null).statusCode()).isEqualTo(409);
-      await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
+      // Sync point: the service has handled the event (its fan-out ran) and made no delivery of it.
+      await().atMost(Duration.ofSeconds(30)).until(() -> fannedOut() > fannedOutBefore);
+      assertThat(client.deliveries(id).size()).as("no delivery for a disabled endpoint").isEqualTo(log.size());
       assertThat(receiver.received()).hasSize(attemptsBefore);
 
       down.set(false);

@@ -99,8 +99,12 @@ public final class JwksKeySource implements Function<SignedJWT, Flux<JWK>> {
       if (running != null) {
         return running;
       }
+      // Cleared before the answer reaches anyone (doOnSuccess/doOnError run ahead of the signal):
+      // a caller that has seen this fetch's answer never gets the same fetch again as "in flight".
+      // Every fetch ends in one of the two (it has a timeout).
       Mono<Snapshot> fetch = fetch()
-          .doFinally(signal -> inFlight.set(null))
+          .doOnSuccess(fresh -> inFlight.set(null))
+          .doOnError(error -> inFlight.set(null))
           .cache();
       if (inFlight.compareAndSet(null, fetch)) {
         return fetch;

@@ -78,7 +78,7 @@ class ApiKeyTest extends GatewayIntegrationTest {
       client.get().uri("/credits/balance").header(ApiKeyAuthentication.HEADER, presented)
           .exchange().expectStatus().isUnauthorized();
     }
-    assertThat(service("credits").receivesWithin(Duration.ofMillis(200))).isFalse();
+    assertNothingForwardedTo("credits");
   }
 
   @Test

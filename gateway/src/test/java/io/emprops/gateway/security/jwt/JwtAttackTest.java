@@ -94,7 +94,7 @@ class JwtAttackTest extends GatewayIntegrationTest {
         .header("Authorization", bearer(sign(newRsaKey("kid-of-nobody"), claims(newUserId()).build())))
         .exchange()
         .expectStatus().isUnauthorized();
-    assertThat(service("collections").receivesWithin(Duration.ofMillis(200))).isFalse();
+    assertNothingForwardedTo("collections");
   }
 
   static Stream<Arguments> forgedTokens() throws Exception {
@@ -123,7 +123,7 @@ class JwtAttackTest extends GatewayIntegrationTest {
   }
 
   private void assertNothingForwarded() {
-    assertThat(service("credits").receivesWithin(Duration.ofMillis(200))).isFalse();
+    assertNothingForwardedTo("credits");
   }
 
   private static JWTClaimsSet.Builder claims(String subject) {

@@ -12,8 +12,8 @@ import io.emprops.events.contract.GenerationProgressed;
 import io.emprops.events.contract.GenerationStepCompleted;
 import io.emprops.events.contract.Topic;
 import io.emprops.events.testing.TopicRecorder;
-import io.emprops.generator.api.CreditsCounterpart;
-import io.emprops.generator.api.StorageCounterpart;
+import io.emprops.generator.api.CreditsServiceStandIn;
+import io.emprops.generator.api.StorageServiceStandIn;
 import io.emprops.generator.domain.engine.HashSeededPicker;
 import io.emprops.generator.domain.workflow.WorkflowCatalog;
 import io.emprops.generator.domain.workflow.WorkflowDraft;
@@ -41,6 +41,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -69,22 +70,24 @@ class JobExecutionTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Autowired Environment environment;
+  @Autowired JdbcClient jdbc;
+  @Autowired io.micrometer.core.instrument.MeterRegistry meters;
   @Autowired CollectionViewRepository collections;
   @Autowired WorkflowCatalog workflows;
   @Autowired JobRepository jobRows;
   private final JsonMapper json = JsonMapper.builder().build();
   private final List<WorkerSimulator> workers = new ArrayList<>();
   private GatewayCalls calls;
-  private CreditsCounterpart credits;
-  private StorageCounterpart storage;
+  private CreditsServiceStandIn credits;
+  private StorageServiceStandIn storage;
   private TopicRecorder generations;
   private RedisClient redisClient;
   private StatefulRedisConnection<String, String> redis;
 
   @BeforeAll
   void start() {
-    credits = new CreditsCounterpart();
-    storage = new StorageCounterpart();
+    credits = new CreditsServiceStandIn();
+    storage = new StorageServiceStandIn();
     generations = new TopicRecorder(List.of(Topic.GENERATIONS.topicName()));
     redisClient = RedisClient.create(SharedInfrastructure.get().redis().url());
     redis = redisClient.connect();
@@ -126,8 +129,10 @@ class JobExecutionTest {
 
     String refined = s.claim(worker);
     JsonNode payload = json.readTree(field(refined, "payload"));
+    String sameGeneration = generationOf(first) == generationOf(refined) ? first : second;
+    assertThat(generationOf(sameGeneration)).isEqualTo(generationOf(refined));
     assertThat(payload.get("init_image").asString()).as("the $ref became step 1's output of the same generation")
-        .isIn("https://cdn.test/" + first + ".png", "https://cdn.test/" + second + ".png");
+        .isEqualTo("https://cdn.test/" + sameGeneration + ".png");
     assertThat(payload.get("prompt").asString()).isEqualTo("refine");
     worker.complete(refined, image("https://cdn.test/" + refined + ".png"));
     String last = s.claim(worker);
@@ -138,16 +143,16 @@ class JobExecutionTest {
     assertThat(job.get("outputs")).hasSize(4).allSatisfy(output -> {
       assertThat(output.get("status").asString()).isEqualTo("stored");
       assertThat(output.get("asset_id").asString()).isNotBlank();
-      assertThat(output.get("url").asString()).startsWith(StorageCounterpart.CDN);
+      assertThat(output.get("url").asString()).startsWith(StorageServiceStandIn.CDN);
       assertThat(storage.sourceOf(output.get("url").asString())).startsWith("https://cdn.test/");
     });
     assertThat(job.get("data").get("outputs")).hasSize(4);
-    assertThat(job.get("workflow_output").asString()).startsWith(StorageCounterpart.CDN);
+    assertThat(job.get("workflow_output").asString()).startsWith(StorageServiceStandIn.CDN);
     GenerationCompleted completed = s.event(GenerationCompleted.class);
     assertThat(completed.amountSpent()).as("2 generations x (1 + 2)").isEqualTo(6);
     assertThat(completed.outputs()).hasSize(4).allSatisfy(output -> {
       assertThat(output.assetId()).isNotNull();
-      assertThat(output.url()).startsWith(StorageCounterpart.CDN);
+      assertThat(output.url()).startsWith(StorageServiceStandIn.CDN);
     });
     assertThat(s.eventCount("GenerationStepCompleted.v1")).isEqualTo(4);
     assertThat(s.eventCount("GenerationStarted.v1")).isEqualTo(1);
@@ -221,6 +226,52 @@ class JobExecutionTest {
     Scenario s = new Scenario(1, false, fetcher);
     JsonNode job = s.awaitStatus("failed");
     assertThat(job.get("error").asString()).contains("169.254.169.254").contains("allow-list");
+  }
+
+  @Test
+  void aFetchApiStepIsRetriedWithGrowingBackoffWhileTheApiFailsRetryablyAndGivesUpAfterThreeAttempts() throws Exception {
+    com.sun.net.httpserver.HttpServer api = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    List<Long> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger failuresLeft = new java.util.concurrent.atomic.AtomicInteger(2);
+    api.createContext("/v1/images", exchange -> {
+      calls.add(System.nanoTime());
+      boolean fail = failuresLeft.getAndDecrement() > 0;
+      byte[] body = (fail ? "{\"error\": \"overloaded\"}" : "{\"data\": [{\"url\": \"https://img.test/third.png\"}]}")
+          .getBytes();
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(fail ? 503 : 200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    api.start();
+    try {
+      String fetcher = "fetch-" + UUID.randomUUID().toString().substring(0, 8);
+      workflows.create(new WorkflowDraft(fetcher, "test", "fetch_api", json.readTree("""
+          {"template": {"method": "POST", "url": "http://127.0.0.1:%d/v1/images",
+                        "headers": {"Content-Type": "application/json"}, "body": {"prompt": "{{prompt}}"}},
+           "fields": [{"name": "prompt", "type": "text", "required": true}],
+           "output": {"json_path": "$.data[0].url"}}""".formatted(api.getAddress().getPort())),
+          null, 3L, List.of(), true));
+
+      // Two 503s, then an answer: the third attempt's output is the step's.
+      Scenario recovered = new Scenario(1, false, fetcher);
+      JsonNode job = recovered.awaitStatus("completed");
+      assertThat(sources(job)).containsExactly("https://img.test/third.png");
+      assertThat(calls).hasSize(3);
+      assertThat(Duration.ofNanos(calls.get(1) - calls.get(0))).as("first backoff").isGreaterThanOrEqualTo(Duration.ofMillis(500));
+      assertThat(Duration.ofNanos(calls.get(2) - calls.get(1))).as("second backoff, longer").isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+
+      // Failing on every attempt: the job fails after the third, with the API's answer.
+      calls.clear();
+      failuresLeft.set(Integer.MAX_VALUE);
+      Scenario exhausted = new Scenario(1, false, fetcher);
+      JsonNode failed = exhausted.awaitStatus("failed");
+      assertThat(calls).hasSize(3);
+      assertThat(failed.get("error").asString()).contains("503");
+    } finally {
+      api.stop(0);
+    }
   }
 
   @Test
@@ -331,7 +382,7 @@ class JobExecutionTest {
     assertThat(stored).extracting(e -> e.get("asset_id").asString()).containsExactlyInAnyOrderElementsOf(assets);
     assertThat(stored).allSatisfy(e -> {
       assertThat(e.get("status").asString()).isEqualTo("stored");
-      assertThat(e.get("url").asString()).startsWith(StorageCounterpart.CDN);
+      assertThat(e.get("url").asString()).startsWith(StorageServiceStandIn.CDN);
       assertThat(e.get("index").asInt()).isZero();
     });
     assertThat(s.historyData("image_generated")).allSatisfy(e -> {
@@ -361,7 +412,7 @@ class JobExecutionTest {
     JsonNode job = s.awaitStatus("completed");
     assertThat(s.events(GenerationStepCompleted.class)).extracting(GenerationStepCompleted::outputUrl)
         .as("storage-service gets the image inline").containsOnly("data:image/png;base64," + base64);
-    assertThat(job.get("outputs")).hasSize(2).allSatisfy(o -> assertThat(o.get("url").asString()).startsWith(StorageCounterpart.CDN));
+    assertThat(job.get("outputs")).hasSize(2).allSatisfy(o -> assertThat(o.get("url").asString()).startsWith(StorageServiceStandIn.CDN));
     String seenByClients = job + "\n" + s.history() + "\n" + s.stream() + "\n"
         + data(calls.get("/jobs?size=100", GatewayCalls.user(s.user))) + "\n"
         + s.event(GenerationCompleted.class).outputs();
@@ -527,6 +578,7 @@ class JobExecutionTest {
     WorkerSimulator worker = s.worker("w-dup");
     String step = s.claim(worker);
     ObjectNode output = image("https://cdn.test/once.png");
+    long handledBefore = queueMessagesHandled();
     worker.complete(step, output);
     worker.publishCompletion(step, output);
     worker.publishCompletion(step, output);
@@ -535,7 +587,8 @@ class JobExecutionTest {
         "{\"job_id\":\"" + step + "\",\"worker_id\":\"w-dup\",\"error\":\"late\",\"can_retry\":false}");
 
     s.awaitStatus("completed");
-    await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
+    // Sync point: all four messages about the step have been handled (at least).
+    await().atMost(WAIT).until(() -> queueMessagesHandled() >= handledBefore + 4);
     assertThat(s.eventCount("GenerationStepCompleted.v1")).isEqualTo(1);
     assertThat(s.eventCount("GenerationCompleted.v1")).isEqualTo(1);
     assertThat(s.eventCount("GenerationFailed.v1")).isZero();
@@ -557,9 +610,10 @@ class JobExecutionTest {
     await().atMost(WAIT).until(() -> "failed".equals(field(other, "status")));
     assertThat(redis.sync().hget(QueueKeys.job(other), "error")).isEqualTo("Job cancelled by user");
 
-    // The worker ignores the cancel and finishes anyway.
+    // The worker ignores the cancel and finishes anyway; checked once its message was handled.
+    long handledBefore = queueMessagesHandled();
     worker.complete(other, image("https://cdn.test/too-late.png"));
-    await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
+    await().atMost(WAIT).until(() -> queueMessagesHandled() > handledBefore);
     JsonNode job = s.job();
     assertThat(job.get("status").asString()).isEqualTo("cancelled");
     assertThat(job.get("outputs")).hasSize(1);
@@ -653,6 +707,41 @@ class JobExecutionTest {
     JsonNode job = s.awaitStatus("completed");
     assertThat(sources(job)).containsExactly("https://cdn.test/silent.png");
     assertThat(job.get("outputs").get(0).get("mime_type").asString()).isEqualTo("image/png");
+  }
+
+  @Test
+  void aStepWhoseHashTheQueueLostIsResubmittedUnderANewIdAndCompletes() {
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator worker = s.worker("w-amnesia");
+    String step = s.claim(worker);
+    // The queue forgets the step entirely (a flushed or failed-over Redis without persistence).
+    redis.sync().del(QueueKeys.job(step));
+    redis.sync().hdel(QueueKeys.activeJobs(worker.workerId()), step);
+
+    String again = await().atMost(WAIT).until(() -> worker.claim().orElse(null), id -> id != null);
+    assertThat(again).as("resubmitted under a new id").isNotEqualTo(step);
+    assertThat(field(again, "workflow_id")).isEqualTo(s.jobId.toString());
+    worker.complete(again, image("https://cdn.test/after-loss.png"));
+
+    JsonNode job = s.awaitStatus("completed");
+    assertThat(sources(job)).containsExactly("https://cdn.test/after-loss.png");
+    assertThat(s.historyMessages()).anyMatch(m -> m.contains("the job queue lost the step"));
+  }
+
+  @Test
+  void aFailureOnlyTheQueuesHashRecordsFailsTheStepWithTheQueuesReason() {
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator worker = s.worker("w-mute");
+    String step = s.claim(worker);
+    // The worker's failure reaches the hash and jobs:failed, but its message is lost.
+    String now = Instant.now().toString();
+    redis.sync().hset(QueueKeys.job(step), java.util.Map.of("status", "failed", "failed_at", now));
+    redis.sync().hset(QueueKeys.FAILED, step,
+        "{\"error\": \"CUDA out of memory\", \"failed_at\": \"" + now + "\", \"retry_count\": 3}");
+
+    JsonNode job = s.awaitStatus("failed");
+    assertThat(job.get("error").asString()).contains("CUDA out of memory");
+    assertThat(s.event(GenerationFailed.class).amountSpent()).isZero();
   }
 
   @Test
@@ -903,6 +992,17 @@ class JobExecutionTest {
   // --- helpers -------------------------------------------------------------------------------
 
   /** One job on its own queue service: a workflow, a collection using it, the job accepted. */
+  /** Job-queue messages about our steps the generator has handled (its own timer's count). */
+  private long queueMessagesHandled() {
+    return meters.get("generator_queue_messages").timer().count();
+  }
+
+  /** The generation a queue submission belongs to, from the generator's own rows. */
+  private int generationOf(String queueStepId) {
+    return jdbc.sql("SELECT generation FROM job_steps WHERE queue_step_id = ?").param(queueStepId)
+        .query(Integer.class).single();
+  }
+
   private final class Scenario {
     final String service;
     final String user;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.emprops.events.contract.CollectionSnapshot;
 import io.emprops.events.contract.CollectionStatus;
-import io.emprops.generator.api.CreditsCounterpart;
-import io.emprops.generator.api.StorageCounterpart;
+import io.emprops.generator.api.CreditsServiceStandIn;
+import io.emprops.generator.api.StorageServiceStandIn;
 import io.emprops.generator.domain.workflow.WorkflowCatalog;
 import io.emprops.generator.domain.workflow.WorkflowDraft;
 import io.emprops.generator.persistence.CollectionViewRepository;
@@ -62,8 +62,8 @@ class RedisRestartTest {
   private final JsonMapper json = JsonMapper.builder().build();
 
   // Created before any test: it answers only requests published after it subscribed.
-  private final CreditsCounterpart credits = new CreditsCounterpart();
-  private final StorageCounterpart storage = new StorageCounterpart();
+  private final CreditsServiceStandIn credits = new CreditsServiceStandIn();
+  private final StorageServiceStandIn storage = new StorageServiceStandIn();
 
   @AfterAll
   void stop() throws InterruptedException {

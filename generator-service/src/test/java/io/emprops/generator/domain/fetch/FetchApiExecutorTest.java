@@ -72,11 +72,14 @@ class FetchApiExecutorTest {
         .<ObjectNode>set("headers", json.createObjectNode().put("Authorization", "Bearer sk-test"))
         .set("body", body);
 
+    long before = System.nanoTime();
     FetchResult result = executor(localProperties()).execute(request, OUTPUT);
+    long wallMillis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
 
     assertThat(result.output().asString()).isEqualTo("https://cdn.example.com/fox.png");
     assertThat(result.status()).isEqualTo(200);
-    assertThat(result.elapsedMillis()).isNotNegative();
+    assertThat(result.elapsedMillis()).as("the call's own duration, within the time the test waited for it")
+        .isBetween(0L, wallMillis);
     assertThat(received).singleElement().satisfies(r -> {
       assertThat(r.method()).isEqualTo("POST");
       assertThat(r.uri()).isEqualTo("/v1/images/generations");
@@ -187,9 +190,8 @@ class FetchApiExecutorTest {
     });
     var properties = new FetchApiProperties(List.of("127.0.0.1"), Duration.ofMillis(300), 0, true);
 
-    long started = System.nanoTime();
+    // The 0.3 s timeout answered (the server would have answered 200 after 3 s).
     assertFails(() -> executor(properties).execute(get(base + "/slow"), "$"), true, "timed out after 0.3s");
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
   }
 
   @Test

@@ -24,7 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A stand-in for collections-service's {@code POST /projects/collections} on 127.0.0.1, for tests
+ * Stand-in for collections-service (why not the real one: it must also misbehave — refuse, fail, answer
+ * late, be down — on demand, which the real service cannot be made to do; the end-to-end suite
+ * covers the real call). It serves collections-service's {@code POST /projects/collections} on 127.0.0.1, for tests
  * of the generator that cannot run the real service in their JVM. Like the real one, it admits a
  * request only with a valid internal credential for the identity headers it came with (a wrong
  * signature is recorded in {@link #refusals} and answered 401), and it answers with a 201
@@ -34,7 +36,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>{@link #answers} makes it misbehave for one user: refuse (400 with details), fail (500) or
  * answer too late. {@link #stop()} makes it refuse connections, as a service that is down.
  */
-public final class StubCollectionsService implements AutoCloseable {
+public final class CollectionsServiceStandIn implements AutoCloseable {
 
   public enum Answer { CREATE, REJECT, FAIL, SLOW }
 
@@ -59,13 +61,13 @@ public final class StubCollectionsService implements AutoCloseable {
   private volatile long slowAnswerMillis = 5000;
   private HttpServer server;
 
-  private StubCollectionsService() {
+  private CollectionsServiceStandIn() {
     server = bind(0);
     port = server.getAddress().getPort();
   }
 
-  public static StubCollectionsService start() {
-    return new StubCollectionsService();
+  public static CollectionsServiceStandIn start() {
+    return new CollectionsServiceStandIn();
   }
 
   /** The base URL, as {@code emprops.generator.collections.url}. */

@@ -16,7 +16,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Stands in for storage-service on the wire, by its contract: answers each
+ * Stand-in for storage-service (why not the real one: a second application and an object store in
+ * the generator's test JVM; the end-to-end suite runs them together). It acts on the wire, by its contract: answers each
  * {@code GenerationStepCompleted} written after it started, once per output file, with
  * {@code AssetStored} — a new asset whose CDN URL is {@code https://cdn.assets.test/<asset id>/<file>}
  * — or, for an output whose URL contains one of {@link #refused}, with {@code AssetStoreFailed}
@@ -24,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #store} answers them. Each asset's source (the worker's URL) is kept, so a test can tell
  * which result became which asset.
  */
-public final class StorageCounterpart implements AutoCloseable {
+public final class StorageServiceStandIn implements AutoCloseable {
 
   public static final String CDN = "https://cdn.assets.test/";
 
@@ -39,7 +40,7 @@ public final class StorageCounterpart implements AutoCloseable {
   private volatile boolean running = true;
   private final Thread loop;
 
-  public StorageCounterpart() {
+  public StorageServiceStandIn() {
     // Started last: a thread started from a field initializer can read fields not yet assigned.
     loop = Thread.ofPlatform().daemon(true).name("storage-counterpart").start(this::answer);
   }

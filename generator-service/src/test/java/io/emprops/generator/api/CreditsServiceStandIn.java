@@ -15,11 +15,13 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Stands in for credits-service on the wire, by its contract: answers each GenerationRequested
+ * Stand-in for credits-service (why not the real one: the generator's tests run in one JVM with the
+ * generator's own context; credits-service is a second Spring Boot application with its schema and
+ * relay — the end-to-end suite runs the two together). It acts on the wire, by its contract: answers each GenerationRequested
  * with CreditsReserved when the user's budget covers it, else CreditsReservationRejected. Users
  * in {@link #silent} get no answer (credits slow to decide).
  */
-public final class CreditsCounterpart implements AutoCloseable {
+public final class CreditsServiceStandIn implements AutoCloseable {
 
   public final Map<String, Long> budgets = new ConcurrentHashMap<>();
   public final Set<String> silent = ConcurrentHashMap.newKeySet();
@@ -29,7 +31,7 @@ public final class CreditsCounterpart implements AutoCloseable {
   private volatile boolean running = true;
   private final Thread loop;
 
-  public CreditsCounterpart() {
+  public CreditsServiceStandIn() {
     // Started last: a thread started from a field initializer can read fields not yet assigned.
     loop = Thread.ofPlatform().daemon(true).name("credits-counterpart").start(this::answer);
   }

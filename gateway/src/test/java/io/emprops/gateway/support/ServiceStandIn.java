@@ -18,12 +18,14 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * A stand-in for one downstream service on 127.0.0.1: records every request it receives and
+ * A stand-in for one downstream service on 127.0.0.1 (why not the real ones: the gateway's component
+ * tests check what the gateway forwards, adds and refuses, which only a recording server can show;
+ * the end-to-end suite runs the gateway in front of the real services). It records every request it receives and
  * answers in the envelope with its own name and the path it saw. It also speaks the few special
  * protocols the gateway must pass through: SSE on {@code .../events}, WebSocket on {@code /ws},
  * readiness and an OpenAPI document.
  */
-public final class StubService implements AutoCloseable {
+public final class ServiceStandIn implements AutoCloseable {
 
   /** What the service received, exactly as it arrived. */
   public record Received(String method, String uri, HttpHeaders headers, String body) {
@@ -39,7 +41,7 @@ public final class StubService implements AutoCloseable {
   private volatile Duration responseDelay = Duration.ZERO;
   private volatile Sinks.Empty<Void> streamRelease = Sinks.empty();
 
-  private StubService(String name) {
+  private ServiceStandIn(String name) {
     this.name = name;
     this.server = HttpServer.create()
         .host("127.0.0.1")
@@ -48,8 +50,8 @@ public final class StubService implements AutoCloseable {
         .bindNow();
   }
 
-  public static StubService start(String name) {
-    return new StubService(name);
+  public static ServiceStandIn start(String name) {
+    return new ServiceStandIn(name);
   }
 
   public String name() {
@@ -97,16 +99,6 @@ public final class StubService implements AutoCloseable {
         throw new AssertionError(name + " received no request");
       }
       return next;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  /** Whether a request arrives within {@code wait}; for asserting that none did. */
-  public boolean receivesWithin(Duration wait) {
-    try {
-      return received.poll(wait.toMillis(), TimeUnit.MILLISECONDS) != null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
@@ -178,8 +170,8 @@ public final class StubService implements AutoCloseable {
       "webhooks", "/webhooks/{id}");
 
   /** One stub per service of the suite, by the name the gateway's configuration uses. */
-  public static Map<String, StubService> forEveryService() {
+  public static Map<String, ServiceStandIn> forEveryService() {
     return List.of("collections", "credits", "generator", "publishing", "storage", "webhooks").stream()
-        .collect(Collectors.toUnmodifiableMap(n -> n, StubService::start));
+        .collect(Collectors.toUnmodifiableMap(n -> n, ServiceStandIn::start));
   }
 }
