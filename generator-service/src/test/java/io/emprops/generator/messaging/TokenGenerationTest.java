@@ -16,7 +16,7 @@ import io.emprops.events.contract.TokenMinted;
 import io.emprops.events.contract.Topic;
 import io.emprops.events.testing.EventDelivery;
 import io.emprops.events.testing.TopicRecorder;
-import io.emprops.generator.api.StorageCounterpart;
+import io.emprops.generator.api.StorageServiceStandIn;
 import io.emprops.generator.domain.engine.GenerationPlan;
 import io.emprops.generator.domain.engine.HashSeededPicker;
 import io.emprops.generator.domain.engine.InstructionSet;
@@ -81,7 +81,7 @@ class TokenGenerationTest {
   private final List<WorkerSimulator> workers = new ArrayList<>();
   private GatewayCalls calls;
   private EventDelivery delivery;
-  private StorageCounterpart storage;
+  private StorageServiceStandIn storage;
   private TopicRecorder generations;
   private RedisClient redisClient;
   private StatefulRedisConnection<String, String> redis;
@@ -89,7 +89,7 @@ class TokenGenerationTest {
   @BeforeAll
   void start() {
     delivery = new EventDelivery(Topic.DEFAULT_NAMESPACE);
-    storage = new StorageCounterpart();
+    storage = new StorageServiceStandIn();
     generations = new TopicRecorder(List.of(Topic.GENERATIONS.topicName()));
     redisClient = RedisClient.create(SharedInfrastructure.get().redis().url());
     redis = redisClient.connect();
@@ -148,7 +148,7 @@ class TokenGenerationTest {
     assertThat(token.get("hash").asString()).isEqualTo(hash);
     assertThat(job.get("outputs")).singleElement().satisfies(output -> {
       assertThat(output.get("status").asString()).isEqualTo("stored");
-      assertThat(output.get("url").asString()).startsWith(StorageCounterpart.CDN);
+      assertThat(output.get("url").asString()).startsWith(StorageServiceStandIn.CDN);
     });
     assertThat(events(jobId, GenerationCompleted.class)).singleElement().satisfies(completed -> {
       assertThat(completed.amountSpent()).isZero();
