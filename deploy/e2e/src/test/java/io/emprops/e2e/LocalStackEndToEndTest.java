@@ -435,7 +435,7 @@ class LocalStackEndToEndTest {
     // public metadata name the stored image.
     JsonNode tokens = Awaitility.await("three tokens ready").atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> json.readTree(get("/collections/" + id + "/tokens", null).body()).get("data"),
+        .until(() -> json.readTree(get("/collections/" + id + "/tokens", null).body()).get("data").get("items"),
             data -> data != null && data.size() == 3
                 && java.util.stream.StreamSupport.stream(data.spliterator(), false)
                     .allMatch(token -> "ready".equals(token.get("status").asString())));
