@@ -31,11 +31,11 @@ import tools.jackson.databind.JsonNode;
  * (publishing's {@code tokens.ready_at}), against the development worker's own image time for that
  * token in the same run (its step's {@code claimed_at → completed_at} in the generator). Target:
  * p99 ≤ the worker's image time + 1 s, i.e. the suite's own part (follower, events, generator,
- * storage, publishing) p99 ≤ 1 s. Development workers: {@code [workers (2)]} started by the bench with
+ * storage, publishing) p99 ≤ 1 s. Development workers: {@code [workers (4)]} started by the bench with
  * one progress report and a 150 ms image, so that the workers keep up with the mint rate and the
  * figure is the suite's, not a queue's.
  *
- * <p>Arguments: {@code [mints (60)] [per second (5)] [workers (2)]}.
+ * <p>Arguments: {@code [mints (60)] [per second (5)] [workers (4)]}.
  */
 public final class MintBenchmark {
 
@@ -58,7 +58,7 @@ public final class MintBenchmark {
   public static void main(String[] args) throws Exception {
     int mints = args.length > 0 ? Integer.parseInt(args[0]) : 60;
     double rate = args.length > 1 ? Double.parseDouble(args[1]) : 5;
-    int workerCount = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    int workerCount = args.length > 2 ? Integer.parseInt(args[2]) : 4;
     Path data = Files.createTempDirectory("emprops-bench-mint-");
     System.out.println("Starting the stack (without its development worker; the bench starts its own) …");
     try (RunningStack stack = RunningStack.start(data, Ports.freeBlock(37_000, StackLayout.PORT_BLOCK), "--no-worker")) {
@@ -91,20 +91,40 @@ public final class MintBenchmark {
     List<Long> latency = new ArrayList<>();
     List<Long> workerTime = new ArrayList<>();
     List<Long> suite = new ArrayList<>();
+    // Where the time goes, per token: the services' own timestamps (one machine, one clock).
+    List<List<Long>> phases = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+        new ArrayList<>());
     for (List<String> row : support.rows("""
-        SELECT t.tx_hash, (extract(epoch FROM t.ready_at) * 1000)::bigint,
+        SELECT t.tx_hash, %1$s,
                (SELECT (extract(epoch FROM sum(st.completed_at - st.claimed_at)) * 1000)::bigint
-                  FROM generator.job_steps st WHERE st.job_id = t.job_id)
-          FROM publishing.tokens t WHERE t.collection_id = '%s' AND t.status = 'ready'""".formatted(collection))) {
+                  FROM generator.job_steps st WHERE st.job_id = t.job_id),
+               %2$s, %3$s,
+               (SELECT %4$s FROM generator.job_steps st WHERE st.job_id = t.job_id),
+               (SELECT %5$s FROM generator.job_steps st WHERE st.job_id = t.job_id),
+               (SELECT %6$s FROM generator.job_steps st WHERE st.job_id = t.job_id)
+          FROM publishing.tokens t JOIN generator.jobs j ON j.id = t.job_id
+         WHERE t.collection_id = '%7$s' AND t.status = 'ready'""".formatted(millis("t.ready_at"),
+        millis("t.created_at"), millis("j.created_at"), millis("min(st.submitted_at)"), millis("min(st.claimed_at)"),
+        millis("max(st.completed_at)"), collection))) {
       Long confirmed = confirmedAt.get(row.get(0));
       if (confirmed == null) {
         continue; // a warm-up mint
       }
-      long total = Long.parseLong(row.get(1)) - confirmed;
+      long ready = Long.parseLong(row.get(1));
       long worker = Long.parseLong(row.get(2));
-      latency.add(total);
+      long followed = Long.parseLong(row.get(3));
+      long jobCreated = Long.parseLong(row.get(4));
+      long submitted = Long.parseLong(row.get(5));
+      long claimed = Long.parseLong(row.get(6));
+      long completed = Long.parseLong(row.get(7));
+      latency.add(ready - confirmed);
       workerTime.add(worker);
-      suite.add(total - worker);
+      suite.add(ready - confirmed - worker);
+      phases.get(0).add(followed - confirmed);
+      phases.get(1).add(jobCreated - followed);
+      phases.get(2).add(submitted - jobCreated);
+      phases.get(3).add(claimed - submitted);
+      phases.get(4).add(ready - completed);
     }
     long tokens = support.count("SELECT count(*) FROM publishing.tokens WHERE collection_id = '" + collection + "'");
     long jobs = support.count("SELECT count(*) FROM generator.jobs j JOIN publishing.tokens t ON t.job_id = j.id"
@@ -116,12 +136,23 @@ public final class MintBenchmark {
     BenchSupport.report("  mint confirmed -> metadata final", latency);
     BenchSupport.report("  worker's own image time (same tokens)", workerTime);
     BenchSupport.report("  the suite's part (difference per token)", suite);
+    System.out.println("  where the time goes (per token):");
+    BenchSupport.report("    confirmed -> follower wrote the token", phases.get(0));
+    BenchSupport.report("    token -> generator created the job", phases.get(1));
+    BenchSupport.report("    job -> its step submitted to the queue", phases.get(2));
+    BenchSupport.report("    submitted -> a worker claimed it", phases.get(3));
+    BenchSupport.report("    worker completed -> stored, token ready", phases.get(4));
     double p99 = BenchSupport.percentile(latency, 99);
     double target = BenchSupport.percentile(workerTime, 99) + 1000;
     System.out.printf("  target p99 <= worker image time p99 + 1 s = %,.0f ms: %s (suite's part p99 %,.0f ms)%n",
         target, p99 <= target ? "met" : "NOT met", BenchSupport.percentile(suite, 99));
     System.out.printf("  tokens %d, generation jobs %d, failed %d: %s%n", tokens, jobs, failed,
         tokens == WARM_UP + mints && jobs == tokens && failed == 0 ? "one generation per token" : "CHECK");
+  }
+
+  /** A timestamp expression as epoch milliseconds. */
+  private static String millis(String timestamp) {
+    return "(extract(epoch FROM " + timestamp + ") * 1000)::bigint";
   }
 
   // ---- chain ------------------------------------------------------------------------------------

@@ -145,7 +145,10 @@ public final class AppProperties {
     return p;
   }
 
-  /** The {@code local} chain entry for {@code chain}, confirmed after one block, polled every 100 ms. */
+  /**
+   * The {@code local} chain entry for {@code chain}, confirmed after one block, polled every 100 ms
+   * (publications) and 250 ms (mints).
+   */
   public static Map<String, String> localChain(ChainServer chain) {
     Map<String, String> p = new LinkedHashMap<>();
     String prefix = "emprops.publishing.chains.local.";
@@ -159,6 +162,8 @@ public final class AppProperties {
     p.put(prefix + "max-deployment-cost", "1 ether");
     p.put(prefix + "poll-interval", "100ms");
     p.put(prefix + "stuck-after", "30s");
+    // Mints are looked for every 250 ms (2 s by default, for public chains and their RPC quotas).
+    p.put("emprops.publishing.mints.poll-interval", "250ms");
     p.put("emprops.publishing.signer-key", ChainServer.DEV_PRIVATE_KEY);
     return p;
   }
