@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -463,6 +464,114 @@ class LocalStackEndToEndTest {
     assertThat(get("/metadata/" + id + "/5", null).statusCode()).isEqualTo(404);
   }
 
+  @Test
+  @Order(8)
+  void plainUsersFollowTheirGenerationLiveUseKeysMeetTheirLimitsAndNeverSeeEachOthersThings() throws Exception {
+    Path issuerKey = stack.dataDirectory.resolve("dev-issuer").resolve("signing-key.json");
+    String alice = io.emprops.localstack.infra.DevTokenIssuer.mint(issuerKey, "e2e-alice-" + UUID.randomUUID(),
+        List.of("user"), Duration.ofHours(1));
+    String bob = io.emprops.localstack.infra.DevTokenIssuer.mint(issuerKey, "e2e-bob-" + UUID.randomUUID(),
+        List.of("user"), Duration.ofHours(1));
+
+    // Alice, an ordinary user, creates a collection and generates; she follows the job live over
+    // SSE and over WebSocket, both opened right after the 202, through the gateway.
+    JsonNode collection = createCollectionNode(alice, "mock-image");
+    String collectionId = collection.get("id").asString();
+    String jobId = generate(alice, collectionId);
+    java.util.List<String> wsTypes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CompletableFuture<Void> wsDone = new java.util.concurrent.CompletableFuture<>();
+    java.net.http.WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + alice)
+        .buildAsync(URI.create(stack.gatewayUrl.replaceFirst("^http", "ws") + "/ws"), new java.net.http.WebSocket.Listener() {
+          private final StringBuilder text = new StringBuilder();
+
+          @Override
+          public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+              String type = json.readTree(text.toString()).path("type").asString("");
+              text.setLength(0);
+              wsTypes.add(type);
+              if (type.equals("job_completed") || type.equals("job_failed")) {
+                wsDone.complete(null);
+              }
+            }
+            ws.request(1);
+            return null;
+          }
+        }).get(20, TimeUnit.SECONDS);
+    socket.sendText("{\"type\": \"subscribe\", \"job_id\": \"" + jobId + "\"}", true).get(10, TimeUnit.SECONDS);
+    HttpResponse<java.util.stream.Stream<String>> sse = http.send(HttpRequest.newBuilder(
+            URI.create(stack.gatewayUrl + "/jobs/" + jobId + "/events")).header("Authorization", "Bearer " + alice)
+        .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+    assertThat(sse.statusCode()).isEqualTo(200);
+    List<String> sseEvents = java.util.concurrent.CompletableFuture.supplyAsync(() -> sse.body()
+            .filter(line -> line.startsWith("event:")).map(line -> line.substring("event:".length()).trim())
+            .toList())
+        .get(120, TimeUnit.SECONDS); // the stream ends after the terminal event
+    assertThat(sseEvents).contains("node_started", "image_stored").last().isEqualTo("job_completed");
+    wsDone.get(120, TimeUnit.SECONDS);
+    assertThat(wsTypes).contains("image_stored").last().isEqualTo("job_completed");
+    socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
+
+    // Bob, another ordinary user, cannot see or touch any of it: 404, as if it did not exist.
+    for (String path : List.of("/jobs/" + jobId, "/jobs/" + jobId + "/events", "/jobs/" + jobId + "/history",
+        "/collections/" + collectionId)) {
+      HttpResponse<String> seen = get(path, bob);
+      assertThat(seen.statusCode()).as("bob GET %s", path).isEqualTo(404);
+      assertThat(json.readTree(seen.body()).get("code").asString()).isEqualTo("NOT_FOUND");
+    }
+    assertThat(send("POST", "/jobs/" + jobId + "/cancel", bob, "").statusCode()).isEqualTo(404);
+    assertThat(send("PUT", "/collections/" + collectionId + "/preview", bob,
+        "{\"enabled\": true, \"is_remixable\": true}").statusCode()).isEqualTo(404);
+
+    // The anonymous feed shows Alice's collection once she enables its preview; Bob remixes it.
+    assertThat(send("PUT", "/collections/" + collectionId + "/preview", alice,
+        "{\"enabled\": true, \"is_remixable\": true}").statusCode()).isIn(200, 204);
+    HttpResponse<String> feed = http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl + "/feed?size=0")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(feed.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(feed.body()).get("data").get("collections").findValuesAsString("id")).contains(collectionId);
+    HttpResponse<String> remix = send("POST", "/collections/" + collectionId + "/remix", bob, "{}");
+    assertThat(remix.statusCode()).as(remix.body()).isEqualTo(201);
+    JsonNode fork = json.readTree(remix.body()).get("data");
+    assertThat(fork.get("id").asString()).isNotEqualTo(collectionId);
+    assertThat(fork.get("title").asString()).isEqualTo("Fork of E2E");
+    assertThat(get("/collections/" + fork.get("id").asString(), bob).statusCode()).isEqualTo(200);
+
+    // An API key's life: created (shown once), it acts as Alice; revoked, it is refused.
+    HttpResponse<String> created = send("POST", "/api-keys", alice, "{\"name\": \"e2e\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode key = json.readTree(created.body()).get("data");
+    HttpResponse<String> byKey = http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl + "/jobs/" + jobId))
+        .header("X-API-Key", key.get("key").asString()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(byKey.statusCode()).as(byKey.body()).isEqualTo(200);
+    assertThat(send("DELETE", "/api-keys/" + key.get("id").asString(), alice, "").statusCode()).isEqualTo(204);
+    HttpResponse<String> revoked = http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl + "/jobs/" + jobId))
+        .header("X-API-Key", key.get("key").asString()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(revoked.statusCode()).isEqualTo(401);
+
+    // More than she can pay: 402, nothing held. Then more requests than the limit: 429 with Retry-After.
+    HttpResponse<String> workflow = send("POST", "/workflows", stack.devToken, """
+        {"name": "e2e-expensive", "description": "costs more than a starting grant", "type": "direct_job",
+         "service_required": "mock", "credits_cost": 100000,
+         "data": {"template": {"prompt": "{{prompt}}"}, "fields": [{"name": "prompt", "type": "text", "required": true}]}}""");
+    assertThat(workflow.statusCode()).as(workflow.body()).isEqualTo(201);
+    String expensive = createCollectionNode(alice, "e2e-expensive").get("id").asString();
+    long available = json.readTree(get("/credits/balance", alice).body()).get("data").get("available").asLong();
+    HttpResponse<String> unpaid = requestGeneration(alice, expensive, "e2e-unpaid");
+    assertThat(unpaid.statusCode()).as(unpaid.body()).isEqualTo(402);
+    assertThat(json.readTree(unpaid.body()).get("code").asString()).isEqualTo("INSUFFICIENT_CREDITS");
+    assertThat(json.readTree(get("/credits/balance", alice).body()).get("data").get("available").asLong())
+        .isEqualTo(available);
+    HttpResponse<String> limited = null;
+    for (int i = 0; i < 12 && (limited == null || limited.statusCode() != 429); i++) {
+      limited = send("POST", "/collections/" + expensive + "/generations", alice, "{}", "Idempotency-Key", "e2e-limit-" + i);
+    }
+    assertThat(limited.statusCode()).as("within 12 requests of a 10-a-minute limit").isEqualTo(429);
+    assertThat(json.readTree(limited.body()).get("code").asString()).isEqualTo("RATE_LIMITED");
+    assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+  }
+
   /** A webhook as the e2e receiver got it. */
   private record Received(String id, String timestamp, String signature, String contentType, String body) {}
 
@@ -632,7 +741,11 @@ class LocalStackEndToEndTest {
   }
 
   private JsonNode createCollectionNode(String workflow) throws Exception {
-    HttpResponse<String> created = send("POST", "/api/collections/create", stack.devToken, """
+    return createCollectionNode(stack.devToken, workflow);
+  }
+
+  private JsonNode createCollectionNode(String token, String workflow) throws Exception {
+    HttpResponse<String> created = send("POST", "/api/collections/create", token, """
         {"title": "E2E", "instruction_set": {"version": "v2",
           "steps": [{"id": 1, "nodeName": "%s", "nodePayload": {"prompt": "e2e {{subject}}"}}],
           "generations": {"generations": 2, "hashes": [], "use_custom_hashes": false},
@@ -642,17 +755,28 @@ class LocalStackEndToEndTest {
   }
 
   private String generate(String collectionId) throws Exception {
+    return generate(stack.devToken, collectionId);
+  }
+
+  private String generate(String token, String collectionId) throws Exception {
+    HttpResponse<String> generation = requestGeneration(token, collectionId, "e2e-" + collectionId);
+    assertThat(generation.statusCode()).as(generation.body()).isEqualTo(202);
+    return json.readTree(generation.body()).get("data").get("job_id").asString();
+  }
+
+  /** A generation request, asked again while the generator's read model has not got the collection yet. */
+  private HttpResponse<String> requestGeneration(String token, String collectionId, String idempotencyKey)
+      throws Exception {
     HttpResponse<String> generation = null;
     for (int attempt = 0; attempt < 8; attempt++) { // the generation rate limit is 10 a minute
-      generation = send("POST", "/collections/" + collectionId + "/generations", stack.devToken, "{}",
-          "Idempotency-Key", "e2e-" + collectionId);
+      generation = send("POST", "/collections/" + collectionId + "/generations", token, "{}",
+          "Idempotency-Key", idempotencyKey);
       if (generation.statusCode() != 404) {
         break;
       }
       Thread.sleep(1500); // the read model has not received the collection yet
     }
-    assertThat(generation.statusCode()).as(generation.body()).isEqualTo(202);
-    return json.readTree(generation.body()).get("data").get("job_id").asString();
+    return generation;
   }
 
   private JsonNode awaitJob(String jobId, String status) throws Exception {
