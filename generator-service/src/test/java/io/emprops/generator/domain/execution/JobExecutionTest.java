@@ -561,6 +561,29 @@ class JobExecutionTest {
   }
 
   @Test
+  void aStepWhoseWorkersKeepDyingFailsTheJobOnceItUsedItsAttempts() {
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator first = s.worker("w-first-to-die");
+    String step = s.claim(first);
+    first.start(step);
+    first.die();
+
+    WorkerSimulator second = s.worker("w-second-to-die");
+    String again = await().atMost(WAIT).until(() -> second.claim().orElse(null), id -> id != null);
+    assertThat(again).isNotEqualTo(step);
+    second.start(again);
+    second.die();
+
+    // max-attempts is 2 here: the second death is the last.
+    JsonNode job = s.awaitStatus("failed");
+    assertThat(job.get("error").asString()).contains("stopped heartbeating").contains("after 2 attempts");
+    assertThat(field(again, "status")).isEqualTo("failed");
+    assertThat(field(again, "error")).startsWith("Abandoned by EmProps:").endsWith("the job failed");
+    assertThat(s.pendingOfService()).as("nothing left in the queue").isEmpty();
+    assertThat(s.event(GenerationFailed.class).amountSpent()).isZero();
+  }
+
+  @Test
   void aStepNoWorkerServesFailsTheJobAfterTheQueueTimeout() {
     Scenario s = new Scenario(1, false);
     JsonNode job = s.awaitStatus("failed");
