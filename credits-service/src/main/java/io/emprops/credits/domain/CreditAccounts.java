@@ -166,7 +166,7 @@ public class CreditAccounts {
    * Whether the job is a minted token's generation, which the mint pays for and credits never
    * reserve for. The generator draws the id of a generation it was asked for at random (a version 4
    * UUID, and so the id of a retry); the id of a token's generation is name-based (version 3):
-   * {@code TokenMinted.generationJobIdOf(collection, token)}, and for its retry one derived from
+   * {@code TokenMinted.generationJobIdOf(collection, token, hash)}, and for its retry one derived from
    * the failed job's.
    */
   static boolean isPaidByMint(UUID jobId) {

@@ -152,15 +152,15 @@ class GenerationSagaTest {
     assertThat(accounts.balance(owner)).isEqualTo(new Balance(100, 0, 100));
     String ownerWithoutAccount = newUser();
     UUID collection = UUID.randomUUID();
-    UUID completedJob = TokenMinted.generationJobIdOf(collection, 1);
-    UUID failedJob = TokenMinted.generationJobIdOf(collection, 2);
-    UUID cancelledJob = TokenMinted.generationJobIdOf(collection, 3);
+    UUID completedJob = TokenMinted.generationJobIdOf(collection, 1, "0x01");
+    UUID failedJob = TokenMinted.generationJobIdOf(collection, 2, "0x02");
+    UUID cancelledJob = TokenMinted.generationJobIdOf(collection, 3, "0x03");
     List<UUID> events = List.of(
         generator.send(new GenerationCompleted(completedJob, owner, collection, 0, List.of(), Instant.now())),
         generator.send(new GenerationFailed(failedJob, owner, collection, "GENERATION_FAILED", "worker died", 1, 0,
             Instant.now())),
         generator.send(new GenerationCancelled(cancelledJob, owner, collection, 0, Instant.now())),
-        generator.send(new GenerationCompleted(TokenMinted.generationJobIdOf(collection, 4), ownerWithoutAccount,
+        generator.send(new GenerationCompleted(TokenMinted.generationJobIdOf(collection, 4, "0x04"), ownerWithoutAccount,
             collection, 0, List.of(), Instant.now())));
 
     await().atMost(WAIT).until(() -> jdbc.sql("SELECT count(*) FROM inbox WHERE event_id IN (:ids)")

@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The generation of minted tokens (ARCHITECTURE.md, "Mint"): the generator runs a token's image
- * as job {@code TokenMinted.generationJobIdOf(collection, token)}; its events move the token's row.
+ * as job {@code TokenMinted.generationJobIdOf(collection, token, hash)}; its events move the token's row.
  * Events of every other job are passed over by {@link Tokens}.
  */
 @Component

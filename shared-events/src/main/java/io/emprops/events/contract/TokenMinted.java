@@ -2,6 +2,7 @@ package io.emprops.events.contract;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -38,15 +39,17 @@ public record TokenMinted(
 
   /** The id of the generation job that makes this token's image. */
   public UUID generationJobId() {
-    return generationJobIdOf(collectionId, tokenId);
+    return generationJobIdOf(collectionId, tokenId, hash);
   }
 
   /**
-   * A name-based UUID of the collection and token: the same token always maps to the same job, in
-   * every service and on every delivery.
+   * A name-based UUID of the collection, token and hash: the same mint always maps to the same job,
+   * in every service and on every delivery, and a token whose hash changed (re-minted on another
+   * fork after a reorganisation deeper than the confirmations) gets a new generation.
    */
-  public static UUID generationJobIdOf(UUID collectionId, long tokenId) {
-    return UUID.nameUUIDFromBytes(("emprops:token:" + collectionId + ":" + tokenId).getBytes(StandardCharsets.UTF_8));
+  public static UUID generationJobIdOf(UUID collectionId, long tokenId, String hash) {
+    return UUID.nameUUIDFromBytes(("emprops:token:" + collectionId + ":" + tokenId + ":" + hash.toLowerCase(Locale.ROOT))
+        .getBytes(StandardCharsets.UTF_8));
   }
 
   /**

@@ -78,7 +78,7 @@ public final class SampleEvents {
         Map.entry(TokenMinted.class, new TokenMinted(COLLECTION, USER, Blockchain.BASE, 8453, CONTRACT, 7,
             "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", TOKEN_HASH, TX, 19_500_042, BLOCK_HASH, AT)),
         Map.entry(TokenReady.class, new TokenReady(COLLECTION, USER, 8453, CONTRACT, 7, TOKEN_HASH,
-            TokenMinted.generationJobIdOf(COLLECTION, 7), ASSET, "https://cdn.emprops.test/generations/0-1.png",
+            TokenMinted.generationJobIdOf(COLLECTION, 7, TOKEN_HASH), ASSET, "https://cdn.emprops.test/generations/0-1.png",
             "https://api.emprops.test/metadata/6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f/7", AT)));
   }
 

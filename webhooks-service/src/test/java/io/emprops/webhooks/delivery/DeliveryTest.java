@@ -161,7 +161,7 @@ class DeliveryTest {
         mintedAt));
     events.send(new TokenMinted(collection, user, Blockchain.BASE, 8453, contract, 2, owner, hash, "0xt2", 41, "0xb2",
         mintedAt));
-    events.send(new TokenReady(collection, user, 8453, contract, 1, hash, TokenMinted.generationJobIdOf(collection, 1),
+    events.send(new TokenReady(collection, user, 8453, contract, 1, hash, TokenMinted.generationJobIdOf(collection, 1, hash),
         asset, "https://cdn.example/1.png", "https://api.example/metadata/" + collection + "/1", Instant.now()));
 
     List<JsonNode> bodies = receivedAt(path, 3).stream().map(DeliveryTest::body).toList();
@@ -172,7 +172,7 @@ class DeliveryTest {
     assertThat(minted.get("blockchain").asString()).isEqualTo("BASE");
     assertThat(minted.get("owner").asString()).isEqualTo(owner);
     assertThat(minted.get("hash").asString()).isEqualTo(hash);
-    assertThat(minted.get("job_id").asString()).isEqualTo(TokenMinted.generationJobIdOf(collection, 1).toString());
+    assertThat(minted.get("job_id").asString()).isEqualTo(TokenMinted.generationJobIdOf(collection, 1, hash).toString());
     assertThat(minted.get("minted_at").asString()).startsWith("2026-03-01T10:15:30");
     assertThat(Instant.parse(bodies.getFirst().get("timestamp").asString()))
         .as("confirmed and announced after the block's time").isAfter(mintedAt);

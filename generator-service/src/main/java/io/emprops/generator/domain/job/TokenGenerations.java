@@ -93,7 +93,7 @@ public class TokenGenerations {
    * broken set) does not hold the token's announcements back either: the job is stored failed,
    * with {@code GenerationFailed}.
    *
-   * @param jobId the token's job id, {@code TokenMinted.generationJobIdOf(collectionId, tokenId)}
+   * @param jobId the token's job id, {@code TokenMinted.generationJobIdOf(collectionId, tokenId, hash)}
    * @param ownerUserId the collection's owner, whose job it is
    * @return the token's job; empty while the token waits for its collection
    */

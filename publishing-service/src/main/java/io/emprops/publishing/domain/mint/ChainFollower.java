@@ -253,7 +253,7 @@ final class ChainFollower {
   private int apply(List<MintedToken> tokens) {
     int announced = 0;
     for (MintedToken token : tokens) {
-      if (store.insertToken(token, TokenMinted.generationJobIdOf(token.collectionId(), token.tokenId()))) {
+      if (store.insertToken(token, TokenMinted.generationJobIdOf(token.collectionId(), token.tokenId(), token.hash()))) {
         notifications.minted(token);
         announced++;
       }

@@ -130,7 +130,7 @@ class ChainFollowerTest {
       assertThat(event.blockNumber()).isEqualTo(receipt.getBlockNumber().longValueExact());
       assertThat(event.blockHash()).isEqualTo(receipt.getBlockHash());
       assertThat(event.mintedAt()).isEqualTo(Instant.ofEpochSecond(node.blockLink(event.blockNumber()).orElseThrow().timestamp()));
-      assertThat(event.generationJobId()).isEqualTo(TokenMinted.generationJobIdOf(published.collectionId(), tokenId));
+      assertThat(event.generationJobId()).isEqualTo(TokenMinted.generationJobIdOf(published.collectionId(), tokenId, event.hash()));
     }
     assertThat(jdbc(context).sql("SELECT count(*) FROM tokens WHERE collection_id = :id AND status = 'minted'"
         + " AND job_id IS NOT NULL").param("id", published.collectionId()).query(Long.class).single()).isEqualTo(3);

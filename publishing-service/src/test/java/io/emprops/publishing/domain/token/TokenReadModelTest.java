@@ -95,7 +95,7 @@ class TokenReadModelTest {
   void aMintedTokenGoesThroughItsGenerationToReadyWithItsImageAndDrawnValues_announcedOnce() {
     UUID collection = publishedCollection("Lighthouses");
     String hash = mint(collection, 1);
-    UUID job = TokenMinted.generationJobIdOf(collection, 1);
+    UUID job = TokenMinted.generationJobIdOf(collection, 1, hash);
 
     // Minted: listed, metadata with the placeholder while the image is made, briefly cacheable.
     JsonNode minted = onlyToken(collection);
@@ -178,7 +178,7 @@ class TokenReadModelTest {
 
     // A later token of the same collection: its TokenReady is relayed after anything those wrote.
     String laterHash = mint(collection, 2);
-    UUID laterJob = TokenMinted.generationJobIdOf(collection, 2);
+    UUID laterJob = TokenMinted.generationJobIdOf(collection, 2, laterHash);
     events.send(new GenerationCompleted(laterJob, "owner-1", collection, 0,
         List.of(new GenerationOutput(0, 1, UUID.randomUUID(), "https://cdn.emprops.test/2.png", "image/png")),
         Instant.now()));
@@ -202,8 +202,7 @@ class TokenReadModelTest {
   @Test
   void aFailedGenerationIsNotUndoneByItsOwnLateEvents_theTokenKeepsThePlaceholderWithAFailedStatus() {
     UUID collection = publishedCollection("Failing");
-    mint(collection, 7);
-    UUID job = TokenMinted.generationJobIdOf(collection, 7);
+    UUID job = TokenMinted.generationJobIdOf(collection, 7, mint(collection, 7));
 
     events.send(new GenerationStarted(job, "owner-1", collection, 1, 1, Instant.now()));
     events.send(new GenerationFailed(job, "owner-1", collection, "GENERATION_FAILED", "CUDA out of memory", 1, 0,
@@ -230,8 +229,7 @@ class TokenReadModelTest {
   @Test
   void aFailedTokenFollowsItsOwnersRetryToAReadyImageAnnouncedOnce() {
     UUID collection = publishedCollection("Retried");
-    mint(collection, 4);
-    UUID job = TokenMinted.generationJobIdOf(collection, 4);
+    UUID job = TokenMinted.generationJobIdOf(collection, 4, mint(collection, 4));
     events.send(new GenerationFailed(job, "owner-1", collection, "GENERATION_FAILED", "worker died", 1, 0,
         Instant.now()));
     await().atMost(EVENTS).until(() -> "failed".equals(onlyToken(collection).get("status").asString()));
@@ -261,7 +259,7 @@ class TokenReadModelTest {
     mint(collection, 3);
     // A job of the collection that is not the token's (an ordinary generation), and a name-based id of no token.
     UUID ordinary = UUID.randomUUID();
-    UUID otherToken = TokenMinted.generationJobIdOf(collection, 99);
+    UUID otherToken = TokenMinted.generationJobIdOf(collection, 99, randomHash());
     List<UUID> failures = new java.util.ArrayList<>();
     for (UUID job : List.of(ordinary, otherToken)) {
       events.send(new GenerationStarted(job, "owner-1", collection, 1, 1, Instant.now()));
@@ -350,7 +348,7 @@ class TokenReadModelTest {
             VALUES (:collection, :token, 'owner-1', 31337, :contract, :owner, :hash, :tx, 42, :block, :at, :job)""")
         .param("collection", collection).param("token", tokenId).param("contract", CONTRACT).param("owner", OWNER)
         .param("hash", hash).param("tx", randomHash()).param("block", randomHash())
-        .param("at", Timestamp.from(Instant.now())).param("job", TokenMinted.generationJobIdOf(collection, tokenId))
+        .param("at", Timestamp.from(Instant.now())).param("job", TokenMinted.generationJobIdOf(collection, tokenId, hash))
         .update();
     return hash;
   }

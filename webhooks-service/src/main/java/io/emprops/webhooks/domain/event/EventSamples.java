@@ -16,8 +16,7 @@ public final class EventSamples {
   private static final String CONTRACT = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
   private static final String MINTER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
   private static final String HASH = "0x4d1f0c9b8a7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c";
-  /** {@code TokenMinted.generationJobIdOf(COLLECTION, 7)}. */
-  private static final UUID TOKEN_JOB = UUID.fromString("14bfe256-851b-319b-bc86-0a42b36b35ba");
+  private static final UUID TOKEN_JOB = io.emprops.events.contract.TokenMinted.generationJobIdOf(COLLECTION, 7, HASH);
 
   private EventSamples() {}
 
