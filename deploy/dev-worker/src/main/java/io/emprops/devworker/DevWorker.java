@@ -1,17 +1,13 @@
 package io.emprops.devworker;
 
+import io.emprops.jobqueue.ClaimedStep;
+import io.emprops.jobqueue.QueueWorker;
+import io.emprops.jobqueue.StepFields;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,22 +22,21 @@ import tools.jackson.databind.node.ObjectNode;
  * A worker of the EmProps Job Queue for local use: claims steps of its service (default
  * {@code mock}), reports progress in several steps, and completes with a PNG painted from the
  * payload's prompt and seed ({@code image_base64}, {@code mime_type}), its result nested as real
- * workers nest theirs. It speaks the protocol of
- * JOB-QUEUE.md: atomic claim, status fields, progress hash, completed/failed hashes, the four
- * channels, a heartbeat every 30 s. A step cancelled while it runs is not completed.
+ * workers nest theirs. It speaks the protocol of JOB-QUEUE.md through {@link QueueWorker} (atomic
+ * claim, status fields, progress hash, completed/failed hashes, the four channels) and heartbeats
+ * every 30 s. A step cancelled while it runs is not completed.
  *
  * <pre>java -jar dev-worker.jar --redis redis://127.0.0.1:8093 [--service mock] [--steps 4] [--step-delay-ms 300]</pre>
  */
 public final class DevWorker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DevWorker.class);
-  private static final String CLAIM = resource("/claim.lua");
   static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(30);
 
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
   private final JsonMapper json = JsonMapper.builder().build();
-  private final String workerId;
+  private final QueueWorker queue;
   private final String service;
   private final int progressSteps;
   private final Duration stepDelay;
@@ -56,7 +51,7 @@ public final class DevWorker implements AutoCloseable {
   public DevWorker(String redisUrl, String workerId, String service, int progressSteps, Duration stepDelay) {
     this.client = RedisClient.create(redisUrl);
     this.connection = client.connect();
-    this.workerId = workerId;
+    this.queue = new QueueWorker(connection, json, workerId, tracing::publish);
     this.service = service;
     this.progressSteps = Math.max(1, progressSteps);
     this.stepDelay = stepDelay;
@@ -77,7 +72,7 @@ public final class DevWorker implements AutoCloseable {
   /** Claims and runs steps until closed. */
   public void run() throws InterruptedException {
     // A worker starts holding nothing, as real workers do after a restart under the same id.
-    redis().del("jobs:active:" + workerId);
+    queue.forgetHeldSteps();
     beat();
     heartbeat.scheduleAtFixedRate(this::beat, HEARTBEAT_EVERY.toSeconds(), HEARTBEAT_EVERY.toSeconds(), TimeUnit.SECONDS);
     while (running.get()) {
@@ -96,17 +91,14 @@ public final class DevWorker implements AutoCloseable {
 
   /** @return false when there was nothing to claim */
   boolean runOne() throws InterruptedException {
-    Instant now = Instant.now();
-    String assignedAt = now.getEpochSecond() + "." + String.format("%06d", now.getNano() / 1000);
-    String stepId = redis().eval(CLAIM, ScriptOutputType.VALUE, new String[] {"jobs:pending"}, service, workerId, assignedAt);
-    if (stepId == null) {
+    Optional<ClaimedStep> claimed = queue.claim(service);
+    if (claimed.isEmpty()) {
       return false;
     }
-    String key = "job:" + stepId;
-    Map<String, String> step = redis().hgetall(key);
-    return tracing.runStep(step, stepId, service, () -> {
+    ClaimedStep step = claimed.get();
+    return tracing.runStep(step.fields(), step.stepId(), service, () -> {
       try {
-        return run(stepId, step, now);
+        return run(step);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return true;
@@ -114,23 +106,14 @@ public final class DevWorker implements AutoCloseable {
     });
   }
 
-  private boolean run(String stepId, Map<String, String> step, Instant now) throws InterruptedException {
-    String key = "job:" + stepId;
-    ObjectNode claimed = message(stepId);
-    claimed.put("status", "claimed");
-    claimed.put("claimed_at", now.toString());
-    claimed.put("service_required", service);
-    claimed.put("customer_id", step.getOrDefault("customer_id", ""));
-    claimed.put("workflow_id", step.getOrDefault("workflow_id", ""));
-    publish("job_claimed", claimed);
-    ObjectNode zero = message(stepId);
-    zero.put("progress", 0);
-    publish("update_job_progress", zero);
-    redis().hset(key, Map.of("status", "in_progress", "started_at", Instant.now().toString()));
+  private boolean run(ClaimedStep step) throws InterruptedException {
+    String stepId = step.stepId();
+    queue.announceClaim(step);
+    queue.start(stepId);
 
     JsonNode payload;
     try {
-      payload = json.readTree(step.getOrDefault("payload", "{}"));
+      payload = json.readTree(step.fields().getOrDefault(StepFields.PAYLOAD, "{}"));
     } catch (RuntimeException e) {
       fail(stepId, "payload is not JSON");
       return true;
@@ -142,103 +125,37 @@ public final class DevWorker implements AutoCloseable {
     }
     for (int i = 1; i <= progressSteps; i++) {
       Thread.sleep(stepDelay.toMillis());
-      report(stepId, i * 100 / (progressSteps + 1), "painting " + i + "/" + progressSteps);
+      queue.progress(stepId, i * 100 / (progressSteps + 1), "painting " + i + "/" + progressSteps);
     }
     long started = System.nanoTime();
     byte[] png = DeterministicArt.png(prompt, payload.path("seed").asLong(0),
         payload.path("width").asInt(256), payload.path("height").asInt(256));
-    if ("failed".equals(redis().hget(key, "status"))) {
+    if (StepFields.FAILED.equals(queue.status(stepId))) {
       log.info("Step {} was cancelled while running; not completing it", stepId);
-      redis().hdel("jobs:active:" + workerId, stepId);
+      queue.release(stepId);
       return true;
     }
-    complete(stepId, png, (System.nanoTime() - started) / 1_000_000);
-    return true;
-  }
-
-  private void report(String stepId, int percent, String text) {
-    String now = Instant.now().toString();
-    redis().hset("job:" + stepId + ":progress", Map.of(
-        "progress", Integer.toString(percent), "status", "in_progress", "message", text, "updated_at", now));
-    ObjectNode progress = message(stepId);
-    progress.put("progress", percent);
-    progress.put("status", "in_progress");
-    progress.put("message", text);
-    publish("update_job_progress", progress);
-  }
-
-  private void complete(String stepId, byte[] png, long millis) {
-    String now = Instant.now().toString();
     ObjectNode data = json.createObjectNode();
     data.put("image_base64", Base64.getEncoder().encodeToString(png));
     data.put("mime_type", "image/png");
     data.put("size_bytes", png.length);
-    // The connector's result, as real workers report it; what they store wraps it once more
-    // (JOB-QUEUE.md, "Facts observed with the real queue"), and so does this worker.
-    ObjectNode result = json.createObjectNode();
-    result.put("success", true);
-    result.set("data", data);
-    result.put("processing_time_ms", millis);
-    redis().hset("job:" + stepId, Map.of("status", "completed", "completed_at", now));
-    ObjectNode stored = json.createObjectNode();
-    stored.put("success", true);
-    stored.set("data", result);
-    stored.put("completed_at", now);
-    redis().hset("jobs:completed", stepId, json.writeValueAsString(stored));
-    redis().expire("jobs:completed", Duration.ofHours(24));
-    redis().hdel("jobs:active:" + workerId, stepId);
-    ObjectNode message = message(stepId);
-    message.put("progress", 100);
-    message.put("status", "completed");
-    message.put("message", "done");
-    message.set("result", result);
-    publish("complete_job", message);
+    queue.complete(stepId, queue.connectorResult(data, (System.nanoTime() - started) / 1_000_000));
     log.info("Completed step {} ({} bytes of PNG)", stepId, png.length);
+    return true;
   }
 
   /** Invalid input cannot succeed on retry: fail for good. */
   private void fail(String stepId, String error) {
-    String now = Instant.now().toString();
-    String key = "job:" + stepId;
-    redis().hset(key, Map.of("status", "failed", "failed_at", now, "error", error));
-    ObjectNode stored = json.createObjectNode();
-    stored.put("error", error);
-    stored.put("failed_at", now);
-    String retries = redis().hget(key, "retry_count");
-    stored.put("retry_count", retries == null ? 0 : Integer.parseInt(retries));
-    redis().hset("jobs:failed", stepId, json.writeValueAsString(stored));
-    redis().hdel("jobs:active:" + workerId, stepId);
-    ObjectNode message = message(stepId);
-    message.put("status", "failed");
-    message.put("error", error);
-    message.put("failed_at", now);
-    message.put("can_retry", false);
-    publish("job_failed", message);
+    queue.failPermanently(stepId, error);
     log.info("Failed step {}: {}", stepId, error);
   }
 
   private void beat() {
     try {
-      redis().setex("worker:" + workerId + ":heartbeat", 60, Instant.now().toString());
+      queue.heartbeat();
     } catch (RuntimeException e) {
       log.warn("Heartbeat failed: {}", e.toString());
     }
-  }
-
-  private ObjectNode message(String stepId) {
-    ObjectNode node = json.createObjectNode();
-    node.put("job_id", stepId);
-    node.put("worker_id", workerId);
-    node.put("timestamp", System.currentTimeMillis());
-    return node;
-  }
-
-  private void publish(String channel, ObjectNode message) {
-    tracing.publish(channel, () -> redis().publish(channel, json.writeValueAsString(message)));
-  }
-
-  private RedisCommands<String, String> redis() {
-    return connection.sync();
   }
 
   @Override
@@ -246,7 +163,7 @@ public final class DevWorker implements AutoCloseable {
     if (running.compareAndSet(true, false)) {
       heartbeat.shutdownNow();
       try {
-        redis().del("worker:" + workerId + ":heartbeat");
+        queue.stopHeartbeat();
       } catch (RuntimeException ignored) {
         // Redis already gone: the key expires by itself
       }
@@ -262,13 +179,5 @@ public final class DevWorker implements AutoCloseable {
       }
     }
     return fallback;
-  }
-
-  private static String resource(String name) {
-    try (InputStream in = DevWorker.class.getResourceAsStream(name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

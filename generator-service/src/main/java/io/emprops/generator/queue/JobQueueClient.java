@@ -1,5 +1,7 @@
 package io.emprops.generator.queue;
 
+import io.emprops.jobqueue.QueueKeys;
+import io.emprops.jobqueue.StepFields;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
@@ -163,29 +165,29 @@ public class JobQueueClient {
   /** The hash fields, all strings, absent values as "" (the queue's own format). */
   Map<String, String> hashFields(StepSubmission step) {
     Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("id", step.stepId());
-    fields.put("service_required", step.serviceRequired());
-    fields.put("priority", Integer.toString(step.priority()));
-    fields.put("payload", step.payload());
+    fields.put(StepFields.ID, step.stepId());
+    fields.put(StepFields.SERVICE_REQUIRED, step.serviceRequired());
+    fields.put(StepFields.PRIORITY, Integer.toString(step.priority()));
+    fields.put(StepFields.PAYLOAD, step.payload());
     // No requirements: a key the workers do not know would make the step unmatchable forever.
-    fields.put("requirements", "");
-    fields.put("customer_id", orEmpty(step.customerId()));
-    fields.put("created_at", step.createdAt().toString());
-    fields.put("status", "pending");
-    fields.put("retry_count", "0");
-    fields.put("max_retries", Integer.toString(step.maxRetries()));
-    fields.put("workflow_id", step.workflowId());
-    fields.put("workflow_priority", Integer.toString(step.workflowPriority()));
-    fields.put("workflow_datetime", Long.toString(step.workflowDatetime()));
-    fields.put("current_step", Integer.toString(step.currentStep()));
-    fields.put("total_steps", Integer.toString(step.totalSteps()));
+    fields.put(StepFields.REQUIREMENTS, "");
+    fields.put(StepFields.CUSTOMER_ID, orEmpty(step.customerId()));
+    fields.put(StepFields.CREATED_AT, step.createdAt().toString());
+    fields.put(StepFields.STATUS, StepFields.PENDING);
+    fields.put(StepFields.RETRY_COUNT, "0");
+    fields.put(StepFields.MAX_RETRIES, Integer.toString(step.maxRetries()));
+    fields.put(StepFields.WORKFLOW_ID, step.workflowId());
+    fields.put(StepFields.WORKFLOW_PRIORITY, Integer.toString(step.workflowPriority()));
+    fields.put(StepFields.WORKFLOW_DATETIME, Long.toString(step.workflowDatetime()));
+    fields.put(StepFields.CURRENT_STEP, Integer.toString(step.currentStep()));
+    fields.put(StepFields.TOTAL_STEPS, Integer.toString(step.totalSteps()));
     // The generation's trace goes on in the queue and its workers (QueueTraceContext).
     QueueTraceContext trace = QueueTraceContext.of(step);
-    fields.put("job_trace_id", trace.jobTraceId());
-    fields.put("job_span_id", trace.jobSpanId());
-    fields.put("workflow_trace_id", trace.workflowTraceId());
-    fields.put("workflow_span_id", trace.workflowSpanId());
-    fields.put("ctx", orEmpty(step.ctx()));
+    fields.put(StepFields.JOB_TRACE_ID, trace.jobTraceId());
+    fields.put(StepFields.JOB_SPAN_ID, trace.jobSpanId());
+    fields.put(StepFields.WORKFLOW_TRACE_ID, trace.workflowTraceId());
+    fields.put(StepFields.WORKFLOW_SPAN_ID, trace.workflowSpanId());
+    fields.put(StepFields.CTX, orEmpty(step.ctx()));
     return fields;
   }
 

@@ -1,5 +1,6 @@
 package io.emprops.generator.queue;
 
+import io.emprops.jobqueue.QueueKeys;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;

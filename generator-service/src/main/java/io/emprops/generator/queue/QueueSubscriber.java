@@ -1,5 +1,6 @@
 package io.emprops.generator.queue;
 
+import io.emprops.jobqueue.QueueKeys;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;

@@ -1,5 +1,6 @@
 package io.emprops.generator.queue;
 
+import io.emprops.jobqueue.StepFields;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,20 +24,20 @@ public record StepState(
   }
 
   public String status() {
-    return fields.getOrDefault("status", "");
+    return fields.getOrDefault(StepFields.STATUS, "");
   }
 
   public Optional<String> workerId() {
-    return Optional.ofNullable(fields.get("worker_id")).filter(w -> !w.isEmpty());
+    return Optional.ofNullable(fields.get(StepFields.WORKER_ID)).filter(w -> !w.isEmpty());
   }
 
   public boolean isCompleted() {
-    return "completed".equals(status());
+    return StepFields.COMPLETED.equals(status());
   }
 
   /** Failed for good: retries exhausted, or cancelled. A retryable failure is back to pending. */
   public boolean isFailed() {
-    return "failed".equals(status());
+    return StepFields.FAILED.equals(status());
   }
 
   public boolean isTerminal() {
@@ -45,7 +46,7 @@ public record StepState(
 
   /** Claimed by a worker and not finished: what a dead worker leaves behind forever. */
   public boolean isInFlight() {
-    return "assigned".equals(status()) || "in_progress".equals(status());
+    return StepFields.ASSIGNED.equals(status()) || StepFields.IN_PROGRESS.equals(status());
   }
 
   /**
@@ -57,6 +58,6 @@ public record StepState(
   }
 
   public Optional<String> error() {
-    return Optional.ofNullable(fields.get("error")).filter(e -> !e.isEmpty());
+    return Optional.ofNullable(fields.get(StepFields.ERROR)).filter(e -> !e.isEmpty());
   }
 }

@@ -1,7 +1,7 @@
 package io.emprops.generator.bench;
 
 import io.emprops.generator.queue.JobQueueClient;
-import io.emprops.generator.queue.QueueKeys;
+import io.emprops.jobqueue.QueueKeys;
 import io.emprops.generator.queue.StepSubmission;
 import io.emprops.generator.queue.WorkerSimulator;
 import io.emprops.web.testing.GatewayCalls;

@@ -7,7 +7,7 @@ import io.emprops.events.contract.Topic;
 import io.emprops.events.testing.EventDelivery;
 import io.emprops.generator.api.CreditsServiceStandIn;
 import io.emprops.generator.queue.JobQueueClient;
-import io.emprops.generator.queue.QueueKeys;
+import io.emprops.jobqueue.QueueKeys;
 import io.emprops.generator.queue.StepSubmission;
 import io.emprops.generator.queue.WorkerSimulator;
 import io.emprops.localstack.infra.Infrastructure;

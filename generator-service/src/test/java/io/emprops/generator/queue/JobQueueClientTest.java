@@ -1,5 +1,6 @@
 package io.emprops.generator.queue;
 
+import io.emprops.jobqueue.QueueKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

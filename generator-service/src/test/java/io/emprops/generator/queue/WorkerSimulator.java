@@ -1,14 +1,9 @@
 package io.emprops.generator.queue;
 
+import io.emprops.jobqueue.ClaimedStep;
+import io.emprops.jobqueue.QueueWorker;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,71 +12,45 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A worker of the EmProps Job Queue, in test code only (JOB-QUEUE.md, "Test double"): claims
  * atomically by service, reports progress, completes or fails (retryably or for good), heartbeats
- * or dies silently, ignores cancellation and can repeat its terminal message.
+ * or dies silently, ignores cancellation and can repeat its terminal message. What it writes is
+ * what the development worker writes ({@link QueueWorker}); the misbehaviours are its own.
  */
 public final class WorkerSimulator implements AutoCloseable {
 
-  private static final String CLAIM = load("/queue/simulator-claim.lua");
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final StatefulRedisConnection<String, String> connection;
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-  private final JsonMapper json = JSON;
-  private final String workerId;
+  private final QueueWorker queue;
   private final String service;
 
   public WorkerSimulator(RedisClient client, String workerId, String service) {
     this.connection = client.connect();
-    this.workerId = workerId;
+    this.queue = new QueueWorker(connection, JSON, workerId);
     this.service = service;
   }
 
   public String workerId() {
-    return workerId;
+    return queue.workerId();
   }
 
   /** Claims the best pending step of its service, announcing it as real workers do. */
   public Optional<String> claim() {
-    return claim(true);
+    Optional<ClaimedStep> step = queue.claim(service);
+    step.ifPresent(queue::announceClaim);
+    return step.map(ClaimedStep::stepId);
   }
 
   /** Claims like {@link #claim()}, but the announcements are lost (as over a subscriber's reconnect). */
   public Optional<String> claimUnannounced() {
-    return claim(false);
-  }
-
-  private Optional<String> claim(boolean announce) {
-    Instant now = Instant.now();
-    String assignedAt = now.getEpochSecond() + "." + String.format("%06d", now.getNano() / 1000);
-    String stepId = redis().eval(CLAIM, ScriptOutputType.VALUE, new String[] {QueueKeys.PENDING},
-        service, workerId, assignedAt);
-    if (stepId == null || !announce) {
-      return Optional.ofNullable(stepId);
-    }
-    ObjectNode claimed = message(stepId);
-    claimed.put("status", "claimed");
-    claimed.put("claimed_at", now.toString());
-    claimed.put("service_required", service);
-    claimed.put("workflow_id", redis().hget(QueueKeys.job(stepId), "workflow_id"));
-    publish(QueueKeys.CHANNEL_CLAIMED, claimed);
-    ObjectNode zero = message(stepId);
-    zero.put("progress", 0);
-    publish(QueueKeys.CHANNEL_PROGRESS, zero);
-    return Optional.of(stepId);
+    return queue.claim(service).map(ClaimedStep::stepId);
   }
 
   public void start(String stepId) {
-    redis().hset(QueueKeys.job(stepId), java.util.Map.of("status", "in_progress", "started_at", Instant.now().toString()));
+    queue.start(stepId);
   }
 
   public void progress(String stepId, int percent, String text) {
-    String now = Instant.now().toString();
-    redis().hset(QueueKeys.progress(stepId), java.util.Map.of(
-        "progress", Integer.toString(percent), "status", "in_progress", "message", text, "updated_at", now));
-    ObjectNode progress = message(stepId);
-    progress.put("progress", percent);
-    progress.put("status", "in_progress");
-    progress.put("message", text);
-    publish(QueueKeys.CHANNEL_PROGRESS, progress);
+    queue.progress(stepId, percent, text);
   }
 
   /**
@@ -106,37 +75,23 @@ public final class WorkerSimulator implements AutoCloseable {
   }
 
   public void complete(String stepId, JsonNode data, Nesting nesting) {
-    String now = Instant.now().toString();
-    redis().hset(QueueKeys.job(stepId), java.util.Map.of("status", "completed", "completed_at", now));
-    ObjectNode connectorResult = result(data);
-    if (nesting != Nesting.MESSAGE_ONLY) {
-      ObjectNode stored = json.createObjectNode();
-      stored.put("success", true);
-      stored.set("data", nesting == Nesting.REAL_WORKER ? connectorResult : data);
-      stored.put("completed_at", now);
-      redis().hset(QueueKeys.COMPLETED, stepId, json.writeValueAsString(stored));
-    }
-    redis().hdel(QueueKeys.activeJobs(workerId), stepId);
-    publishCompletion(stepId, data);
+    ObjectNode result = result(data);
+    Optional<JsonNode> stored = switch (nesting) {
+      case REAL_WORKER -> Optional.of(result);
+      case FLAT -> Optional.of(data);
+      case MESSAGE_ONLY -> Optional.empty();
+    };
+    queue.complete(stepId, result, stored);
   }
 
   /** Sends the completion message again (duplicate or late delivery), changing nothing else. */
   public void publishCompletion(String stepId, JsonNode data) {
-    ObjectNode message = message(stepId);
-    message.put("progress", 100);
-    message.put("status", "completed");
-    message.put("message", "done");
-    message.set("result", result(data));
-    publish(QueueKeys.CHANNEL_COMPLETED, message);
+    queue.publishCompletion(stepId, result(data));
   }
 
   /** The connector's result as the worker reports it: {@code {success, data, processing_time_ms}}. */
   private ObjectNode result(JsonNode data) {
-    ObjectNode result = json.createObjectNode();
-    result.put("success", true);
-    result.set("data", data);
-    result.put("processing_time_ms", 1);
-    return result;
+    return queue.connectorResult(data, 1);
   }
 
   // --- connector results, as real connectors shape them --------------------------------------
@@ -180,43 +135,21 @@ public final class WorkerSimulator implements AutoCloseable {
 
   /** A failure the queue retries: back to pending with a lower score, no message. */
   public void failRetryably(String stepId) {
-    String key = QueueKeys.job(stepId);
-    long retries = redis().hincrby(key, "retry_count", 1);
-    redis().hset(key, java.util.Map.of("status", "pending", "last_failed_worker", workerId));
-    // Re-queued below where it was, as the queue does after a failed attempt.
-    double priority = Double.parseDouble(redis().hget(key, "workflow_priority"));
-    long started = Long.parseLong(redis().hget(key, "workflow_datetime"));
-    redis().zadd(QueueKeys.PENDING, priority * 1e15 - Math.floor(started / 1000.0) - retries, stepId);
-    redis().hdel(QueueKeys.activeJobs(workerId), stepId);
+    queue.failRetryably(stepId);
   }
 
   /** Retries exhausted: failed for good, announced with {@code can_retry:false}. */
   public void failPermanently(String stepId, String error) {
-    String now = Instant.now().toString();
-    String key = QueueKeys.job(stepId);
-    redis().hset(key, java.util.Map.of("status", "failed", "failed_at", now));
-    String retries = Optional.ofNullable(redis().hget(key, "retry_count")).orElse("0");
-    ObjectNode stored = json.createObjectNode();
-    stored.put("error", error);
-    stored.put("failed_at", now);
-    stored.put("retry_count", Integer.parseInt(retries));
-    redis().hset(QueueKeys.FAILED, stepId, json.writeValueAsString(stored));
-    ObjectNode message = message(stepId);
-    message.put("status", "failed");
-    message.put("error", error);
-    message.put("failed_at", now);
-    message.put("retry_count", Integer.parseInt(retries));
-    message.put("can_retry", false);
-    publish(QueueKeys.CHANNEL_FAILED, message);
+    queue.failPermanently(stepId, error);
   }
 
   public void heartbeat() {
-    redis().setex(QueueKeys.heartbeat(workerId), 60, Instant.now().toString());
+    queue.heartbeat();
   }
 
   /** Dies silently: the heartbeat key disappears (as it would 60 s after the last refresh). */
   public void die() {
-    redis().del(QueueKeys.heartbeat(workerId));
+    queue.stopHeartbeat();
   }
 
   /**
@@ -224,37 +157,13 @@ public final class WorkerSimulator implements AutoCloseable {
    * active set starts empty) and its heartbeat key is fresh, so a missing heartbeat cannot tell.
    */
   public void restart() {
-    redis().del(QueueKeys.activeJobs(workerId));
-    heartbeat();
+    queue.forgetHeldSteps();
+    queue.heartbeat();
   }
 
   /** Whether its active set holds the step. */
   public boolean holds(String stepId) {
-    return redis().hexists(QueueKeys.activeJobs(workerId), stepId);
-  }
-
-  private ObjectNode message(String stepId) {
-    ObjectNode node = json.createObjectNode();
-    node.put("job_id", stepId);
-    node.put("worker_id", workerId);
-    node.put("timestamp", System.currentTimeMillis());
-    return node;
-  }
-
-  private void publish(String channel, ObjectNode message) {
-    redis().publish(channel, json.writeValueAsString(message));
-  }
-
-  private RedisCommands<String, String> redis() {
-    return connection.sync();
-  }
-
-  private static String load(String resource) {
-    try (InputStream in = WorkerSimulator.class.getResourceAsStream(resource)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return queue.holds(stepId);
   }
 
   @Override

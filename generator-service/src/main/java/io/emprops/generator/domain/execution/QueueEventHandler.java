@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.emprops.generator.persistence.JobStepRepository;
 import io.emprops.generator.queue.JobQueueClient;
 import io.emprops.generator.queue.QueueEvent;
-import io.emprops.generator.queue.QueueKeys;
+import io.emprops.jobqueue.QueueKeys;
 import io.emprops.generator.queue.QueueSubscriber;
 import io.emprops.generator.queue.QueueTraceContext;
 import io.emprops.generator.queue.StepState;

@@ -19,7 +19,7 @@ import io.emprops.generator.domain.workflow.WorkflowCatalog;
 import io.emprops.generator.domain.workflow.WorkflowDraft;
 import io.emprops.generator.persistence.CollectionViewRepository;
 import io.emprops.generator.persistence.JobRepository;
-import io.emprops.generator.queue.QueueKeys;
+import io.emprops.jobqueue.QueueKeys;
 import io.emprops.generator.queue.WorkerSimulator;
 import io.emprops.localstack.testing.EmbeddedInfrastructure;
 import io.emprops.localstack.testing.SharedInfrastructure;

@@ -1,5 +1,6 @@
--- Claims the highest-scored pending step this worker's service runs, atomically, as the queue's
--- findMatchingJob does for real workers.
+-- A worker's claim: the highest-scored pending step whose service_required is the worker's
+-- service, taken atomically as the queue's Redis Function findMatchingJob does for real workers
+-- (ZREVRANGE + HGETALL + ZREM). Shared by the development worker and the tests' simulator.
 -- KEYS[1] jobs:pending   ARGV[1] service   ARGV[2] worker id   ARGV[3] assigned_at ("sec.usec")
 local ids = redis.call('ZREVRANGE', KEYS[1], 0, -1)
 for _, id in ipairs(ids) do

@@ -1,8 +1,10 @@
-package io.emprops.generator.queue;
+package io.emprops.jobqueue;
+
+import java.time.Duration;
 
 /**
  * Redis keys and channels of the EmProps Job Queue (JOB-QUEUE.md). Real workers read and write
- * these; the names are the protocol.
+ * these; the names are the protocol, so they are written here only.
  */
 public final class QueueKeys {
 
@@ -16,6 +18,13 @@ public final class QueueKeys {
   public static final String CHANNEL_COMPLETED = "complete_job";
   public static final String CHANNEL_FAILED = "job_failed";
   public static final String CHANNEL_CANCEL = "cancel_job";
+
+  /** How long {@code jobs:completed} lives after the last completion anywhere. */
+  public static final Duration COMPLETED_TTL = Duration.ofHours(24);
+  /** How long {@code jobs:failed} lives after the last permanent failure anywhere. */
+  public static final Duration FAILED_TTL = Duration.ofDays(7);
+  /** A worker refreshes its heartbeat key every 30 s; the key expires 60 s after the last. */
+  public static final long HEARTBEAT_TTL_SECONDS = 60;
 
   private QueueKeys() {}
 
