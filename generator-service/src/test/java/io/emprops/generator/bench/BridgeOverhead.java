@@ -1,9 +1,9 @@
 package io.emprops.generator.bench;
 
 import io.emprops.generator.queue.JobQueueClient;
-import io.emprops.jobqueue.QueueKeys;
 import io.emprops.generator.queue.StepSubmission;
 import io.emprops.generator.queue.WorkerSimulator;
+import io.emprops.jobqueue.QueueKeys;
 import io.emprops.web.testing.GatewayCalls;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;

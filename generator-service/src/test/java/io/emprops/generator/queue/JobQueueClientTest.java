@@ -1,9 +1,9 @@
 package io.emprops.generator.queue;
 
-import io.emprops.jobqueue.QueueKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.emprops.jobqueue.QueueKeys;
 import io.emprops.localstack.testing.SharedInfrastructure;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
