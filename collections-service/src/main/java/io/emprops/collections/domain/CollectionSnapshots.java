@@ -27,12 +27,6 @@ public class CollectionSnapshots {
   }
 
   public CollectionSnapshot of(Collection collection) {
-    CollectionFields f = collection.fields();
-    return new CollectionSnapshot(
-        collection.id(), collection.projectId(), collection.userId(), f.title(), f.description(),
-        collection.status(), f.archived(), f.data(), f.editions(), f.price(), f.blockchain(), f.publishDate(),
-        f.coverImageUrl(), f.batchMintEnabled(), f.batchMaxTokens(), f.encryptionEnabled(),
-        receivers.of(collection.id()), previews.of(collection.id()), collection.custody(),
-        collection.forkedFromId(), collection.createdAt(), collection.updatedAt(), collection.version());
+    return new CollectionSnapshot(collection, receivers.of(collection.id()), previews.of(collection.id()));
   }
 }

@@ -1,6 +1,8 @@
 package io.emprops.collections.messaging;
 
+import io.emprops.collections.domain.Collection;
 import io.emprops.collections.domain.CollectionEvents;
+import io.emprops.collections.domain.CollectionFields;
 import io.emprops.collections.domain.CollectionSnapshot;
 import io.emprops.events.contract.Blockchain;
 import io.emprops.events.contract.CollectionArchived;
@@ -29,35 +31,37 @@ class OutboxCollectionEvents implements CollectionEvents {
   }
 
   @Override
-  public void created(CollectionSnapshot collection) {
-    outbox.publish(new CollectionCreated(stateOf(collection)));
+  public void created(CollectionSnapshot snapshot) {
+    outbox.publish(new CollectionCreated(stateOf(snapshot)));
   }
 
   @Override
-  public void updated(CollectionSnapshot collection) {
-    outbox.publish(new CollectionUpdated(stateOf(collection)));
+  public void updated(CollectionSnapshot snapshot) {
+    outbox.publish(new CollectionUpdated(stateOf(snapshot)));
   }
 
   @Override
-  public void archived(CollectionSnapshot collection) {
+  public void archived(CollectionSnapshot snapshot) {
     // Archiving is the update that set the flag: its time is the snapshot's updatedAt.
-    outbox.publish(new CollectionArchived(collection.id(), collection.projectId(), collection.userId(),
-        collection.version(), collection.updatedAt()));
+    Collection c = snapshot.collection();
+    outbox.publish(new CollectionArchived(c.id(), c.projectId(), c.userId(), c.version(), c.updatedAt()));
   }
 
   @Override
-  public void publishRequested(CollectionSnapshot collection) {
+  public void publishRequested(CollectionSnapshot snapshot) {
     // Publication was requested by the transition that set `publishing` (and updatedAt);
     // the request has validated that blockchain and editions are set.
+    Collection c = snapshot.collection();
+    CollectionFields f = c.fields();
     outbox.publish(new CollectionPublishRequested(
-        collection.id(), collection.projectId(), collection.userId(), collection.version(),
-        collection.title(), collection.description(), blockchainOf(collection), collection.editions(),
-        collection.price(), collection.coverImageUrl(), collection.batchMintEnabled(),
-        collection.batchMaxTokens(), collection.encryptionEnabled(),
-        collection.receivers().stream()
+        c.id(), c.projectId(), c.userId(), c.version(),
+        f.title(), f.description(), blockchainOf(f), f.editions(),
+        f.price(), f.coverImageUrl(), f.batchMintEnabled(),
+        f.batchMaxTokens(), f.encryptionEnabled(),
+        snapshot.receivers().stream()
             .map(r -> new Receiver(r.address(), r.value(), r.type().wireName()))
             .toList(),
-        collection.updatedAt()));
+        c.updatedAt()));
   }
 
   /**
@@ -67,22 +71,25 @@ class OutboxCollectionEvents implements CollectionEvents {
    * snapshot do not discard the event as stale.
    */
   @Override
-  public void deleted(CollectionSnapshot collection) {
-    outbox.publish(new CollectionArchived(collection.id(), collection.projectId(), collection.userId(),
-        collection.version() + 1, clock.instant()));
+  public void deleted(CollectionSnapshot snapshot) {
+    Collection c = snapshot.collection();
+    outbox.publish(new CollectionArchived(c.id(), c.projectId(), c.userId(), c.version() + 1, clock.instant()));
   }
 
-  private static io.emprops.events.contract.CollectionSnapshot stateOf(CollectionSnapshot collection) {
+  /** The one mapping of a collection's state to the shared contract. */
+  private static io.emprops.events.contract.CollectionSnapshot stateOf(CollectionSnapshot snapshot) {
+    Collection c = snapshot.collection();
+    CollectionFields f = c.fields();
     return new io.emprops.events.contract.CollectionSnapshot(
-        collection.id(), collection.projectId(), collection.userId(), collection.version(),
-        collection.title(), collection.description(), statusOf(collection), collection.archived(),
-        collection.data(), collection.editions(), collection.price(), blockchainOf(collection),
-        collection.publishDate(), collection.coverImageUrl(), collection.batchMintEnabled(),
-        collection.batchMaxTokens(), collection.encryptionEnabled(), collection.preview().enabled(),
-        collection.preview().isRemixable(), collection.createdAt(), collection.updatedAt());
+        c.id(), c.projectId(), c.userId(), c.version(),
+        f.title(), f.description(), statusOf(c), f.archived(),
+        f.data(), f.editions(), f.price(), blockchainOf(f),
+        f.publishDate(), f.coverImageUrl(), f.batchMintEnabled(),
+        f.batchMaxTokens(), f.encryptionEnabled(), snapshot.preview().enabled(),
+        snapshot.preview().isRemixable(), c.createdAt(), c.updatedAt());
   }
 
-  private static CollectionStatus statusOf(CollectionSnapshot collection) {
+  private static CollectionStatus statusOf(Collection collection) {
     return switch (collection.status()) {
       case DRAFT -> CollectionStatus.DRAFT;
       case PUBLISHING -> CollectionStatus.PUBLISHING;
@@ -91,8 +98,8 @@ class OutboxCollectionEvents implements CollectionEvents {
     };
   }
 
-  private static Blockchain blockchainOf(CollectionSnapshot collection) {
-    return collection.blockchain() == null ? null : switch (collection.blockchain()) {
+  private static Blockchain blockchainOf(CollectionFields fields) {
+    return fields.blockchain() == null ? null : switch (fields.blockchain()) {
       case ETHEREUM -> Blockchain.ETHEREUM;
       case BASE -> Blockchain.BASE;
       case TEZOS -> Blockchain.TEZOS;
