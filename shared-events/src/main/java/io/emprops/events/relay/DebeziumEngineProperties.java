@@ -28,6 +28,8 @@ final class DebeziumEngineProperties {
     p.setProperty("statistics.metrics.enabled", "false");
     // Errors end the engine; the relay's supervisor owns restarts (and reports them as health).
     p.setProperty("errors.max.retries", "0");
+    // Debezium's own queue spins through the last millisecond of every idle poll interval.
+    p.setProperty("queue.provider.type", NonSpinningQueueProvider.NAME);
 
     for (Map.Entry<String, String> override : settings.debeziumOverrides().entrySet()) {
       p.setProperty(override.getKey(), override.getValue());
