@@ -49,7 +49,7 @@ class AsyncApiDocumentTest {
   @MethodSource("contracts")
   void goldenFileFitsTheMessagePayloadSchema(EventDescriptor contract) {
     Map<String, Object> message = message(contract.type());
-    assertThat(SchemaSubsetValidator.violations(AsyncApiDocument.golden(contract.type()), schema(message, "payload")))
+    assertThat(SchemaSubsetValidator.violations(AsyncApiDocument.golden(contract.type()), child(message, "payload")))
         .as("golden/%s.json against the payload schema of %s", contract.type(), contract.javaType().getSimpleName())
         .isEmpty();
   }
@@ -60,31 +60,31 @@ class AsyncApiDocumentTest {
     Map<String, Object> message = message(contract.type());
     Map<String, Object> example = only(message.get("examples"));
     assertThat(example.get("payload")).as("the example is the golden file").isEqualTo(AsyncApiDocument.golden(contract.type()));
-    assertThat(SchemaSubsetValidator.violations(example.get("headers"), schema(message, "headers"))).isEmpty();
-    assertThat(schema(message, "headers").get("required")).as("the Kafka headers the relay adds")
+    assertThat(SchemaSubsetValidator.violations(example.get("headers"), child(message, "headers"))).isEmpty();
+    assertThat(child(message, "headers").get("required")).as("the Kafka headers the relay adds")
         .isEqualTo(AsyncApiDocument.headerNames());
-    Map<String, Object> kafka = schema(schema(message, "bindings"), "kafka");
+    Map<String, Object> kafka = child(child(message, "bindings"), "kafka");
     assertThat(SchemaSubsetValidator.violations(
         EventJson.deserialize(AsyncApiDocument.goldenText(contract.type()), contract.javaType()).aggregateId(),
-        schema(kafka, "key"))).as("the record key").isEmpty();
+        child(kafka, "key"))).as("the record key").isEmpty();
   }
 
   @Test
   void everyEventHasExactlyOneMessageOnItsTopicsChannel() {
     Map<String, Object> document = AsyncApiDocument.document();
-    assertThat(schema(schema(document, "components"), "messages").keySet())
+    assertThat(child(child(document, "components"), "messages").keySet())
         .containsExactlyElementsOf(EventCatalog.all().stream().map(EventDescriptor::type).toList());
     List<String> messagesOnChannels = new ArrayList<>();
     for (Topic topic : Topic.values()) {
-      Map<String, Object> channel = schema(schema(document, "channels"), topic.aggregateType());
+      Map<String, Object> channel = child(child(document, "channels"), topic.aggregateType());
       assertThat(channel.get("address")).isEqualTo("{namespace}." + topic.aggregateType());
-      for (String type : schema(channel, "messages").keySet()) {
+      for (String type : child(channel, "messages").keySet()) {
         assertThat(EventCatalog.byType(type)).get().extracting(EventDescriptor::topic).isEqualTo(topic);
         messagesOnChannels.add(type);
       }
-      Map<String, Object> operation = schema(schema(document, "operations"), "send" + capitalized(topic.aggregateType()));
+      Map<String, Object> operation = child(child(document, "operations"), "send" + capitalized(topic.aggregateType()));
       assertThat(operation.get("action")).isEqualTo("send");
-      assertThat((List<?>) operation.get("messages")).hasSameSizeAs(schema(channel, "messages").keySet());
+      assertThat((List<?>) operation.get("messages")).hasSameSizeAs(child(channel, "messages").keySet());
     }
     assertThat(messagesOnChannels).doesNotHaveDuplicates()
         .containsExactlyInAnyOrderElementsOf(EventCatalog.all().stream().map(EventDescriptor::type).toList());
@@ -102,7 +102,7 @@ class AsyncApiDocumentTest {
 
   @Test
   void theValidatorCatchesWhatTheGoldenFilesMustNotDo() {
-    Map<String, Object> payload = schema(message("AssetStored.v1"), "payload");
+    Map<String, Object> payload = child(message("AssetStored.v1"), "payload");
     Map<String, Object> golden = AsyncApiDocument.golden("AssetStored.v1");
 
     Map<String, Object> renamed = new LinkedHashMap<>(golden);
@@ -118,16 +118,16 @@ class AsyncApiDocumentTest {
 
     Map<String, Object> announced = AsyncApiDocument.golden("ChainSupportAnnounced.v1");
     announced.put("blockchain", "SOLANA");
-    assertThat(SchemaSubsetValidator.violations(announced, schema(message("ChainSupportAnnounced.v1"), "payload")))
+    assertThat(SchemaSubsetValidator.violations(announced, child(message("ChainSupportAnnounced.v1"), "payload")))
         .singleElement().asString().contains("SOLANA is not one of");
   }
 
   private static Map<String, Object> message(String type) {
-    return schema(schema(schema(AsyncApiDocument.document(), "components"), "messages"), type);
+    return child(child(child(AsyncApiDocument.document(), "components"), "messages"), type);
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> schema(Map<String, Object> parent, String key) {
+  private static Map<String, Object> child(Map<String, Object> parent, String key) {
     assertThat(parent).containsKey(key);
     return (Map<String, Object>) parent.get(key);
   }
