@@ -16,12 +16,11 @@ import io.emprops.generator.progress.JobEvent;
 import io.emprops.generator.progress.JobEventLog;
 import io.emprops.web.api.ApiException;
 import io.emprops.web.api.ApiResponse;
+import io.emprops.web.api.IdempotencyKey;
 import io.emprops.web.api.PageResponse;
 import io.emprops.web.identity.CallerIdentity;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,9 +80,7 @@ public class JobsController {
       CallerIdentity caller,
       @PathVariable UUID collectionId,
       @RequestBody(required = false) GenerationRequest body,
-      @RequestHeader(name = "Idempotency-Key", required = false)
-      @Size(min = 1, max = 200) @Pattern(regexp = "[\\x21-\\x7e]+", message = "must be printable ASCII")
-      String idempotencyKey) {
+      @RequestHeader(name = IdempotencyKey.HEADER, required = false) @IdempotencyKey String idempotencyKey) {
     String userId = caller.requireUserId();
     GenerationRequest request = body == null ? new GenerationRequest(null, null, null) : body;
     Job accepted = requests.accept(userId, collectionId, request, idempotencyKey);
