@@ -41,7 +41,8 @@ class JobEndings {
 
   /**
    * Ends a running job whose steps have all completed, once storage-service has answered for every
-   * output: completed when all are durable, failed when one will not be.
+   * output: completed when all are durable, failed when one will not be. Called by
+   * {@link OutputStorage} with the job's row lock held.
    */
   void settle(Job job) {
     Job current = jobs.find(job.id()).orElseThrow();

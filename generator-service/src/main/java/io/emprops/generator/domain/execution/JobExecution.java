@@ -9,7 +9,6 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Runs a job's instruction set (ARCHITECTURE.md, generation saga step 4): generations × steps
@@ -17,7 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
  * takes {@code $ref} outputs from have completed ({@link ReadySteps}), and the job ended with
  * {@code GenerationCompleted} or {@code GenerationFailed} so credits-service settles the
  * reservation ({@link JobEndings}, {@link JobLifecycle}). Workers' reports are recorded by
- * {@link WorkerReports}, lost or dead submissions replaced by {@link Resubmissions}.
+ * {@link WorkerReports}, lost or dead submissions replaced by {@link Resubmissions}; storage-service's
+ * answers end a job whose steps have all completed ({@link OutputStorage}).
  *
  * <p>Every method is one transaction and idempotent: queue messages arrive duplicated, late and
  * at every instance at once, so each change is a conditional update of the step's current
@@ -35,11 +35,10 @@ public class JobExecution {
   private final JobEndings endings;
   private final WorkerReports reports;
   private final Resubmissions resubmissions;
-  private final JobEventData data;
   private final JsonMapper json;
 
   JobExecution(JobRepository jobs, JobStepRepository steps, StepLayout layout, ReadySteps ready, JobEndings endings,
-      WorkerReports reports, Resubmissions resubmissions, JobEventData data, JsonMapper json) {
+      WorkerReports reports, Resubmissions resubmissions, JsonMapper json) {
     this.jobs = jobs;
     this.steps = steps;
     this.layout = layout;
@@ -47,7 +46,6 @@ public class JobExecution {
     this.endings = endings;
     this.reports = reports;
     this.resubmissions = resubmissions;
-    this.data = data;
     this.json = json;
   }
 
@@ -112,19 +110,5 @@ public class JobExecution {
   @Transactional
   public void resubmit(String queueStepId, String reason) {
     resubmissions.resubmit(queueStepId, reason);
-  }
-
-  /**
-   * Ends a running job whose steps have all completed, once storage-service has answered for every
-   * output. The caller holds the job's row lock (storage-service's answers come through
-   * {@link OutputStorage}).
-   */
-  void settle(Job job) {
-    endings.settle(job);
-  }
-
-  /** An output as clients see it ({@link JobEventData#output}). */
-  public ObjectNode outputData(JobOutput output) {
-    return data.output(output);
   }
 }

@@ -5,8 +5,8 @@ final class OutputFileNames {
 
   private OutputFileNames() {}
 
-  static String of(JobStep step, int ordinal, String mimeType) {
-    return "step-" + step.stepId() + (ordinal == 0 ? "" : "-" + ordinal) + "." + extensionOf(mimeType);
+  static String of(int stepId, int ordinal, String mimeType) {
+    return "step-" + stepId + (ordinal == 0 ? "" : "-" + ordinal) + "." + extensionOf(mimeType);
   }
 
   private static String extensionOf(String mimeType) {

@@ -186,7 +186,7 @@ class WorkerReports {
       }
       // The worker's location (a data: URL for inline output) goes to storage-service only.
       notifications.outputProduced(job, step.generation(), step.stepId(), i, file.url(), file.mimeType(),
-          OutputFileNames.of(step, i, file.mimeType()), input);
+          OutputFileNames.of(step.stepId(), i, file.mimeType()), input);
     }
   }
 
