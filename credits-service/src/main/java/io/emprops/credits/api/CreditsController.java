@@ -8,13 +8,13 @@ import io.emprops.credits.domain.LedgerKind;
 import io.emprops.credits.persistence.LedgerRepository;
 import io.emprops.web.api.ApiException;
 import io.emprops.web.api.ApiResponse;
+import io.emprops.web.api.IdempotencyKey;
 import io.emprops.web.api.PageResponse;
 import io.emprops.web.identity.CallerIdentity;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.UUID;
@@ -75,9 +75,7 @@ public class CreditsController {
   public ResponseEntity<ApiResponse<GrantView>> grant(
       CallerIdentity caller,
       @Valid @RequestBody GrantRequest request,
-      @RequestHeader(name = "Idempotency-Key", required = false)
-      @Size(min = 1, max = 200) @Pattern(regexp = "[\\x21-\\x7e]+", message = "must be printable ASCII")
-      String idempotencyKey) {
+      @RequestHeader(name = IdempotencyKey.HEADER, required = false) @IdempotencyKey String idempotencyKey) {
     caller.requireRole(CallerIdentity.ADMIN_ROLE);
     String key = idempotencyKey == null ? UUID.randomUUID().toString() : "idem:" + idempotencyKey;
     return accounts.grant(request.userId(), request.amount(), request.reason(), key)

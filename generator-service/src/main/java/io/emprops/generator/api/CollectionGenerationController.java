@@ -4,13 +4,10 @@ import io.emprops.generator.domain.collectiongen.CollectionGenerationRequest;
 import io.emprops.generator.domain.collectiongen.CollectionGenerations;
 import io.emprops.generator.domain.collectiongen.CollectionGenerations.Started;
 import io.emprops.generator.domain.job.Job;
-import io.emprops.web.api.ApiException;
 import io.emprops.web.api.ApiResponse;
-import io.emprops.web.api.ErrorCode;
+import io.emprops.web.api.IdempotencyKey;
 import io.emprops.web.identity.CallerIdentity;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -43,14 +40,9 @@ public class CollectionGenerationController {
   public ResponseEntity<ApiResponse<Created>> generate(
       CallerIdentity caller,
       @Valid @RequestBody CollectionGenerationRequest body,
-      @RequestHeader(name = "Idempotency-Key", required = false)
-      @Size(min = 1, max = 200) @Pattern(regexp = "[\\x21-\\x7e]+", message = "must be printable ASCII")
-      String idempotencyKey) {
+      @RequestHeader(name = IdempotencyKey.HEADER, required = false) @IdempotencyKey String idempotencyKey) {
     Started started = generations.generate(caller, body, idempotencyKey);
-    Job job = started.job();
-    if (Job.FAILED.equals(job.status()) && "INSUFFICIENT_CREDITS".equals(job.errorCode())) {
-      throw new ApiException(ErrorCode.INSUFFICIENT_CREDITS, "User lacks required credits: " + job.error());
-    }
+    Job job = CreditRefusals.requireNotRefused(started.job());
     return ResponseEntity.status(HttpStatus.CREATED).body(ApiResponse.ok(Created.of(started.collectionId(), job)));
   }
 

@@ -1,6 +1,7 @@
 package io.emprops.generator.api;
 
 import io.emprops.generator.domain.job.Job;
+import io.emprops.generator.domain.job.OwnJobs;
 import io.emprops.generator.progress.FanOutFrames;
 import io.emprops.generator.progress.JobEvent;
 import io.emprops.generator.progress.JobStream;
@@ -45,6 +46,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 public class JobEventsController {
 
   private final JobStreams streams;
+  private final OwnJobs ownJobs;
   private final ApiExceptionHandler errors;
   private final long maxDurationMillis;
   private final AtomicInteger open = new AtomicInteger();
@@ -52,9 +54,10 @@ public class JobEventsController {
       ("id:" + event.seq() + "\nevent:" + event.event() + "\ndata:" + event.dataJson() + "\n\n")
           .getBytes(StandardCharsets.UTF_8));
 
-  public JobEventsController(JobStreams streams, ApiExceptionHandler errors,
+  public JobEventsController(JobStreams streams, OwnJobs ownJobs, ApiExceptionHandler errors,
       JobStreamProperties properties, MeterRegistry meters) {
     this.streams = streams;
+    this.ownJobs = ownJobs;
     this.errors = errors;
     this.maxDurationMillis = properties.maxDuration().toMillis();
     Gauge.builder("generator_job_streams_open", open, AtomicInteger::get).tag("transport", "sse")
@@ -80,8 +83,8 @@ public class JobEventsController {
     // The header wins: an EventSource reconnects to the same URL, whose parameter is stale by then.
     long lastEventId = lastEventIdHeader != null ? lastEventId("Last-Event-ID", lastEventIdHeader)
         : lastEventIdParameter != null ? lastEventId("last_event_id", lastEventIdParameter) : 0;
-    Job job = streams.findOwn(jobId, userId).orElseThrow(() -> ApiException.notFound("Job"));
-    if (streams.seenToTheEnd(job, lastEventId)) {
+    Job job = ownJobs.find(userId, jobId);
+    if (streams.seenToTheEnd(job.id(), job.isActive(), lastEventId)) {
       response.setStatus(HttpServletResponse.SC_NO_CONTENT);
       return;
     }
@@ -153,7 +156,7 @@ public class JobEventsController {
       heartbeat = streams.keepAlive(this::keepAlive);
       // At once, so that the client and the proxies between get the response headers.
       write(KEEP_ALIVE);
-      stream = streams.open(job, lastEventId, this);
+      stream = streams.open(job.id(), job.isActive(), lastEventId, this);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.emprops.generator.api;
 
 import io.emprops.generator.domain.job.Job;
+import io.emprops.generator.domain.job.OwnJobs;
 import io.emprops.generator.progress.FanOutFrames;
 import io.emprops.generator.progress.JobEvent;
 import io.emprops.generator.progress.JobStream;
@@ -50,12 +51,14 @@ public class JobEventsWebSocketHandler extends TextWebSocketHandler {
   private static final int SEND_BUFFER_LIMIT_BYTES = 256 * 1024;
 
   private final JobStreams streams;
+  private final OwnJobs ownJobs;
   private final JsonMapper json;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
   private final FanOutFrames<TextMessage> frames;
 
-  public JobEventsWebSocketHandler(JobStreams streams, JsonMapper json, MeterRegistry meters) {
+  public JobEventsWebSocketHandler(JobStreams streams, OwnJobs ownJobs, JsonMapper json, MeterRegistry meters) {
     this.streams = streams;
+    this.ownJobs = ownJobs;
     this.json = json;
     this.frames = new FanOutFrames<>(event -> new TextMessage(json.writeValueAsString(json.createObjectNode()
         .put("type", event.event()).put("job_id", event.jobId().toString()).put("id", event.seq())
@@ -131,7 +134,7 @@ public class JobEventsWebSocketHandler extends TextWebSocketHandler {
 
     /** Subscribing again to a job restarts its stream after {@code lastEventId}. */
     private void subscribe(UUID jobId, long lastEventId) {
-      Job job = streams.findOwn(jobId, userId).orElseThrow(() -> ApiException.notFound("Job"));
+      Job job = ownJobs.find(userId, jobId);
       Subscription subscription = new Subscription(jobId);
       Subscription previous = subscriptions.put(jobId, subscription);
       if (previous != null) {
@@ -181,7 +184,7 @@ public class JobEventsWebSocketHandler extends TextWebSocketHandler {
       }
 
       void start(Job job, long lastEventId) {
-        stream = streams.open(job, lastEventId, this);
+        stream = streams.open(job.id(), job.isActive(), lastEventId, this);
       }
 
       @Override

@@ -1,13 +1,14 @@
 package io.emprops.generator.api;
 
 import io.emprops.generator.config.GeneratorProperties;
+import io.emprops.generator.domain.execution.JobCancellations;
+import io.emprops.generator.domain.execution.JobOutput;
+import io.emprops.generator.domain.execution.JobRetries;
+import io.emprops.generator.domain.execution.JobStep;
 import io.emprops.generator.domain.job.GenerationRequest;
 import io.emprops.generator.domain.job.GenerationRequests;
-import io.emprops.generator.domain.job.JobCancellations;
-import io.emprops.generator.domain.job.JobRetries;
 import io.emprops.generator.domain.job.Job;
-import io.emprops.generator.domain.execution.JobOutput;
-import io.emprops.generator.domain.execution.JobStep;
+import io.emprops.generator.domain.job.OwnJobs;
 import io.emprops.generator.persistence.JobOutputRepository;
 import io.emprops.generator.persistence.JobRepository;
 import io.emprops.generator.persistence.JobStepRepository;
@@ -15,13 +16,11 @@ import io.emprops.generator.progress.JobEvent;
 import io.emprops.generator.progress.JobEventLog;
 import io.emprops.web.api.ApiException;
 import io.emprops.web.api.ApiResponse;
-import io.emprops.web.api.ErrorCode;
+import io.emprops.web.api.IdempotencyKey;
 import io.emprops.web.api.PageResponse;
 import io.emprops.web.identity.CallerIdentity;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,18 +50,20 @@ public class JobsController {
   private final JobCancellations cancellations;
   private final JobRetries retries;
   private final JobRepository jobs;
+  private final OwnJobs ownJobs;
   private final JobStepRepository steps;
   private final JobOutputRepository outputs;
   private final JobEventLog events;
   private final GeneratorProperties properties;
 
   public JobsController(GenerationRequests requests, JobCancellations cancellations, JobRetries retries,
-      JobRepository jobs, JobStepRepository steps, JobOutputRepository outputs, JobEventLog events,
+      JobRepository jobs, OwnJobs ownJobs, JobStepRepository steps, JobOutputRepository outputs, JobEventLog events,
       GeneratorProperties properties) {
     this.requests = requests;
     this.cancellations = cancellations;
     this.retries = retries;
     this.jobs = jobs;
+    this.ownJobs = ownJobs;
     this.steps = steps;
     this.outputs = outputs;
     this.events = events;
@@ -79,9 +80,7 @@ public class JobsController {
       CallerIdentity caller,
       @PathVariable UUID collectionId,
       @RequestBody(required = false) GenerationRequest body,
-      @RequestHeader(name = "Idempotency-Key", required = false)
-      @Size(min = 1, max = 200) @Pattern(regexp = "[\\x21-\\x7e]+", message = "must be printable ASCII")
-      String idempotencyKey) {
+      @RequestHeader(name = IdempotencyKey.HEADER, required = false) @IdempotencyKey String idempotencyKey) {
     String userId = caller.requireUserId();
     GenerationRequest request = body == null ? new GenerationRequest(null, null, null) : body;
     Job accepted = requests.accept(userId, collectionId, request, idempotencyKey);
@@ -89,10 +88,8 @@ public class JobsController {
   }
 
   private static ResponseEntity<ApiResponse<Accepted>> accepted(Job decided) {
-    if (Job.FAILED.equals(decided.status()) && "INSUFFICIENT_CREDITS".equals(decided.errorCode())) {
-      throw new ApiException(ErrorCode.INSUFFICIENT_CREDITS, "User lacks required credits: " + decided.error());
-    }
-    return ResponseEntity.status(HttpStatus.ACCEPTED).body(ApiResponse.ok(Accepted.of(decided)));
+    return ResponseEntity.status(HttpStatus.ACCEPTED)
+        .body(ApiResponse.ok(Accepted.of(CreditRefusals.requireNotRefused(decided))));
   }
 
   /** The caller's job; any job for the job queue, which verifies workflow completion with it. */
@@ -105,8 +102,7 @@ public class JobsController {
   }
 
   private Job ownJob(CallerIdentity caller, UUID jobId) {
-    String userId = caller.requireUserId();
-    return jobs.find(jobId).filter(j -> j.userId().equals(userId)).orElseThrow(() -> ApiException.notFound("Job"));
+    return ownJobs.find(caller.requireUserId(), jobId);
   }
 
   private JobView view(Job job) {

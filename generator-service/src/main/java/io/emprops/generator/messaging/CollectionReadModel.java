@@ -5,7 +5,7 @@ import io.emprops.events.contract.CollectionCreated;
 import io.emprops.events.contract.CollectionSnapshot;
 import io.emprops.events.contract.CollectionUpdated;
 import io.emprops.events.inbox.InboxHandler;
-import io.emprops.generator.domain.job.TokenGenerations;
+import io.emprops.generator.domain.token.TokenGenerations;
 import io.emprops.generator.persistence.CollectionViewRepository;
 import org.springframework.stereotype.Component;
 

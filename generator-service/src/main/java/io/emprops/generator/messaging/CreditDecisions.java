@@ -4,12 +4,8 @@ import io.emprops.events.contract.CreditsReservationRejected;
 import io.emprops.events.contract.CreditsReserved;
 import io.emprops.events.inbox.InboxHandler;
 import io.emprops.generator.domain.execution.JobExecution;
-import io.emprops.generator.domain.job.Job;
-import io.emprops.generator.persistence.JobRepository;
-import io.emprops.generator.progress.JobEvent;
-import io.emprops.generator.progress.JobEventLog;
+import io.emprops.generator.domain.execution.JobLifecycle;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Step 2 of the saga as the generator sees it: credits-service's decision moves a pending job
@@ -20,33 +16,24 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class CreditDecisions {
 
-  private final JobRepository jobs;
+  private final JobLifecycle lifecycle;
   private final JobExecution execution;
-  private final JobEventLog events;
-  private final JsonMapper json;
 
-  CreditDecisions(JobRepository jobs, JobExecution execution, JobEventLog events, JsonMapper json) {
-    this.jobs = jobs;
+  CreditDecisions(JobLifecycle lifecycle, JobExecution execution) {
+    this.lifecycle = lifecycle;
     this.execution = execution;
-    this.events = events;
-    this.json = json;
   }
 
   @InboxHandler("generator.credits-reserved")
   void reserved(CreditsReserved event) {
-    if (jobs.transition(event.jobId(), Job.PENDING, Job.QUEUED, null, null)) {
-      events.appendLocked(event.jobId(), Job.QUEUED, JobEvent.JOB_STATUS, "Credits reserved: " + event.amount(),
-          json.createObjectNode().put("status", Job.QUEUED));
+    if (lifecycle.creditsReserved(event.jobId(), event.amount())) {
       execution.begin(event.jobId());
     }
   }
 
   @InboxHandler("generator.credits-rejected")
   void rejected(CreditsReservationRejected event) {
-    String message = "Not enough credits: " + event.amount() + " needed, " + event.available() + " available";
-    if (jobs.transition(event.jobId(), Job.PENDING, Job.FAILED, event.reason(), message)) {
-      events.appendLocked(event.jobId(), Job.FAILED, JobEvent.JOB_FAILED, message,
-          json.createObjectNode().put("code", event.reason()).put("error", message));
-    }
+    lifecycle.creditsRefused(event.jobId(), event.reason(),
+        "Not enough credits: " + event.amount() + " needed, " + event.available() + " available");
   }
 }

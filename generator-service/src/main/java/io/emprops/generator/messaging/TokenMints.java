@@ -2,7 +2,7 @@ package io.emprops.generator.messaging;
 
 import io.emprops.events.contract.TokenMinted;
 import io.emprops.events.inbox.InboxHandler;
-import io.emprops.generator.domain.job.TokenGenerations;
+import io.emprops.generator.domain.token.TokenGenerations;
 import org.springframework.stereotype.Component;
 
 /**

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -28,6 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
  * instance. Pub/sub may lose a message on a reconnect; a client that reconnects with
  * {@code Last-Event-ID} gets it from the history.
  */
+@Component
 public class JobEventRelay implements AutoCloseable {
 
   public static final String CHANNEL = "emprops:generator:job-events";

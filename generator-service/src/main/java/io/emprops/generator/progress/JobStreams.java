@@ -1,8 +1,5 @@
 package io.emprops.generator.progress;
 
-import io.emprops.generator.domain.job.Job;
-import io.emprops.generator.persistence.JobRepository;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +25,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class JobStreams implements SmartLifecycle, DisposableBean {
 
-  private final JobRepository jobs;
   private final JobEventLog history;
   private final JobEventRelay relay;
   private final long heartbeatMillis;
@@ -40,29 +36,26 @@ public class JobStreams implements SmartLifecycle, DisposableBean {
   private final Set<JobStream> open = ConcurrentHashMap.newKeySet();
   private volatile boolean running;
 
-  public JobStreams(JobRepository jobs, JobEventLog history, JobEventRelay relay, JobStreamProperties properties) {
-    this.jobs = jobs;
+  public JobStreams(JobEventLog history, JobEventRelay relay, JobStreamProperties properties) {
     this.history = history;
     this.relay = relay;
     this.heartbeatMillis = properties.heartbeat().toMillis();
   }
 
-  /** The job, when it is the user's: another user's job is not found (its existence is not told). */
-  public Optional<Job> findOwn(UUID jobId, String userId) {
-    return jobs.find(jobId).filter(job -> job.userId().equals(userId));
-  }
-
-  /** Whether the job has ended and has no event after {@code lastSeen}: there is nothing to stream. */
-  public boolean seenToTheEnd(Job job, long lastSeen) {
-    return !job.isActive() && history.after(job.id(), lastSeen).isEmpty();
+  /**
+   * Whether the job has ended ({@code active} false) and has no event after {@code lastSeen}:
+   * there is nothing to stream.
+   */
+  public boolean seenToTheEnd(UUID jobId, boolean active, long lastSeen) {
+    return !active && history.after(jobId, lastSeen).isEmpty();
   }
 
   /**
    * Streams the job's events after {@code afterSeq} to {@code sink}: those recorded, then (unless
-   * the job has already ended) the live ones, until its terminal event.
+   * the job has already ended, {@code active} false) the live ones, until its terminal event.
    */
-  public JobStream open(Job job, long afterSeq, JobStream.Sink sink) {
-    JobStream stream = new JobStream(job.id(), afterSeq, job.isActive(), sink, history, senders, open::remove);
+  public JobStream open(UUID jobId, boolean active, long afterSeq, JobStream.Sink sink) {
+    JobStream stream = new JobStream(jobId, afterSeq, active, sink, history, senders, open::remove);
     open.add(stream);
     stream.start(relay);
     return stream;

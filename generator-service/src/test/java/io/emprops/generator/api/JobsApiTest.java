@@ -167,6 +167,15 @@ class JobsApiTest {
     assertThat(missingWorkflow.statusCode()).isEqualTo(404);
     assertThat(json.readTree(missingWorkflow.body()).get("code").asString()).isEqualTo("WORKFLOW_NOT_FOUND");
 
+    HttpResponse<String> longKey = generate(owner, collection, "{}", "k".repeat(201));
+    assertThat(longKey.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(longKey.body()).get("details").findValuesAsString("message"))
+        .containsExactly("size must be between 1 and 200");
+    HttpResponse<String> spacedKey = generate(owner, collection, "{}", "a key");
+    assertThat(spacedKey.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(spacedKey.body()).get("details").findValuesAsString("message"))
+        .containsExactly("must be printable ASCII");
+
     HttpResponse<String> anonymous = calls.post("/collections/" + collection + "/generations", CallerIdentity.anonymous(), "{}");
     assertThat(anonymous.statusCode()).isEqualTo(401);
   }

@@ -20,7 +20,7 @@ import io.emprops.generator.api.StorageServiceStandIn;
 import io.emprops.generator.domain.engine.GenerationPlan;
 import io.emprops.generator.domain.engine.HashSeededPicker;
 import io.emprops.generator.domain.engine.InstructionSet;
-import io.emprops.generator.domain.job.TokenGenerations;
+import io.emprops.generator.domain.token.TokenGenerations;
 import io.emprops.generator.domain.workflow.WorkflowCatalog;
 import io.emprops.generator.domain.workflow.WorkflowDraft;
 import io.emprops.generator.persistence.CollectionViewRepository;

@@ -23,7 +23,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * The generator's side of "Stored outputs" (ARCHITECTURE.md): storage-service's answers attach each
  * output file to its durable asset, or mark it failed, and a job whose steps have all completed
- * ends once none of its outputs is still being stored ({@link JobExecution#settle}). An output
+ * ends once none of its outputs is still being stored ({@link JobEndings#settle}). An output
  * nobody answers for within {@code storage-timeout} fails, so nobody waits forever for an image that
  * will never be durable.
  *
@@ -39,16 +39,18 @@ public class OutputStorage {
 
   private final JobRepository jobs;
   private final JobOutputRepository outputs;
-  private final JobExecution execution;
+  private final JobEndings endings;
+  private final JobEventData data;
   private final JobEventLog events;
   private final ExecutionProperties properties;
   private final MeterRegistry meters;
 
-  public OutputStorage(JobRepository jobs, JobOutputRepository outputs, JobExecution execution, JobEventLog events,
-      ExecutionProperties properties, MeterRegistry meters) {
+  OutputStorage(JobRepository jobs, JobOutputRepository outputs, JobEndings endings, JobEventData data,
+      JobEventLog events, ExecutionProperties properties, MeterRegistry meters) {
     this.jobs = jobs;
     this.outputs = outputs;
-    this.execution = execution;
+    this.endings = endings;
+    this.data = data;
     this.events = events;
     this.properties = properties;
     this.meters = meters;
@@ -109,10 +111,10 @@ public class OutputStorage {
       if (job != null && job.isActive()) {
         events.appendLocked(job.id(), job.status(), event,
             verb + " " + output.label() + (output.error() == null ? "" : ": " + output.error()),
-            execution.outputData(output));
+            data.output(output));
       }
     }
     changed.stream().map(Changed::jobId).distinct().map(locked::get)
-        .filter(job -> job != null && job.isActive()).forEach(execution::settle);
+        .filter(job -> job != null && job.isActive()).forEach(endings::settle);
   }
 }

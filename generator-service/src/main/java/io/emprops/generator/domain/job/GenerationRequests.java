@@ -1,7 +1,5 @@
 package io.emprops.generator.domain.job;
 
-import io.emprops.events.contract.GenerationRequested;
-import io.emprops.events.outbox.Outbox;
 import io.emprops.generator.domain.engine.GenerationPlan;
 import io.emprops.generator.domain.engine.InstructionSet;
 import io.emprops.generator.progress.JobEvent;
@@ -33,7 +31,7 @@ public class GenerationRequests {
   private final CollectionViewRepository collections;
   private final JobPlans plans;
   private final JobRepository jobs;
-  private final Outbox outbox;
+  private final GenerationNotifications notifications;
   private final JobEventLog events;
   private final JsonMapper json;
   private final JobEventRelay relay;
@@ -42,11 +40,11 @@ public class GenerationRequests {
   static final Duration FALLBACK_POLL = Duration.ofMillis(250);
 
   public GenerationRequests(CollectionViewRepository collections, JobPlans plans, JobRepository jobs,
-      Outbox outbox, JobEventLog events, JobEventRelay relay, JsonMapper json) {
+      GenerationNotifications notifications, JobEventLog events, JobEventRelay relay, JsonMapper json) {
     this.collections = collections;
     this.plans = plans;
     this.jobs = jobs;
-    this.outbox = outbox;
+    this.notifications = notifications;
     this.events = events;
     this.json = json;
     this.relay = relay;
@@ -84,7 +82,7 @@ public class GenerationRequests {
     }
     events.append(job.id(), Job.PENDING, JobEvent.JOB_STATUS, "Generation requested; waiting for credits",
         json.createObjectNode().put("status", Job.PENDING));
-    outbox.publish(new GenerationRequested(job.id(), userId, collectionId, job.cost(), generations, clock.instant()));
+    notifications.requested(job);
     return jobs.find(job.id()).orElseThrow();
   }
 

@@ -15,6 +15,7 @@ public record Job(
 
   public static final String PENDING = "pending";
   public static final String QUEUED = "queued";
+  public static final String COMPLETED = "completed";
   public static final String FAILED = "failed";
   public static final String CANCELLED = "cancelled";
 

@@ -21,10 +21,10 @@ import tools.jackson.databind.node.ObjectNode;
  * planned.
  */
 @Component
-class JobPlans {
+public class JobPlans {
 
   /** What the job's user pays for its steps. */
-  enum Payer {
+  public enum Payer {
     /** The user: each step costs its workflow's price. */
     USER,
     /** The mint paid for the token's generation: every step costs the user nothing. */
@@ -36,7 +36,7 @@ class JobPlans {
    *
    * @param costPerGeneration what one generation costs the job's user
    */
-  record Planned(GenerationPlan plan, String json, long costPerGeneration) {
+  public record Planned(GenerationPlan plan, String json, long costPerGeneration) {
 
     long cost() {
       return Math.multiplyExact(costPerGeneration, plan.generations().size());
@@ -55,7 +55,7 @@ class JobPlans {
    * Resolves every step's workflow (which must exist and be enabled: a 4xx {@link ApiException}
    * otherwise) and writes the plan.
    */
-  Planned plan(GenerationPlan plan, Payer payer) {
+  public Planned plan(GenerationPlan plan, Payer payer) {
     long costPerGeneration = 0;
     Map<Integer, Workflow> workflowOfStep = new HashMap<>();
     for (InstructionSet.Step step : plan.stepOrder()) {

@@ -1,6 +1,5 @@
-package io.emprops.generator.config;
+package io.emprops.generator.api;
 
-import io.emprops.generator.api.JobEventsWebSocketHandler;
 import io.emprops.web.api.ErrorBodies;
 import io.emprops.web.api.ErrorCode;
 import io.emprops.web.identity.CallerIdentity;

@@ -1,11 +1,13 @@
-package io.emprops.generator.domain.job;
+package io.emprops.generator.domain.token;
 
-import io.emprops.events.contract.GenerationFailed;
 import io.emprops.events.contract.TokenMinted;
-import io.emprops.events.outbox.Outbox;
 import io.emprops.generator.domain.engine.GenerationPlan;
 import io.emprops.generator.domain.engine.InstructionSet;
 import io.emprops.generator.domain.execution.JobExecution;
+import io.emprops.generator.domain.execution.JobLifecycle;
+import io.emprops.generator.domain.execution.JobRetries;
+import io.emprops.generator.domain.job.Job;
+import io.emprops.generator.domain.job.JobPlans;
 import io.emprops.generator.persistence.CollectionViewRepository;
 import io.emprops.generator.persistence.CollectionViewRepository.CollectionView;
 import io.emprops.generator.persistence.JobRepository;
@@ -14,7 +16,6 @@ import io.emprops.generator.persistence.WaitingTokenRepository.WaitingToken;
 import io.emprops.generator.progress.JobEvent;
 import io.emprops.generator.progress.JobEventLog;
 import io.emprops.web.api.ApiException;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -52,20 +53,20 @@ public class TokenGenerations {
   private final JobRepository jobs;
   private final WaitingTokenRepository waiting;
   private final JobExecution execution;
+  private final JobLifecycle lifecycle;
   private final JobEventLog events;
-  private final Outbox outbox;
   private final JsonMapper json;
-  private final Clock clock = Clock.systemUTC();
 
   public TokenGenerations(CollectionViewRepository collections, JobPlans plans, JobRepository jobs,
-      WaitingTokenRepository waiting, JobExecution execution, JobEventLog events, Outbox outbox, JsonMapper json) {
+      WaitingTokenRepository waiting, JobExecution execution, JobLifecycle lifecycle, JobEventLog events,
+      JsonMapper json) {
     this.waiting = waiting;
     this.collections = collections;
     this.plans = plans;
     this.jobs = jobs;
     this.execution = execution;
+    this.lifecycle = lifecycle;
     this.events = events;
-    this.outbox = outbox;
     this.json = json;
   }
 
@@ -161,20 +162,15 @@ public class TokenGenerations {
   private Job storeUnplannable(UUID jobId, String userId, Job.Token token, String reason) {
     String message = "The token's generation cannot run: " + reason;
     Job job = new Job(jobId, userId, token.collectionId(), "collection_generation", Job.FAILED, 0, 1, 0,
-        JobExecution.GENERATION_FAILED, message, null, null, null, null, token);
+        JobLifecycle.GENERATION_FAILED, message, null, null, null, null, token);
     // No steps planned: there is nothing a retry could run (JobRetries refuses it).
     ObjectNode empty = json.createObjectNode();
     empty.putArray("generations");
     empty.putArray("steps");
     String plan = json.writeValueAsString(empty);
-    if (!jobs.insertIfAbsent(job, plan)) {
-      return jobs.find(jobId).orElseThrow();
+    if (lifecycle.storeFailed(job, plan)) {
+      log.warn("Job {} (token {} of collection {}): {}", jobId, token.tokenId(), token.collectionId(), message);
     }
-    log.warn("Job {} (token {} of collection {}): {}", jobId, token.tokenId(), token.collectionId(), message);
-    events.append(jobId, Job.FAILED, JobEvent.JOB_FAILED, message, json.createObjectNode()
-        .put("code", JobExecution.GENERATION_FAILED).put("error", message));
-    outbox.publish(new GenerationFailed(jobId, userId, token.collectionId(), JobExecution.GENERATION_FAILED, message,
-        null, 0, clock.instant()));
     return jobs.find(jobId).orElseThrow();
   }
 

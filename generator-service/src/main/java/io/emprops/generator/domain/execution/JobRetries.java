@@ -1,15 +1,14 @@
-package io.emprops.generator.domain.job;
+package io.emprops.generator.domain.execution;
 
-import io.emprops.events.contract.GenerationRequested;
-import io.emprops.events.outbox.Outbox;
-import io.emprops.generator.domain.execution.JobExecution;
-import io.emprops.generator.domain.execution.JobStep;
+import io.emprops.events.contract.TokenMinted;
+import io.emprops.generator.domain.job.GenerationNotifications;
+import io.emprops.generator.domain.job.Job;
+import io.emprops.generator.domain.job.OwnJobs;
 import io.emprops.generator.persistence.JobRepository;
 import io.emprops.generator.persistence.JobStepRepository;
 import io.emprops.generator.progress.JobEvent;
 import io.emprops.generator.progress.JobEventLog;
 import io.emprops.web.api.ApiException;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,34 +26,34 @@ import tools.jackson.databind.json.JsonMapper;
  * most one retry; asking again returns it.
  *
  * <p>A retry of a minted token's generation is paid by the mint like the job it retries (see
- * {@link TokenGenerations}): it keeps the token link, costs nothing, asks credits for nothing and
+ * {@code TokenGenerations}): it keeps the token link, costs nothing, asks credits for nothing and
  * is dispatched at once.
  */
 @Service
 public class JobRetries {
 
   private final JobRepository jobs;
+  private final OwnJobs ownJobs;
   private final JobStepRepository steps;
   private final JobEventLog events;
-  private final Outbox outbox;
+  private final GenerationNotifications notifications;
   private final JobExecution execution;
   private final JsonMapper json;
-  private final Clock clock = Clock.systemUTC();
 
-  public JobRetries(JobRepository jobs, JobStepRepository steps, JobEventLog events, Outbox outbox,
-      JobExecution execution, JsonMapper json) {
+  public JobRetries(JobRepository jobs, OwnJobs ownJobs, JobStepRepository steps, JobEventLog events,
+      GenerationNotifications notifications, JobExecution execution, JsonMapper json) {
     this.execution = execution;
     this.jobs = jobs;
+    this.ownJobs = ownJobs;
     this.steps = steps;
     this.events = events;
-    this.outbox = outbox;
+    this.notifications = notifications;
     this.json = json;
   }
 
   @Transactional
   public Job retry(String userId, UUID jobId) {
-    Job failed = jobs.lock(jobId).filter(j -> j.userId().equals(userId))
-        .orElseThrow(() -> ApiException.notFound("Job"));
+    Job failed = ownJobs.lock(userId, jobId);
     var earlier = jobs.retryOf(jobId);
     if (earlier.isPresent()) {
       return earlier.get();
@@ -88,8 +87,7 @@ public class JobRetries {
     events.append(retry.id(), Job.PENDING, JobEvent.JOB_STATUS,
         "Retry of job " + jobId + ": " + done.size() + " completed step(s) reused; waiting for credits",
         json.createObjectNode().put("status", Job.PENDING).put("retry_of", jobId.toString()));
-    outbox.publish(new GenerationRequested(retry.id(), userId, failed.collectionId(), remaining, failed.generations(),
-        clock.instant()));
+    notifications.requested(retry);
     return jobs.find(retry.id()).orElseThrow();
   }
 
@@ -98,7 +96,9 @@ public class JobRetries {
    * saga (its plan's steps cost nothing). Its id is derived from the failed job's.
    */
   private Job retryPaidByMint(Job failed, int reused) {
-    Job retry = new Job(TokenGenerations.retryJobIdOf(failed.id()), failed.userId(), failed.collectionId(),
+    // Derived from the failed job's id, as the token's own job id is from the token, so
+    // credits-service tells it from a job it should have reserved for.
+    Job retry = new Job(TokenMinted.generationRetryJobIdOf(failed.id()), failed.userId(), failed.collectionId(),
         failed.jobType(), Job.QUEUED, 0, failed.generations(), 0, null, null, failed.requestHash(), null, null, null,
         failed.token());
     insertRetry(retry, failed.id());

@@ -1,0 +1,35 @@
+package io.emprops.generator.domain.job;
+
+import io.emprops.events.contract.GenerationOutput;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What the generation saga announces to other services, called inside the transaction of the
+ * change it announces (the messaging adapter writes it to the outbox, so it goes out exactly when
+ * the change commits).
+ */
+public interface GenerationNotifications {
+
+  /** A job waits for credits-service to reserve its {@link Job#cost()}. */
+  void requested(Job job);
+
+  /** A worker started the job, which has {@code totalSteps} steps. */
+  void started(Job job, int totalSteps);
+
+  /**
+   * A step produced output {@code index} of generation {@code generation}, for storage-service to
+   * make durable from {@code location} (the worker's URL, or a {@code data:} URL for inline
+   * output). {@code generationInput} is the generation's planned {@code hash} and {@code variables},
+   * or a missing node.
+   */
+  void outputProduced(Job job, int generation, int stepId, int index, String location, String mimeType,
+      String fileName, JsonNode generationInput);
+
+  void completed(Job job, long spent, List<GenerationOutput> outputs);
+
+  /** {@code failedStepId} is null when no step of the job ever ran. */
+  void failed(Job job, String code, String message, Integer failedStepId, long spent);
+
+  void cancelled(Job job, long spent);
+}
