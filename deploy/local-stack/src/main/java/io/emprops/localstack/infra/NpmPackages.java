@@ -1,8 +1,11 @@
 package io.emprops.localstack.infra;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -13,16 +16,28 @@ final class NpmPackages {
 
   /**
    * {@code executable} after {@code npm install <spec>} into {@code prefix}, skipped when it is
-   * there already.
+   * there already. Test JVMs of modules built in parallel share the cache folder, so the install
+   * runs under a file lock (and a JVM-wide one: a file lock is held per process).
    *
    * @return empty, with the reason in {@code whyNot}, when npm is missing or the install fails
    */
-  static Optional<Path> install(Path prefix, String spec, Path executable, StringBuilder whyNot) {
-    if (Files.isExecutable(executable)) {
-      return Optional.of(executable);
-    }
+  static synchronized Optional<Path> install(Path prefix, String spec, Path executable, StringBuilder whyNot) {
     try {
       Files.createDirectories(prefix);
+      try (FileChannel lockFile = FileChannel.open(prefix.resolve(".install.lock"),
+              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock lock = lockFile.lock()) {
+        // Checked under the lock: another JVM may be halfway through installing it.
+        return Files.isExecutable(executable) ? Optional.of(executable) : runNpm(prefix, spec, executable, whyNot);
+      }
+    } catch (IOException e) {
+      whyNot.append("cannot install ").append(spec).append(" into ").append(prefix).append(" (").append(e.getMessage()).append(")");
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Path> runNpm(Path prefix, String spec, Path executable, StringBuilder whyNot) {
+    try {
       Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--ignore-scripts",
           "--prefix", prefix.toString(), spec)
           .redirectErrorStream(true)
