@@ -2,15 +2,19 @@ package io.emprops.devworker;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +33,8 @@ import tools.jackson.databind.node.ObjectNode;
  * workers nest theirs. It speaks the protocol of
  * JOB-QUEUE.md: atomic claim, status fields, progress hash, completed/failed hashes, the four
  * channels, a heartbeat every 30 s. A step cancelled while it runs is not completed.
+ * A prompt holding {@value #FAIL_ONCE} fails the first time its step input is seen (remembered in
+ * Redis for a day) and succeeds when that input runs again, as a retry does.
  *
  * <pre>java -jar dev-worker.jar --redis redis://127.0.0.1:8093 [--service mock] [--steps 4] [--step-delay-ms 300]</pre>
  */
@@ -37,6 +43,9 @@ public final class DevWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DevWorker.class);
   private static final String CLAIM = resource("/claim.lua");
   static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(30);
+  /** Prompt marker: fail the first attempt of this step input, succeed on the next. */
+  static final String FAIL_ONCE = "[fail-once]";
+  static final Duration FAIL_ONCE_MEMORY = Duration.ofDays(1);
 
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
@@ -132,12 +141,16 @@ public final class DevWorker implements AutoCloseable {
     try {
       payload = json.readTree(step.getOrDefault("payload", "{}"));
     } catch (RuntimeException e) {
-      fail(stepId, "payload is not JSON");
+      fail(stepId, "payload is not JSON", false);
       return true;
     }
     String prompt = payload.path("prompt").asString("");
     if (prompt.isBlank()) {
-      fail(stepId, "payload has no prompt");
+      fail(stepId, "payload has no prompt", false);
+      return true;
+    }
+    if (prompt.contains(FAIL_ONCE) && firstAttemptOf(step.getOrDefault("payload", ""))) {
+      fail(stepId, "failing the first attempt of this input as its prompt asks (" + FAIL_ONCE + "); a retry succeeds", true);
       return true;
     }
     for (int i = 1; i <= progressSteps; i++) {
@@ -196,8 +209,22 @@ public final class DevWorker implements AutoCloseable {
     log.info("Completed step {} ({} bytes of PNG)", stepId, png.length);
   }
 
-  /** Invalid input cannot succeed on retry: fail for good. */
-  private void fail(String stepId, String error) {
+  /** True only the first time this exact step input is seen (within {@link #FAIL_ONCE_MEMORY}). */
+  private boolean firstAttemptOf(String payload) {
+    String key = "dev-worker:fail-once:" + sha256(payload);
+    return "OK".equals(redis().set(key, Instant.now().toString(), SetArgs.Builder.nx().ex(FAIL_ONCE_MEMORY)));
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Fails the step in the queue; invalid input cannot succeed on retry ({@code canRetry} false). */
+  private void fail(String stepId, String error, boolean canRetry) {
     String now = Instant.now().toString();
     String key = "job:" + stepId;
     redis().hset(key, Map.of("status", "failed", "failed_at", now, "error", error));
@@ -212,7 +239,7 @@ public final class DevWorker implements AutoCloseable {
     message.put("status", "failed");
     message.put("error", error);
     message.put("failed_at", now);
-    message.put("can_retry", false);
+    message.put("can_retry", canRetry);
     publish("job_failed", message);
     log.info("Failed step {}: {}", stepId, error);
   }
