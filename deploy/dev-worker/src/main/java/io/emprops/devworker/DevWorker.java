@@ -141,16 +141,16 @@ public final class DevWorker implements AutoCloseable {
     try {
       payload = json.readTree(step.getOrDefault("payload", "{}"));
     } catch (RuntimeException e) {
-      fail(stepId, "payload is not JSON", false);
+      fail(stepId, "payload is not JSON");
       return true;
     }
     String prompt = payload.path("prompt").asString("");
     if (prompt.isBlank()) {
-      fail(stepId, "payload has no prompt", false);
+      fail(stepId, "payload has no prompt");
       return true;
     }
     if (prompt.contains(FAIL_ONCE) && firstAttemptOf(step.getOrDefault("payload", ""))) {
-      fail(stepId, "failing the first attempt of this input as its prompt asks (" + FAIL_ONCE + "); a retry succeeds", true);
+      fail(stepId, "failing the first attempt of this input as its prompt asks (" + FAIL_ONCE + "); a retry succeeds");
       return true;
     }
     for (int i = 1; i <= progressSteps; i++) {
@@ -223,8 +223,8 @@ public final class DevWorker implements AutoCloseable {
     }
   }
 
-  /** Fails the step in the queue; invalid input cannot succeed on retry ({@code canRetry} false). */
-  private void fail(String stepId, String error, boolean canRetry) {
+  /** Fails the step for good in the queue (the queue does not retry it; a job retry submits it anew). */
+  private void fail(String stepId, String error) {
     String now = Instant.now().toString();
     String key = "job:" + stepId;
     redis().hset(key, Map.of("status", "failed", "failed_at", now, "error", error));
@@ -239,7 +239,7 @@ public final class DevWorker implements AutoCloseable {
     message.put("status", "failed");
     message.put("error", error);
     message.put("failed_at", now);
-    message.put("can_retry", canRetry);
+    message.put("can_retry", false);
     publish("job_failed", message);
     log.info("Failed step {}: {}", stepId, error);
   }
