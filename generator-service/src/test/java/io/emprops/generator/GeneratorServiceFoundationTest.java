@@ -11,4 +11,9 @@ class GeneratorServiceFoundationTest extends ServiceFoundationContract {
   protected List<String> expectedTables() {
     return List.of("workflows");
   }
+
+  @Override
+  protected List<String> readinessDependencies() {
+    return List.of("db", "outboxRelay", "jobQueue");
+  }
 }

@@ -11,4 +11,9 @@ class StorageServiceFoundationTest extends ServiceFoundationContract {
   protected List<String> expectedTables() {
     return List.of("assets", "pending_objects");
   }
+
+  @Override
+  protected List<String> readinessDependencies() {
+    return List.of("db", "outboxRelay", "objectStore");
+  }
 }

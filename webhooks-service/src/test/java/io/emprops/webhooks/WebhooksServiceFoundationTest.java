@@ -11,4 +11,9 @@ class WebhooksServiceFoundationTest extends ServiceFoundationContract {
   protected List<String> expectedTables() {
     return List.of("endpoints", "endpoint_secrets", "messages", "deliveries", "delivery_attempts");
   }
+
+  @Override
+  protected List<String> readinessDependencies() {
+    return List.of("db");
+  }
 }

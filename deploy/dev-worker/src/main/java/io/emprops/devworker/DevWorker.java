@@ -4,9 +4,14 @@ import io.emprops.jobqueue.ClaimedStep;
 import io.emprops.jobqueue.QueueWorker;
 import io.emprops.jobqueue.StepFields;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,7 +29,9 @@ import tools.jackson.databind.node.ObjectNode;
  * payload's prompt and seed ({@code image_base64}, {@code mime_type}), its result nested as real
  * workers nest theirs. It speaks the protocol of JOB-QUEUE.md through {@link QueueWorker} (atomic
  * claim, status fields, progress hash, completed/failed hashes, the four channels) and heartbeats
- * every 30 s. A step cancelled while it runs is not completed.
+ * every 30 s. A step cancelled while it runs is not completed. A prompt holding {@value #FAIL_ONCE}
+ * fails the first time its step input is seen (remembered in Redis for a day) and succeeds when that
+ * input runs again, as a retry does.
  *
  * <pre>java -jar dev-worker.jar --redis redis://127.0.0.1:8093 [--service mock] [--steps 4] [--step-delay-ms 300]</pre>
  */
@@ -32,6 +39,9 @@ public final class DevWorker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DevWorker.class);
   static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(30);
+  /** Prompt marker: fail the first attempt of this step input, succeed on the next. */
+  static final String FAIL_ONCE = "[fail-once]";
+  static final Duration FAIL_ONCE_MEMORY = Duration.ofDays(1);
 
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
@@ -123,6 +133,10 @@ public final class DevWorker implements AutoCloseable {
       fail(stepId, "payload has no prompt");
       return true;
     }
+    if (prompt.contains(FAIL_ONCE) && firstAttemptOf(step.field(StepFields.PAYLOAD))) {
+      fail(stepId, "failing the first attempt of this input as its prompt asks (" + FAIL_ONCE + "); a retry succeeds");
+      return true;
+    }
     for (int i = 1; i <= progressSteps; i++) {
       Thread.sleep(stepDelay.toMillis());
       queue.progress(stepId, i * 100 / (progressSteps + 1), "painting " + i + "/" + progressSteps);
@@ -144,7 +158,21 @@ public final class DevWorker implements AutoCloseable {
     return true;
   }
 
-  /** Invalid input cannot succeed on retry: fail for good. */
+  /** True only the first time this exact step input is seen (within {@link #FAIL_ONCE_MEMORY}). */
+  private boolean firstAttemptOf(String payload) {
+    String key = "dev-worker:fail-once:" + sha256(payload);
+    return "OK".equals(connection.sync().set(key, "1", SetArgs.Builder.nx().ex(FAIL_ONCE_MEMORY)));
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Fails the step for good in the queue (the queue does not retry it; a job retry submits it anew). */
   private void fail(String stepId, String error) {
     queue.failPermanently(stepId, error);
     log.info("Failed step {}: {}", stepId, error);

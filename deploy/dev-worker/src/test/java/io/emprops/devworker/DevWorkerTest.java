@@ -153,6 +153,31 @@ class DevWorkerTest {
   }
 
   @Test
+  void aFailOncePromptFailsItsFirstAttemptAndTheSameInputSucceedsWhenRunAgain() {
+    String input = "{\"prompt\": \"[fail-once] a fox " + UUID.randomUUID() + "\", \"seed\": 3}";
+    String first = submit(input);
+    await().atMost(Duration.ofSeconds(15)).until(() -> !on("job_failed", first).isEmpty());
+    assertThat(on("job_failed", first).getFirst().get("error").asString()).contains("[fail-once]");
+    assertThat(redis.hget("job:" + first, "status")).isEqualTo("failed");
+    assertThat(redis.hget("jobs:failed", first)).contains("[fail-once]");
+
+    // The retry: the same step input under a new submission id, as the generator writes it.
+    String retry = submit(input);
+    await().atMost(Duration.ofSeconds(15)).until(() -> !on("complete_job", retry).isEmpty());
+    assertThat(on("job_failed", retry)).isEmpty();
+    assertThat(redis.hget("job:" + retry, "status")).isEqualTo("completed");
+    assertThat(paintedBytes(retry)).isNotEmpty();
+    assertThat(on("complete_job", first)).as("the failed attempt never completes").isEmpty();
+
+    // Remembered per input, for a day: another input with the marker fails its own first attempt.
+    String other = submit(input.replace("\"seed\": 3", "\"seed\": 4"));
+    await().atMost(Duration.ofSeconds(15)).until(() -> !on("job_failed", other).isEmpty());
+    assertThat(on("complete_job", other)).isEmpty();
+    Long ttl = redis.ttl(redis.keys("dev-worker:fail-once:*").getFirst());
+    assertThat(ttl).isBetween(DevWorker.FAIL_ONCE_MEMORY.toSeconds() - 60, DevWorker.FAIL_ONCE_MEMORY.toSeconds());
+  }
+
+  @Test
   void aStepCancelledWhileRunningIsNotCompleted() {
     worker.close();
     DevWorker slow = new DevWorker(SharedInfrastructure.get().redis().url(), "slow-" + UUID.randomUUID(), service, 4,

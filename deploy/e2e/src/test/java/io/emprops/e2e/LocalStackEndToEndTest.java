@@ -75,7 +75,21 @@ class LocalStackEndToEndTest {
     for (String service : SERVICES) {
       HttpResponse<String> health = get("/health/" + service, null);
       assertThat(health.statusCode()).as(service).isEqualTo(200);
-      assertThat(health.body()).as(service).contains("UP");
+      // Readiness names what the service depends on, each UP: a working service, not a shell.
+      JsonNode components = json.readTree(health.body()).path("components");
+      List<String> expected = new java.util.ArrayList<>(List.of("readinessState", "db"));
+      if (!service.equals("webhooks")) {
+        expected.add("outboxRelay");
+      }
+      if (service.equals("generator")) {
+        expected.add("jobQueue");
+      }
+      if (service.equals("storage")) {
+        expected.add("objectStore");
+      }
+      assertThat(components.propertyNames()).as(health.body()).containsExactlyInAnyOrderElementsOf(expected);
+      expected.forEach(name -> assertThat(components.path(name).path("status").asString()).as(service + " " + name)
+          .isEqualTo("UP"));
     }
   }
 
@@ -180,12 +194,7 @@ class LocalStackEndToEndTest {
     });
 
     // GenerationCompleted reaches credits-service: the hold becomes a charge of 1 credit x 2.
-    JsonNode balance = balance();
-    for (int i = 0; i < 80 && balance.get("reserved").asLong() != 0; i++) {
-      Thread.sleep(250);
-      balance = balance();
-    }
-    assertThat(balance.get("reserved").asLong()).isZero();
+    JsonNode balance = awaitBalance(stack.devToken, b -> b.get("reserved").asLong() == 0);
     assertThat(balance.get("available").asLong()).isEqualTo(availableBefore - 2);
 
     // The finished job's event stream, through the gateway, replays its history and ends.
@@ -228,12 +237,7 @@ class LocalStackEndToEndTest {
 
     HttpResponse<String> cancelled = send("POST", "/jobs/" + jobId + "/cancel", stack.devToken, "");
     assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
-    long available = -1;
-    for (int i = 0; i < 80 && available != availableBefore; i++) {
-      Thread.sleep(250);
-      available = balance().get("available").asLong();
-    }
-    assertThat(available).isEqualTo(availableBefore);
+    awaitBalance(stack.devToken, b -> b.get("available").asLong() == availableBefore);
   }
 
   @Test
@@ -270,16 +274,12 @@ class LocalStackEndToEndTest {
 
     HttpResponse<String> publish = send("POST", "/collections/" + id + "/publish", stack.devToken, "");
     assertThat(publish.statusCode()).as(publish.body()).isEqualTo(202);
-    JsonNode publication = null;
-    for (int i = 0; i < 240; i++) {
-      HttpResponse<String> response = get("/collections/" + id + "/publication", stack.devToken);
-      publication = response.statusCode() == 200 ? json.readTree(response.body()).get("data") : null;
-      if (publication != null && "confirmed".equals(publication.get("status").asString())) {
-        break;
-      }
-      Thread.sleep(250);
-    }
-    assertThat(publication).isNotNull();
+    JsonNode publication = Awaitility.await("publication confirmed").atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> {
+          HttpResponse<String> response = get("/collections/" + id + "/publication", stack.devToken);
+          return response.statusCode() == 200 ? json.readTree(response.body()).get("data") : null;
+        }, data -> data != null && "confirmed".equals(data.get("status").asString()));
     assertThat(publication.get("status").asString()).as(publication.toString()).isEqualTo("confirmed");
     assertThat(publication.get("chain_id").asLong()).isEqualTo(31337);
 
@@ -293,15 +293,9 @@ class LocalStackEndToEndTest {
       chain.shutdown();
     }
     // The collection itself follows (PublicationConfirmed reached collections-service).
-    JsonNode published = null;
-    for (int i = 0; i < 80; i++) {
-      published = json.readTree(get("/collections/" + id, stack.devToken).body()).get("data");
-      if ("published".equals(published.get("status").asString())) {
-        break;
-      }
-      Thread.sleep(250);
-    }
-    assertThat(published.get("status").asString()).isEqualTo("published");
+    Awaitility.await("collection published").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+        .until(() -> json.readTree(get("/collections/" + id, stack.devToken).body()).get("data"),
+            data -> "published".equals(data.get("status").asString()));
     // Its ERC-7572 metadata is public.
     HttpResponse<String> metadata = get("/metadata/" + id + "/contract", null);
     assertThat(metadata.statusCode()).as(metadata.body()).isEqualTo(200);
@@ -349,14 +343,10 @@ class LocalStackEndToEndTest {
 
       String jobId = generate(createCollection("mock-image"));
       awaitJob(jobId, "completed");
-      Received hook = null;
-      for (int i = 0; i < 240 && hook == null; i++) {
-        hook = received.stream().filter(r -> r.body().contains(jobId)).findFirst().orElse(null);
-        if (hook == null) {
-          Thread.sleep(250);
-        }
-      }
-      assertThat(hook).as("job.completed of %s at the receiver", jobId).isNotNull();
+      Received hook = Awaitility.await("job.completed of " + jobId + " at the receiver").atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> received.stream().filter(r -> r.body().contains(jobId)).findFirst().orElse(null),
+              java.util.Objects::nonNull);
 
       // Standard Webhooks, checked from the specification: HMAC-SHA256 of "id.timestamp.body"
       // with the key behind whsec_, base64, in a "v1,<signature>" entry; a fresh timestamp.
@@ -377,21 +367,17 @@ class LocalStackEndToEndTest {
       assertThat(received).as("only the subscribed type").allMatch(r -> r.body().contains("\"job.completed\""));
 
       // Its delivery log, through the gateway: delivered on the first attempt with the receiver's 204.
-      JsonNode delivery = null;
-      for (int i = 0; i < 40; i++) {
-        JsonNode items = json.readTree(get("/webhooks/" + endpointId + "/deliveries", stack.devToken).body())
-            .get("data").get("items");
-        for (JsonNode item : items) {
-          if (hook.id().equals(item.get("webhook_id").asString()) && "delivered".equals(item.get("status").asString())) {
-            delivery = item;
-          }
-        }
-        if (delivery != null) {
-          break;
-        }
-        Thread.sleep(250);
-      }
-      assertThat(delivery).as("delivered entry in the log").isNotNull();
+      JsonNode delivery = Awaitility.await("delivered entry in the log").atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> {
+            for (JsonNode item : json.readTree(get("/webhooks/" + endpointId + "/deliveries", stack.devToken).body())
+                .get("data").get("items")) {
+              if (hook.id().equals(item.get("webhook_id").asString()) && "delivered".equals(item.get("status").asString())) {
+                return item;
+              }
+            }
+            return null;
+          }, java.util.Objects::nonNull);
       assertThat(delivery.get("response_status").asInt()).isEqualTo(204);
       assertThat(delivery.get("event_type").asString()).isEqualTo("job.completed");
 
@@ -572,6 +558,52 @@ class LocalStackEndToEndTest {
     assertThat(limited.headers().firstValue("Retry-After")).isPresent();
   }
 
+  @Test
+  @Order(8)
+  void aPlainUsersFailedGenerationRetriedThroughTheApiCompletesAndIsChargedOnce() throws Exception {
+    Path issuerKey = stack.dataDirectory.resolve("dev-issuer").resolve("signing-key.json");
+    String carol = io.emprops.localstack.infra.DevTokenIssuer.mint(issuerKey, "e2e-carol-" + UUID.randomUUID(),
+        List.of("user"), Duration.ofHours(1));
+    // The dev worker fails the first attempt of a prompt marked [fail-once]; the same input succeeds again.
+    HttpResponse<String> created = send("POST", "/api/collections/create", carol, """
+        {"title": "E2E retry", "instruction_set": {"version": "v2",
+          "steps": [{"id": 1, "nodeName": "mock-image", "nodePayload": {"prompt": "[fail-once] %s"}}],
+          "generations": {"generations": 1, "hashes": [], "use_custom_hashes": false}, "variables": []}}"""
+        .formatted(UUID.randomUUID()));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String collectionId = json.readTree(created.body()).get("data").get("id").asString();
+    long availableBefore = balance(carol).get("available").asLong();
+
+    String failedJob = generate(carol, collectionId);
+    JsonNode failed = awaitJob(carol, failedJob, "failed");
+    assertThat(failed.get("error").asString()).contains("[fail-once]");
+    awaitBalance(carol, b -> b.get("reserved").asLong() == 0);
+    assertThat(balance(carol).get("available").asLong()).as("a failed job spends nothing").isEqualTo(availableBefore);
+
+    HttpResponse<String> retried = send("POST", "/jobs/" + failedJob + "/retry", carol, "");
+    assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
+    String retryJob = json.readTree(retried.body()).get("data").get("job_id").asString();
+    assertThat(retryJob).isNotEqualTo(failedJob);
+    JsonNode completed = awaitJob(carol, retryJob, "completed");
+    assertThat(completed.get("outputs")).hasSize(1);
+    assertThat(completed.get("outputs").get(0).get("url").asString()).startsWith(stack.cdnBaseUrl() + "/generations/");
+    assertThat(completed.get("outputs").get(0).get("asset_id").asString()).isNotBlank();
+
+    // Charged once, 1 credit, for the retry; the failed job's hold released, never charged.
+    JsonNode settled = awaitBalance(carol, b -> b.get("reserved").asLong() == 0);
+    assertThat(settled.get("available").asLong()).isEqualTo(availableBefore - 1);
+    JsonNode ledger = json.readTree(get("/credits/history?size=100", carol).body()).get("data").get("items");
+    List<JsonNode> charges = java.util.stream.StreamSupport.stream(ledger.spliterator(), false)
+        .filter(entry -> "charge".equals(entry.get("kind").asString())).toList();
+    assertThat(charges).as("charges in %s", ledger).hasSize(1);
+    assertThat(charges.getFirst().get("reference").asString()).isEqualTo("job:" + retryJob);
+    assertThat(Math.abs(charges.getFirst().get("amount").asLong())).isEqualTo(1);
+    assertThat(ledger.findValuesAsString("reference")).as("the failed job's reservation is in the ledger").contains("job:" + failedJob);
+    // Asking again returns the same retry, not a second one.
+    HttpResponse<String> again = send("POST", "/jobs/" + failedJob + "/retry", carol, "");
+    assertThat(json.readTree(again.body()).get("data").get("job_id").asString()).as(again.body()).isEqualTo(retryJob);
+  }
+
   /** A webhook as the e2e receiver got it. */
   private record Received(String id, String timestamp, String signature, String contentType, String body) {}
 
@@ -644,25 +676,23 @@ class LocalStackEndToEndTest {
     assertThat(send("PUT", "/collections/" + collectionId + "/preview", stack.devToken,
         "{\"enabled\": true, \"is_remixable\": true}").statusCode()).isIn(200, 204);
     List<String> outputUrls = job.get("outputs").findValuesAsString("url");
-    JsonNode item = null;
-    for (int i = 0; i < 120 && item == null; i++) {
-      for (JsonNode candidate : json.readTree(get("/feed?size=0", stack.devToken).body()).get("data").get("collections")) {
-        if (candidate.toString().contains(collectionId) && candidate.get("sample_images").size() == 2) {
-          item = candidate;
-        }
-      }
-      if (item == null) {
-        Thread.sleep(250);
-      }
-    }
-    assertThat(item).as("collection %s in the feed with its two samples", collectionId).isNotNull();
+    JsonNode item = Awaitility.await("collection " + collectionId + " in the feed with its two samples")
+        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+        .until(() -> {
+          for (JsonNode candidate : json.readTree(get("/feed?size=0", stack.devToken).body()).get("data").get("collections")) {
+            if (candidate.toString().contains(collectionId) && candidate.get("sample_images").size() == 2) {
+              return candidate;
+            }
+          }
+          return null;
+        }, java.util.Objects::nonNull);
     assertThat(item.get("sample_images").findValuesAsString("url")).containsExactlyInAnyOrderElementsOf(outputUrls);
     String assetId = job.get("outputs").get(1).get("asset_id").asString();
-    HttpResponse<String> copy = send("POST", "/projects/collections?asset_id=" + assetId, stack.devToken, "{}");
-    for (int i = 0; i < 40 && copy.statusCode() == 409; i++) { // the generation's input may still be on its way
-      Thread.sleep(250);
-      copy = send("POST", "/projects/collections?asset_id=" + assetId, stack.devToken, "{}");
-    }
+    // Asked again while the generation's input is still on its way (409).
+    HttpResponse<String> copy = Awaitility.await("a collection from asset " + assetId).atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> send("POST", "/projects/collections?asset_id=" + assetId, stack.devToken, "{}"),
+            response -> response.statusCode() != 409);
     assertThat(copy.statusCode()).as(copy.body()).isEqualTo(201);
     JsonNode copied = json.readTree(copy.body()).get("data");
     assertThat(copied.get("id").asString()).isNotEqualTo(collectionId);
@@ -767,32 +797,39 @@ class LocalStackEndToEndTest {
   /** A generation request, asked again while the generator's read model has not got the collection yet. */
   private HttpResponse<String> requestGeneration(String token, String collectionId, String idempotencyKey)
       throws Exception {
-    HttpResponse<String> generation = null;
-    for (int attempt = 0; attempt < 8; attempt++) { // the generation rate limit is 10 a minute
-      generation = send("POST", "/collections/" + collectionId + "/generations", token, "{}",
-          "Idempotency-Key", idempotencyKey);
-      if (generation.statusCode() != 404) {
-        break;
-      }
-      Thread.sleep(1500); // the read model has not received the collection yet
-    }
-    return generation;
+    // At most 8 requests (the generation rate limit is 10 a minute) while the answer is 404.
+    java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    return Awaitility.await("the generator knows collection " + collectionId).atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(1500))
+        .until(() -> {
+          requests.incrementAndGet();
+          return send("POST", "/collections/" + collectionId + "/generations", token, "{}",
+              "Idempotency-Key", idempotencyKey);
+        }, response -> response.statusCode() != 404 || requests.get() >= 8);
   }
 
-  private JsonNode awaitJob(String jobId, String status) throws Exception {
-    JsonNode job = null;
-    for (int i = 0; i < 240; i++) {
-      job = json.readTree(get("/jobs/" + jobId, stack.devToken).body()).get("data");
-      if (status.equals(job.get("status").asString())) {
-        return job;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("job " + jobId + " did not become " + status + ": " + job);
+  private JsonNode awaitJob(String jobId, String status) {
+    return awaitJob(stack.devToken, jobId, status);
+  }
+
+  private JsonNode awaitJob(String token, String jobId, String status) {
+    return Awaitility.await("job " + jobId + " " + status).atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> json.readTree(get("/jobs/" + jobId, token).body()).get("data"),
+            job -> status.equals(job.get("status").asString()));
   }
 
   private JsonNode balance() throws Exception {
-    return json.readTree(get("/credits/balance", stack.devToken).body()).get("data");
+    return balance(stack.devToken);
+  }
+
+  private JsonNode balance(String token) throws Exception {
+    return json.readTree(get("/credits/balance", token).body()).get("data");
+  }
+
+  private JsonNode awaitBalance(String token, java.util.function.Predicate<JsonNode> settled) {
+    return Awaitility.await("balance settles").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+        .until(() -> balance(token), settled);
   }
 
   private HttpResponse<String> send(String method, String path, String token, String body, String... headers)

@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,20 +61,24 @@ final class RunningStack implements AutoCloseable {
     // EMPROPS_NO_BUILD: these tests run inside the build that has just packaged every jar.
     Process launcher = run(root, output, Map.of("EMPROPS_NO_BUILD", "1",
         "EMPROPS_PORT_BASE", Integer.toString(base), "EMPROPS_DATA_DIR", data.toString()), options);
-    Instant deadline = Instant.now().plus(START_TIMEOUT);
-    while (Instant.now().isBefore(deadline)) {
-      String text = read(output);
-      if (text.contains("READY")) {
-        return new RunningStack(root, data, base, launcher, output,
-            find(GATEWAY, text).orElseThrow(), find(TOKEN, text).orElseThrow());
-      }
-      if (!launcher.isAlive()) {
-        throw new IllegalStateException("./run up exited with " + launcher.exitValue() + ":\n" + text);
-      }
-      Thread.sleep(250);
+    String text;
+    try {
+      // Ready when the launcher prints READY; a launcher that exits first fails at once.
+      text = org.awaitility.Awaitility.await("./run up prints READY").atMost(START_TIMEOUT)
+          .pollInterval(java.time.Duration.ofMillis(250))
+          .until(() -> {
+            String seen = read(output);
+            if (!seen.contains("READY") && !launcher.isAlive()) {
+              throw new IllegalStateException("./run up exited with " + launcher.exitValue() + ":\n" + seen);
+            }
+            return seen;
+          }, seen -> seen.contains("READY"));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      launcher.destroy();
+      throw new IllegalStateException("./run up not ready within " + START_TIMEOUT + ":\n" + read(output), e);
     }
-    launcher.destroy();
-    throw new IllegalStateException("./run up not ready within " + START_TIMEOUT + ":\n" + read(output));
+    return new RunningStack(root, data, base, launcher, output,
+        find(GATEWAY, text).orElseThrow(), find(TOKEN, text).orElseThrow());
   }
 
   /**

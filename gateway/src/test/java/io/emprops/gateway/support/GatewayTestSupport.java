@@ -26,6 +26,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @EmbeddedInfrastructure(app = "gateway")
+@org.springframework.context.annotation.Import(AdjustableClockConfiguration.class)
 public abstract class GatewayTestSupport {
 
   protected static final Map<String, ServiceStandIn> SERVICES = ServiceStandIn.forEveryService();
@@ -43,7 +44,7 @@ public abstract class GatewayTestSupport {
   protected static void registerServices(DynamicPropertyRegistry registry, Map<String, String> overrides) {
     SERVICES.forEach((name, stub) -> registry.add("emprops.gateway.services." + name,
         () -> overrides.getOrDefault(name, stub.baseUrl())));
-    // A short upload window, so that the rate-limit test can watch a window reset.
+    // A small upload limit for the rate-limit test, which moves the clock to the next window.
     registry.add("emprops.gateway.rate-limits.upload.limit", () -> "5");
     registry.add("emprops.gateway.rate-limits.upload.window", () -> "2s");
     registry.add("emprops.gateway.cors.allowed-origins", () -> ALLOWED_ORIGIN);

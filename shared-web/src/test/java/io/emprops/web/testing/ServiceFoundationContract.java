@@ -38,6 +38,11 @@ public abstract class ServiceFoundationContract {
   /** The tables the service's migrations must have created in its schema. */
   protected abstract List<String> expectedTables();
 
+  /** What readiness checks besides its own state: the database and the outbox relay, unless a service says otherwise. */
+  protected List<String> readinessDependencies() {
+    return List.of("db", "outboxRelay");
+  }
+
   @BeforeEach
   void connect() {
     baseUrl = "http://127.0.0.1:" + environment.getProperty("local.server.port");
@@ -55,6 +60,22 @@ public abstract class ServiceFoundationContract {
       assertThat(response.statusCode()).as(probe).isEqualTo(200);
       assertThat(response.body()).contains("\"UP\"");
     }
+  }
+
+  @Test
+  void readinessIsMadeOfTheServiceDependenciesEachUp() {
+    HttpResponse<String> response = calls.send(
+        HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/readiness")).build());
+    assertThat(response.statusCode()).isEqualTo(200);
+    tools.jackson.databind.JsonNode components = tools.jackson.databind.json.JsonMapper.shared()
+        .readTree(response.body()).path("components");
+    List<String> expected = new java.util.ArrayList<>(readinessDependencies());
+    expected.add("readinessState");
+    assertThat(components.propertyNames()).as(response.body()).containsExactlyInAnyOrderElementsOf(expected);
+    for (String name : expected) {
+      assertThat(components.path(name).path("status").asString()).as(name).isEqualTo("UP");
+    }
+    assertThat(response.body()).as("no details in a public probe").doesNotContain("\"details\"");
   }
 
   @Test

@@ -17,8 +17,6 @@ import io.emprops.storage.objectstore.S3ObjectStore;
 import io.emprops.storage.objectstore.S3Settings;
 import io.emprops.web.outbound.HostAllowList;
 import java.time.Clock;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -95,17 +93,9 @@ public class StorageConfiguration {
     return new OrphanSweeper(pending, store, transactions, metrics, properties.sweeper().grace());
   }
 
-  /** {@code objectStore} in {@code /actuator/health} (not in the probes: a store outage is no reason to restart). */
   @Bean
-  HealthIndicator objectStoreHealthIndicator(ObjectStore store) {
-    return () -> {
-      try {
-        store.checkReachable();
-        return Health.up().withDetail("provider", store.provider()).build();
-      } catch (RuntimeException e) {
-        return Health.down().withDetail("provider", store.provider()).withDetail("error", e.getMessage()).build();
-      }
-    };
+  ObjectStoreHealthIndicator objectStoreHealthIndicator(ObjectStore store) {
+    return new ObjectStoreHealthIndicator(store);
   }
 
   private static void require(Object value, String property) {

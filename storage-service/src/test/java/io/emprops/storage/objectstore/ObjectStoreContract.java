@@ -192,6 +192,15 @@ abstract class ObjectStoreContract {
     assertThatThrownBy(missing::checkReachable).isInstanceOf(ObjectStoreException.class);
   }
 
+  @Test
+  void itsReadinessComponentIsUpAndDownWhenItsContainerIsMissing() {
+    var up = new io.emprops.storage.config.ObjectStoreHealthIndicator(store).health();
+    assertThat(up.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.UP);
+    var down = new io.emprops.storage.config.ObjectStoreHealthIndicator(createStoreWithoutContainer(uploads)).health();
+    assertThat(down.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.DOWN);
+    assertThat(down.getDetails()).containsKey("error");
+  }
+
   protected byte[] readAll(String key) throws IOException {
     try (InputStream in = store.read(key)) {
       return in.readAllBytes();

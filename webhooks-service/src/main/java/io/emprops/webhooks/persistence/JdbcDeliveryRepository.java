@@ -14,6 +14,8 @@ import io.emprops.webhooks.domain.endpoint.EndpointRepository.SealedSecret;
 import java.net.URI;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,9 +36,16 @@ class JdbcDeliveryRepository implements DeliveryRepository {
   private static final String ACTIVE = "('queued', 'pending', 'sending')";
 
   private final JdbcClient jdbc;
+  /** The service's time for due deliveries, leases and expired secrets (the database's own clock is not used). */
+  private final Clock clock;
 
-  JdbcDeliveryRepository(JdbcClient jdbc) {
+  JdbcDeliveryRepository(JdbcClient jdbc, Clock clock) {
     this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  private Timestamp now() {
+    return ts(clock.instant());
   }
 
   @Override
@@ -116,7 +125,7 @@ class JdbcDeliveryRepository implements DeliveryRepository {
             WITH candidates AS (
               SELECT d.id, d.endpoint_id, d.next_attempt_at FROM deliveries d
               JOIN endpoints e ON e.id = d.endpoint_id AND e.enabled
-              WHERE d.status IN ('pending', 'sending') AND d.next_attempt_at <= now() AND d.endpoint_id NOT IN (:busy)
+              WHERE d.status IN ('pending', 'sending') AND d.next_attempt_at <= CAST(:now AS timestamptz) AND d.endpoint_id NOT IN (:busy)
               ORDER BY d.next_attempt_at LIMIT :scan
               FOR UPDATE OF d SKIP LOCKED),
             chosen AS (
@@ -124,15 +133,15 @@ class JdbcDeliveryRepository implements DeliveryRepository {
                                      row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS n
                               FROM candidates) c
               WHERE n <= :perEndpoint ORDER BY next_attempt_at LIMIT :limit)
-            UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, last_attempt_at = now(),
-                   next_attempt_at = now() + make_interval(secs => :lease)
+            UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, last_attempt_at = CAST(:now AS timestamptz),
+                   next_attempt_at = CAST(:now AS timestamptz) + make_interval(secs => :lease)
             FROM chosen, messages m, endpoints e
             WHERE d.id = chosen.id AND m.id = d.message_id AND e.id = d.endpoint_id
             RETURNING d.id, d.endpoint_id, e.url, d.message_id, d.event_type, d.ordering_key, d.attempts,
                       d.deliver_by, m.occurred_at, m.body""")
         .param("busy", busyEndpoints.isEmpty() ? List.of(NONE) : List.copyOf(busyEndpoints))
         .param("scan", limit * 4).param("perEndpoint", perEndpoint).param("limit", limit)
-        .param("lease", lease.toMillis() / 1000.0)
+        .param("lease", lease.toMillis() / 1000.0).param("now", now())
         .query((rs, n) -> new Row(rs.getObject("id", UUID.class), rs.getObject("endpoint_id", UUID.class),
             URI.create(rs.getString("url")), rs.getObject("message_id", UUID.class), rs.getString("event_type"),
             rs.getString("ordering_key"), rs.getInt("attempts"), instant(rs, "deliver_by"),
@@ -144,9 +153,10 @@ class JdbcDeliveryRepository implements DeliveryRepository {
     Map<UUID, List<SealedSecret>> secrets = new HashMap<>();
     jdbc.sql("""
             SELECT endpoint_id, id, sealed, expires_at FROM endpoint_secrets
-            WHERE endpoint_id IN (:endpoints) AND (expires_at IS NULL OR expires_at > now())
+            WHERE endpoint_id IN (:endpoints) AND (expires_at IS NULL OR expires_at > :now)
             ORDER BY created_at DESC""")
         .param("endpoints", rows.stream().map(Row::endpointId).distinct().toList())
+        .param("now", now())
         .query((rs, n) -> {
           secrets.computeIfAbsent(rs.getObject("endpoint_id", UUID.class), e -> new ArrayList<>())
               .add(new SealedSecret(rs.getObject("id", UUID.class), rs.getBytes("sealed"), instant(rs, "expires_at")));
@@ -211,19 +221,19 @@ class JdbcDeliveryRepository implements DeliveryRepository {
   @Override
   public void advance(Lane lane) {
     jdbc.sql("""
-            UPDATE deliveries SET status = 'pending', next_attempt_at = greatest(next_attempt_at, now())
+            UPDATE deliveries SET status = 'pending', next_attempt_at = greatest(next_attempt_at, CAST(:now AS timestamptz))
             WHERE id = (SELECT id FROM deliveries WHERE endpoint_id = :endpoint AND ordering_key = :key
                         AND status = 'queued' ORDER BY seq LIMIT 1)
               AND NOT EXISTS (SELECT 1 FROM deliveries WHERE endpoint_id = :endpoint AND ordering_key = :key
                               AND status IN ('pending', 'sending'))""")
-        .param("endpoint", lane.endpointId()).param("key", lane.orderingKey()).update();
+        .param("endpoint", lane.endpointId()).param("key", lane.orderingKey()).param("now", now()).update();
   }
 
   @Override
   public int failUnfinished(UUID endpointId, String reason) {
-    return jdbc.sql("UPDATE deliveries SET status = 'failed', finished_at = now(), last_error = :reason"
+    return jdbc.sql("UPDATE deliveries SET status = 'failed', finished_at = :now, last_error = :reason"
             + " WHERE endpoint_id = :endpoint AND status IN" + ACTIVE)
-        .param("endpoint", endpointId).param("reason", reason).update();
+        .param("endpoint", endpointId).param("reason", reason).param("now", now()).update();
   }
 
   @Override
@@ -231,8 +241,8 @@ class JdbcDeliveryRepository implements DeliveryRepository {
     jdbc.sql("""
             INSERT INTO deliveries (id, endpoint_id, message_id, event_type, ordering_key, status, deliver_by,
                                     finished_at, last_error)
-            VALUES (:id, :endpoint, :message, :type, :key, 'notice', now(), now(), :note)""")
-        .param("id", id).param("endpoint", endpointId).param("message", message.id())
+            VALUES (:id, :endpoint, :message, :type, :key, 'notice', :now, :now, :note)""")
+        .param("id", id).param("endpoint", endpointId).param("message", message.id()).param("now", now())
         .param("type", message.eventType()).param("key", "notice:" + id)
         .param("note", "not sent: a note for the endpoint's owner")
         .update();
@@ -295,15 +305,16 @@ class JdbcDeliveryRepository implements DeliveryRepository {
 
   @Override
   public long dueCount() {
-    return jdbc.sql("SELECT count(*) FROM deliveries WHERE status IN ('pending', 'sending') AND next_attempt_at <= now()")
-        .query(Long.class).single();
+    return jdbc.sql("SELECT count(*) FROM deliveries WHERE status IN ('pending', 'sending') AND next_attempt_at <= :now")
+        .param("now", now()).query(Long.class).single();
   }
 
   @Override
   public Duration oldestDueAge() {
     return jdbc.sql("""
-            SELECT coalesce(extract(epoch FROM now() - min(next_attempt_at)) * 1000, 0) FROM deliveries
-            WHERE status IN ('pending', 'sending') AND next_attempt_at <= now()""")
+            SELECT coalesce(extract(epoch FROM CAST(:now AS timestamptz) - min(next_attempt_at)) * 1000, 0) FROM deliveries
+            WHERE status IN ('pending', 'sending') AND next_attempt_at <= CAST(:now AS timestamptz)""")
+        .param("now", now())
         .query((rs, n) -> Duration.ofMillis(Math.max(0, rs.getLong(1)))).single();
   }
 

@@ -12,4 +12,11 @@ public class TestDnsConfiguration {
   TestDns testDns() {
     return new TestDns();
   }
+
+  /** The service's clock, which a test may move forward (and must reset). */
+  @Bean
+  @Primary
+  io.emprops.web.testing.AdjustableClock adjustableClock() {
+    return new io.emprops.web.testing.AdjustableClock();
+  }
 }

@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Import;
  * The webhooks service as the local stack configures it (local mode: receivers on 127.0.0.1), on
  * a random port, with retries in fractions of a second instead of minutes so that a schedule runs
  * within a test, and {@link TestDns} in front of the system resolver. Every test class with it
- * shares one application context.
+ * shares one application context. Its {@code Clock} is an {@link io.emprops.web.testing.AdjustableClock}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

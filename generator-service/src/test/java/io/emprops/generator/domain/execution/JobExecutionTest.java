@@ -996,6 +996,129 @@ class JobExecutionTest {
   }
 
   /** A worker's completion in the queue's hashes, its message lost. */
+  // --- the reconciler's recovery paths ----------------------------------------------------------
+
+  @Test
+  void aStepWhoseProgressStoppedIsResubmittedWhileItsWorkerStillHeartbeats() {
+    Scenario s = new Scenario(1, false);
+    WorkerSimulator stuck = s.worker("w-stuck");
+    String step = s.claim(stuck);
+    stuck.start(step);
+    // Its last progress is older than stale-progress-after (10 min by default); the worker is alive.
+    redis.sync().hset(QueueKeys.progress(step), java.util.Map.of("progress", "40", "status", "in_progress",
+        "message", "stuck", "updated_at", Instant.now().minus(Duration.ofMinutes(11)).toString()));
+
+    WorkerSimulator rescuer = s.worker("w-after-stuck");
+    String again = await().atMost(WAIT).until(() -> rescuer.claim().orElse(null), id -> id != null);
+    assertThat(again).isNotEqualTo(step);
+    assertThat(field(again, "workflow_id")).isEqualTo(s.jobId.toString());
+    assertThat(field(step, "status")).isEqualTo("failed");
+    assertThat(field(step, "error")).startsWith("Abandoned by EmProps: worker " + stuck.workerId())
+        .contains("stopped reporting progress");
+    assertThat(stuck.holds(step)).isFalse();
+    rescuer.complete(again, image("https://cdn.test/after-stale.png"));
+
+    JsonNode job = s.awaitStatus("completed");
+    assertThat(sources(job)).containsExactly("https://cdn.test/after-stale.png");
+    assertThat(s.historyMessages()).anyMatch(m -> m.contains("stopped reporting progress"));
+  }
+
+  @Test
+  void aStepNeverWrittenToTheQueueIsSubmittedByTheReconcilerUnderItsOwnId() {
+    Scenario s = new Scenario(1, false);
+    String step = await().atMost(WAIT).until(s::submittedSteps, ids -> ids.size() == 1).getFirst();
+    // As if the instance stopped between committing the step and writing it to the queue: the row
+    // says never submitted (and was just touched), the queue has nothing.
+    assertThat(jdbc.sql("UPDATE job_steps SET submitted_at = NULL, updated_at = now() WHERE queue_step_id = ?")
+        .param(step).update()).isEqualTo(1);
+    redis.sync().zrem(QueueKeys.PENDING, step);
+    redis.sync().del(QueueKeys.job(step));
+    assertThat(s.pendingOfService()).isEmpty();
+
+    WorkerSimulator worker = s.worker("w-late-submission");
+    String claimed = s.claim(worker);
+    assertThat(claimed).as("submitted as it was laid out, not as a lost step under a new id").isEqualTo(step);
+    worker.complete(claimed, image("https://cdn.test/late-submission.png"));
+
+    JsonNode job = s.awaitStatus("completed");
+    assertThat(sources(job)).containsExactly("https://cdn.test/late-submission.png");
+    assertThat(s.submittedSteps()).containsExactly(step);
+  }
+
+  @Test
+  void aFetchApiCallThatNeverFinishesIsAbandonedAndRunAgainAndItsLateAnswerIgnored() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer api = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    api.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    api.createContext("/v1/images", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      String url = "https://img.test/answered.png";
+      if (calls.incrementAndGet() == 1) {
+        try { // the first call hangs (a crashed instance's call, in effect) until the test ends
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        url = "https://img.test/late.png";
+      }
+      byte[] body = ("{\"data\": [{\"url\": \"" + url + "\"}]}").getBytes();
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    api.start();
+    try {
+      String fetcher = "fetch-" + UUID.randomUUID().toString().substring(0, 8);
+      workflows.create(new WorkflowDraft(fetcher, "test", "fetch_api", json.readTree("""
+          {"template": {"method": "POST", "url": "http://127.0.0.1:%d/v1/images",
+                        "headers": {"Content-Type": "application/json"}, "body": {"prompt": "{{prompt}}"}},
+           "fields": [{"name": "prompt", "type": "text", "required": true}],
+           "output": {"json_path": "$.data[0].url"}}""".formatted(api.getAddress().getPort())),
+          null, 3L, List.of(), true));
+      Scenario s = new Scenario(1, true, fetcher);
+      await().atMost(WAIT).until(() -> calls.get() == 1);
+      // Submitted longer ago than any fetch may run (timeouts, retries and backoff).
+      assertThat(jdbc.sql("""
+          UPDATE job_steps SET submitted_at = now() - interval '1 hour', updated_at = now() - interval '1 hour'
+          WHERE job_id = ? AND kind = 'fetch'""").param(s.jobId).update()).isEqualTo(1);
+
+      WorkerSimulator worker = s.worker("w-after-abandoned-fetch");
+      String refine = s.claim(worker);
+      assertThat(calls.get()).as("the fetch ran again").isEqualTo(2);
+      assertThat(json.readTree(field(refine, "payload")).get("init_image").asString())
+          .isEqualTo("https://img.test/answered.png");
+      release.countDown(); // the abandoned call answers now, too late
+      worker.complete(refine, image("https://cdn.test/refined-after-fetch.png"));
+
+      JsonNode job = s.awaitStatus("completed");
+      assertThat(sources(job)).containsExactly("https://img.test/answered.png", "https://cdn.test/refined-after-fetch.png");
+      assertThat(s.historyMessages()).anyMatch(m -> m.contains("the fetch_api call did not finish"));
+    } finally {
+      release.countDown();
+      api.stop(0);
+    }
+  }
+
+  @Test
+  void aStepWhoseWorkflowWasDeletedMidJobFailsTheJobInsteadOfWaitingForever() {
+    Scenario s = new Scenario(1, true);
+    WorkerSimulator worker = s.worker("w-before-deletion");
+    String first = s.claim(worker);
+    // The second step's workflow goes while the first step runs; the second is rendered only after.
+    assertThat(jdbc.sql("DELETE FROM workflows WHERE name = ?").param("wf-" + s.service + "-refine").update())
+        .isEqualTo(1);
+    worker.complete(first, image("https://cdn.test/before-deletion.png"));
+
+    JsonNode job = s.awaitStatus("failed");
+    assertThat(job.get("error").asString()).contains("wf-" + s.service + "-refine").contains("no longer exists");
+    assertThat(s.submittedSteps()).as("the second step never reached the queue").containsExactly(first);
+    assertThat(s.pendingOfService()).isEmpty();
+    assertThat(s.event(GenerationFailed.class).amountSpent()).as("the first step, done").isEqualTo(1);
+  }
+
   private void completeSilently(String step, String url) {
     redis.sync().hset(QueueKeys.job(step), java.util.Map.of("status", "completed", "completed_at", Instant.now().toString()));
     redis.sync().hset(QueueKeys.COMPLETED, step, "{\"success\":true,\"data\":{\"success\":true,\"data\":"
