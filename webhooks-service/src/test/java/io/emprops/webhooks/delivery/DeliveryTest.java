@@ -327,6 +327,12 @@ class DeliveryTest {
     // The spacing rule is the sender's: its own attempt times, read back from the delivery log
     // (arrival times also carry the network's and the receiver's jitter, which no sender controls).
     // The margin covers the dispatcher's claim-to-send hand-over (the interval counts from a claim).
+    // An attempt is logged once its answer is in, just after the receiver saw it: wait for the log.
+    await().atMost(WAIT).until(() -> {
+      JsonNode logged = client.deliveries(endpointId);
+      return logged.size() == got.size()
+          && logged.valueStream().allMatch(d -> "delivered".equals(d.get("status").asString()));
+    });
     List<Instant> sent = new ArrayList<>();
     for (JsonNode delivery : client.deliveries(endpointId)) {
       JsonNode detail = client.call("GET", "/webhooks/" + endpointId + "/deliveries/"
