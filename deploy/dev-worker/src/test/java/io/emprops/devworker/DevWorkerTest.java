@@ -180,8 +180,10 @@ class DevWorkerTest {
   @Test
   void aStepCancelledWhileRunningIsNotCompleted() {
     worker.close();
-    DevWorker slow = new DevWorker(SharedInfrastructure.get().redis().url(), "slow-" + UUID.randomUUID(), service, 4,
-        Duration.ofMillis(300));
+    // 20 paint steps of 500 ms: the cancel below lands long before the step could end (even on a
+    // loaded machine), and the worker, which looks between paint steps, leaves it within 500 ms.
+    DevWorker slow = new DevWorker(SharedInfrastructure.get().redis().url(), "slow-" + UUID.randomUUID(), service, 20,
+        Duration.ofMillis(500));
     Thread slowLoop = Thread.ofVirtual().start(() -> {
       try {
         slow.run();
