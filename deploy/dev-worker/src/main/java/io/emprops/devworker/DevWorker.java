@@ -29,9 +29,9 @@ import tools.jackson.databind.node.ObjectNode;
  * payload's prompt and seed ({@code image_base64}, {@code mime_type}), its result nested as real
  * workers nest theirs. It speaks the protocol of JOB-QUEUE.md through {@link QueueWorker} (atomic
  * claim, status fields, progress hash, completed/failed hashes, the four channels) and heartbeats
- * every 30 s. A step cancelled while it runs is not completed. A prompt holding {@value #FAIL_ONCE}
- * fails the first time its step input is seen (remembered in Redis for a day) and succeeds when that
- * input runs again, as a retry does.
+ * every 30 s. A step cancelled while it runs is left between two paint steps, never completed. A
+ * prompt holding {@value #FAIL_ONCE} fails the first time its step input is seen (remembered in
+ * Redis for a day) and succeeds when that input runs again, as a retry does.
  *
  * <pre>java -jar dev-worker.jar --redis redis://127.0.0.1:8093 [--service mock] [--steps 4] [--step-delay-ms 300]</pre>
  */
@@ -139,14 +139,15 @@ public final class DevWorker implements AutoCloseable {
     }
     for (int i = 1; i <= progressSteps; i++) {
       Thread.sleep(stepDelay.toMillis());
+      if (cancelled(stepId)) {
+        return true;
+      }
       queue.progress(stepId, i * 100 / (progressSteps + 1), "painting " + i + "/" + progressSteps);
     }
     long started = System.nanoTime();
     byte[] png = DeterministicArt.png(prompt, payload.path("seed").asLong(0),
         payload.path("width").asInt(256), payload.path("height").asInt(256));
-    if (StepFields.FAILED.equals(queue.status(stepId))) {
-      log.info("Step {} was cancelled while running; not completing it", stepId);
-      queue.release(stepId);
+    if (cancelled(stepId)) {
       return true;
     }
     ObjectNode data = json.createObjectNode();
@@ -159,6 +160,19 @@ public final class DevWorker implements AutoCloseable {
   }
 
   /** True only the first time this exact step input is seen (within {@link #FAIL_ONCE_MEMORY}). */
+  /**
+   * Whether the step was cancelled (failed by its owner) while it ran; a cancelled step is left
+   * at once, between two paint steps, and released rather than completed.
+   */
+  private boolean cancelled(String stepId) {
+    if (!StepFields.FAILED.equals(queue.status(stepId))) {
+      return false;
+    }
+    log.info("Step {} was cancelled while running; not completing it", stepId);
+    queue.release(stepId);
+    return true;
+  }
+
   private boolean firstAttemptOf(String payload) {
     String key = "dev-worker:fail-once:" + sha256(payload);
     return "OK".equals(connection.sync().set(key, "1", SetArgs.Builder.nx().ex(FAIL_ONCE_MEMORY)));

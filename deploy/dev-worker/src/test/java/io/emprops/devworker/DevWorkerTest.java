@@ -180,8 +180,10 @@ class DevWorkerTest {
   @Test
   void aStepCancelledWhileRunningIsNotCompleted() {
     worker.close();
-    DevWorker slow = new DevWorker(SharedInfrastructure.get().redis().url(), "slow-" + UUID.randomUUID(), service, 4,
-        Duration.ofMillis(300));
+    // 20 paint steps of 500 ms: the cancel below lands long before the step could end (even on a
+    // loaded machine), and the worker, which looks between paint steps, leaves it within 500 ms.
+    DevWorker slow = new DevWorker(SharedInfrastructure.get().redis().url(), "slow-" + UUID.randomUUID(), service, 20,
+        Duration.ofMillis(500));
     Thread slowLoop = Thread.ofVirtual().start(() -> {
       try {
         slow.run();
@@ -191,7 +193,9 @@ class DevWorkerTest {
     });
     try {
       String step = submit("{\"prompt\": \"x\"}");
-      await().atMost(Duration.ofSeconds(10)).until(() -> !on("job_claimed", step).isEmpty());
+      // Sync point: the worker has started the step (its claim message comes just before it writes
+      // in_progress, which would overwrite a cancel made in between).
+      await().atMost(Duration.ofSeconds(10)).until(() -> "in_progress".equals(redis.hget("job:" + step, "status")));
       redis.hset("job:" + step, Map.of("status", "failed", "error", "Job cancelled by user"));
       // Sync point: the worker runs one step at a time, so once it claims the next step it is done
       // with the cancelled one — completing it would have come before.
