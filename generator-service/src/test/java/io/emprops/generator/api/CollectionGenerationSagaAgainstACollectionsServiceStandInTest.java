@@ -223,6 +223,7 @@ class CollectionGenerationSagaAgainstACollectionsServiceStandInTest {
     assertThat(failed.amountSpent()).as("nothing charged: the reservation is released").isZero();
     assertThat(failed.failedStepId()).isNull();
     assertThat(collections.find(UUID.fromString(created.get("collection_id").asString()))).isEmpty();
+    error(calls.post("/jobs/" + jobId + "/retry", GatewayCalls.user(user), ""), 409, "CONFLICT");
   }
 
   @Test
