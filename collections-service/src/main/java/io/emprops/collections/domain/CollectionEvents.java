@@ -1,5 +1,7 @@
 package io.emprops.collections.domain;
 
+import java.util.UUID;
+
 /**
  * The port through which collection changes leave the service (topic {@code emprops.collections}).
  * Every method is called inside the transaction that made the change, with the state after it, so
@@ -20,4 +22,10 @@ public interface CollectionEvents {
 
   /** The collection was deleted with its project; the snapshot is its last state. */
   void deleted(CollectionSnapshot collection);
+
+  /**
+   * The collection the generator asked for (for job {@code jobId}) was not created: its fields
+   * break the rules {@code reason} names.
+   */
+  void generationRejected(UUID collectionId, UUID jobId, String userId, String reason);
 }

@@ -56,15 +56,54 @@ public class Collections {
   }
 
   /**
+   * The generator asked for this collection ({@code POST /api/collections/generate}, a step of the
+   * generation saga): it is created with exactly {@code id} in the user's default project, as
+   * {@link #create} creates any collection (fresh component ids, {@code CollectionCreated}), unless
+   * a collection with that id exists (a redelivered request creates nothing twice). When the fields
+   * break a collection's rules, nothing is created and the refusal is announced instead, so the
+   * generator fails the job.
+   *
+   * @param fields collection fields as the create endpoint takes them ({@code title}, {@code data},
+   *     {@code editions}, {@code price}, {@code blockchain})
+   */
+  public GenerationOutcome createForGeneration(UUID id, UUID jobId, String userId, ObjectNode fields) {
+    if (collections.find(id).isPresent()) {
+      return GenerationOutcome.EXISTED;
+    }
+    CollectionFields parsed;
+    try {
+      parsed = CollectionFields.untitled().merge(fields, "data");
+    } catch (ApiException refused) {
+      events.generationRejected(id, jobId, userId, reasonOf(refused));
+      return GenerationOutcome.REJECTED;
+    }
+    insert(id, projects.defaultFor(userId), parsed, null);
+    return GenerationOutcome.CREATED;
+  }
+
+  /** What {@link #createForGeneration} did. */
+  public enum GenerationOutcome { CREATED, EXISTED, REJECTED }
+
+  private static String reasonOf(ApiException refused) {
+    if (refused.details() == null || refused.details().isEmpty()) {
+      return refused.getMessage();
+    }
+    return String.join("; ", refused.details().stream().map(d -> d.field() + ": " + d.message()).toList());
+  }
+
+  /**
    * Adds a collection, owned by the project's owner, as the project's current collection. Every
    * step gets a fresh component id (its old one kept as fromId) and references follow.
    */
   Collection insert(Project project, CollectionFields fields, UUID forkedFromId) {
+    return insert(UUID.randomUUID(), project, fields, forkedFromId);
+  }
+
+  private Collection insert(UUID id, Project project, CollectionFields fields, UUID forkedFromId) {
     projectRows.lock(project.id());
     ObjectNode data = fields.data().deepCopy();
     List<Long> oldIds = ComponentIds.stepIds(data);
     ComponentIds.renumber(data, freshIdsFor(oldIds));
-    UUID id = UUID.randomUUID();
     collections.clearCurrent(project.id());
     collections.insert(id, project.id(), project.userId(), fields.withData(data), forkedFromId);
     components.replaceAll(id, ComponentIds.components(data));

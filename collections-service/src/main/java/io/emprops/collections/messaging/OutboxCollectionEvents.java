@@ -7,12 +7,14 @@ import io.emprops.collections.domain.CollectionSnapshot;
 import io.emprops.events.contract.Blockchain;
 import io.emprops.events.contract.CollectionArchived;
 import io.emprops.events.contract.CollectionCreated;
+import io.emprops.events.contract.CollectionGenerationRejected;
 import io.emprops.events.contract.CollectionPublishRequested;
 import io.emprops.events.contract.CollectionStatus;
 import io.emprops.events.contract.CollectionUpdated;
 import io.emprops.events.contract.Receiver;
 import io.emprops.events.outbox.Outbox;
 import java.time.Clock;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -74,6 +76,11 @@ class OutboxCollectionEvents implements CollectionEvents {
   public void deleted(CollectionSnapshot snapshot) {
     Collection c = snapshot.collection();
     outbox.publish(new CollectionArchived(c.id(), c.projectId(), c.userId(), c.version() + 1, clock.instant()));
+  }
+
+  @Override
+  public void generationRejected(UUID collectionId, UUID jobId, String userId, String reason) {
+    outbox.publish(new CollectionGenerationRejected(collectionId, jobId, userId, reason, clock.instant()));
   }
 
   /** The one mapping of a collection's state to the shared contract. */

@@ -5,12 +5,13 @@ import io.emprops.events.contract.CollectionCreated;
 import io.emprops.events.contract.CollectionSnapshot;
 import io.emprops.events.contract.CollectionUpdated;
 import io.emprops.events.inbox.InboxHandler;
+import io.emprops.generator.domain.execution.JobsAwaitingCollections;
 import io.emprops.generator.domain.token.TokenGenerations;
 import io.emprops.generator.persistence.CollectionViewRepository;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps the generator's copy of collections from {@code emprops.collections}. Each event is
+ * Keeps the generator's copy (its only writer) of collections from {@code emprops.collections}. Each event is
  * handled once (inbox) and applied only if newer than what is stored (revision), so redelivered
  * or late snapshots never roll a collection back.
  */
@@ -19,10 +20,12 @@ class CollectionReadModel {
 
   private final CollectionViewRepository views;
   private final TokenGenerations tokens;
+  private final JobsAwaitingCollections jobs;
 
-  CollectionReadModel(CollectionViewRepository views, TokenGenerations tokens) {
+  CollectionReadModel(CollectionViewRepository views, TokenGenerations tokens, JobsAwaitingCollections jobs) {
     this.views = views;
     this.tokens = tokens;
+    this.jobs = jobs;
   }
 
   @InboxHandler("generator.collection-created")
@@ -35,10 +38,14 @@ class CollectionReadModel {
     applied(event.collection());
   }
 
-  /** Stores the snapshot; tokens minted before the collection reached the generator start now. */
+  /**
+   * Stores the snapshot; tokens minted before the collection reached the generator, and jobs of
+   * {@code POST /api/collections/generate} waiting for it, start now.
+   */
   private void applied(CollectionSnapshot snapshot) {
     if (views.apply(snapshot)) {
       tokens.startWaiting(snapshot.collectionId());
+      jobs.collectionArrived(snapshot.collectionId());
     }
   }
 

@@ -1,5 +1,7 @@
 package io.emprops.generator.messaging;
 
+import io.emprops.events.contract.Blockchain;
+import io.emprops.events.contract.CollectionGenerationRequested;
 import io.emprops.events.contract.GenerationCancelled;
 import io.emprops.events.contract.GenerationCompleted;
 import io.emprops.events.contract.GenerationFailed;
@@ -10,8 +12,10 @@ import io.emprops.events.contract.GenerationStepCompleted;
 import io.emprops.events.outbox.Outbox;
 import io.emprops.generator.domain.job.GenerationNotifications;
 import io.emprops.generator.domain.job.Job;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.List;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
@@ -30,6 +34,13 @@ class OutboxGenerationNotifications implements GenerationNotifications {
   public void requested(Job job) {
     outbox.publish(new GenerationRequested(job.id(), job.userId(), job.collectionId(), job.cost(), job.generations(),
         clock.instant()));
+  }
+
+  @Override
+  public void collectionRequested(Job job, UUID collectionId, String title, JsonNode data, Integer editions,
+      BigDecimal price, String blockchain) {
+    outbox.publish(new CollectionGenerationRequested(collectionId, job.id(), job.userId(), title, data, editions,
+        price, blockchain == null ? null : Blockchain.valueOf(blockchain), clock.instant()));
   }
 
   @Override

@@ -8,7 +8,13 @@ import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The generator's read model of collections, written only from collections' events. */
+/**
+ * The generator's read model of collections, written only from collections-service's events
+ * ({@code CollectionCreated}, {@code CollectionUpdated}, {@code CollectionArchived}, handled by
+ * {@code messaging.CollectionReadModel}); nothing else writes it, not even
+ * {@code POST /api/collections/generate}, whose job waits for the collection's
+ * {@code CollectionCreated} instead.
+ */
 @Repository
 public class CollectionViewRepository {
 

@@ -129,6 +129,15 @@ public class JobRepository {
   }
 
   /**
+   * Replaces the plan of a job none of whose steps has been laid out yet (a job of
+   * {@code POST /api/collections/generate}, rebased onto its collection's step ids).
+   */
+  public void replacePlan(UUID id, String planJson) {
+    jdbc.sql("UPDATE jobs SET plan = CAST(:plan AS jsonb) WHERE id = :id").param("id", id).param("plan", planJson)
+        .update();
+  }
+
+  /**
    * One generation of the job's plan, {@code {index, hash, variables}}: picked out in the database
    * so that a step's completion does not read and parse the whole plan (every step's payload).
    */

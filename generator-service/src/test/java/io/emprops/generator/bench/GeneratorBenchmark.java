@@ -59,7 +59,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Progress throttling is off for the latency phase (every message is an event), so the figures
  * are the relay's own.
  *
- * <pre>./run bench generator [submit] [relay] [idle] [bridge]</pre>  (all four phases by default)
+ * <pre>./run bench generator [submit] [relay] [idle] [bridge] [collgen]</pre>  (the first four by default)
  */
 public final class GeneratorBenchmark {
 
@@ -74,6 +74,8 @@ public final class GeneratorBenchmark {
   private static final int BRIDGE_WARM_UP = 150;
   private static final int BRIDGE_SAMPLES = 50;
   private static final int PROGRESS_JOBS = 8;
+  private static final int COLLGEN_WARM_UP = 20;
+  private static final int COLLGEN_SAMPLES = 50;
 
   private final Infrastructure infra = SharedInfrastructure.get();
   private final List<String[]> rows = new ArrayList<>();
@@ -116,6 +118,9 @@ public final class GeneratorBenchmark {
       }
       if (phases.contains("bridge")) {
         bench.bridgeOverhead();
+      }
+      if (phases.contains("collgen")) {
+        bench.collectionGenerate();
       }
     } finally {
       bench.print();
@@ -396,6 +401,55 @@ public final class GeneratorBenchmark {
       }
     } finally {
       stop(creditsService);
+    }
+  }
+
+  /**
+   * {@code POST /api/collections/generate} → its 201 (issue 18), with the real collections-service
+   * beside the generator (a saga step now: it creates the collection from the generator's event;
+   * before, the generator called its create endpoint over HTTP first) and credits decided by the
+   * stand-in within the request's wait. Not among the default phases: {@code ./run bench generator collgen}.
+   */
+  private void collectionGenerate() throws Exception {
+    Process collectionsService = startApp(App.COLLECTIONS, Map.of());
+    try {
+      stopGenerator();
+      // Ignored by a generator that no longer calls collections-service.
+      startGenerator(Map.of("emprops.generator.collections.url", appUrls.get(App.COLLECTIONS)));
+      String service = "bench-collgen";
+      HttpResponse<String> workflow = calls.post("/workflows", GatewayCalls.user("bench-admin", "admin"), """
+          {"name": "wf-collgen-%s", "type": "direct_job", "service_required": "%s", "credits_cost": 1,
+           "data": {"template": {"prompt": "{{prompt}}"}, "fields": [{"name": "prompt", "type": "text", "required": true}]}}"""
+          .formatted(UUID.randomUUID().toString().substring(0, 8), service));
+      if (workflow.statusCode() != 201) {
+        throw new IllegalStateException("workflow: " + workflow.body());
+      }
+      String body = """
+          {"title": "bench", "workflow_id": "%s", "variables": {"prompt": "an owl"}, "generations": 1,
+           "metadata": {"editions": 10, "price": 0.01, "blockchain": "BASE"}}"""
+          .formatted(JSON.readTree(workflow.body()).get("data").get("id").asString());
+      List<Long> answered = new ArrayList<>();
+      int notQueued = 0;
+      for (int i = 0; i < COLLGEN_WARM_UP + COLLGEN_SAMPLES; i++) {
+        long start = System.nanoTime();
+        HttpResponse<String> created = calls.post("/api/collections/generate", GatewayCalls.user(USER), body);
+        long took = System.nanoTime() - start;
+        if (created.statusCode() != 201) {
+          throw new IllegalStateException("POST /api/collections/generate: " + created.body());
+        }
+        if (i >= COLLGEN_WARM_UP) {
+          answered.add(took);
+          if (!"queued".equals(JSON.readTree(created.body()).get("data").get("status").asString())) {
+            notQueued++;
+          }
+        }
+      }
+      rows.add(new String[] {"collection generate", "POST /api/collections/generate -> 201 (real collections-service,"
+          + " credits by the stand-in; " + COLLGEN_WARM_UP + " warm-up)", BridgeOverhead.summary(answered)
+          + String.format("; p95 %.1f ms; %d not yet queued", BridgeOverhead.percentile(
+              answered.stream().mapToLong(Long::longValue).sorted().toArray(), 0.95) / 1e6, notQueued)});
+    } finally {
+      stop(collectionsService);
     }
   }
 

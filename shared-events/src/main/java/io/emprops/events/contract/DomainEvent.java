@@ -12,7 +12,8 @@ public sealed interface DomainEvent
         CreditsReserved, CreditsReservationRejected, CreditsCharged, CreditsReleased, CreditsGranted,
         AssetStored, AssetDeleted,
         PublicationSubmitted, PublicationConfirmed, PublicationFailed, ChainSupportAnnounced,
-        AssetStoreFailed, TokenMinted, TokenReady {
+        AssetStoreFailed, TokenMinted, TokenReady,
+        CollectionGenerationRequested, CollectionGenerationRejected {
 
   /**
    * The aggregate the event belongs to: the Kafka record key, so that the events of one aggregate

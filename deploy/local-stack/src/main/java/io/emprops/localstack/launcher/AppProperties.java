@@ -43,8 +43,6 @@ public final class AppProperties {
         p.putAll(redis(infra));
         p.put("emprops.generator.credentials-key", infra.secrets().get("generator.credentials-key"));
         p.put("emprops.generator.seed-examples", "true");
-        p.put("emprops.generator.collections.url",
-            "http://" + Ports.LOOPBACK + ":" + infra.layout().port(App.COLLECTIONS.module()));
       }
       case PUBLISHING -> {
         p.putAll(kafka(infra));

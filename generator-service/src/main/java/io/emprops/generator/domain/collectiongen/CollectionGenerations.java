@@ -1,16 +1,17 @@
 package io.emprops.generator.domain.collectiongen;
 
 import io.emprops.events.contract.Blockchain;
-import io.emprops.events.contract.CollectionSnapshot;
 import io.emprops.generator.config.GeneratorProperties;
 import io.emprops.generator.domain.collectiongen.CollectionGenerationKeys.Outcome;
+import io.emprops.generator.domain.engine.InstructionSet;
+import io.emprops.generator.domain.execution.JobsAwaitingCollections;
+import io.emprops.generator.domain.job.GenerationNotifications;
 import io.emprops.generator.domain.job.GenerationRequest;
 import io.emprops.generator.domain.job.GenerationRequests;
 import io.emprops.generator.domain.job.RequestFingerprint;
 import io.emprops.generator.domain.job.Job;
 import io.emprops.generator.domain.workflow.Workflow;
 import io.emprops.generator.domain.workflow.WorkflowCatalog;
-import io.emprops.generator.persistence.CollectionViewRepository;
 import io.emprops.web.api.ApiException;
 import io.emprops.web.api.ApiResponse.FieldError;
 import io.emprops.web.api.ErrorCode;
@@ -29,15 +30,18 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code POST /api/collections/generate}: a one-step collection around a workflow, created in
- * collections-service on the caller's behalf, and a generation of it started through the credit
- * saga like any other ({@link GenerationRequests}).
+ * {@code POST /api/collections/generate}: a one-step collection around a workflow and a generation
+ * of it, as a step of the generation saga (ARCHITECTURE.md). The generator chooses the collection's
+ * id and, in one transaction, accepts the job (planned from the instruction set composed here, so
+ * it is the job {@link GenerationRequests} would make of that collection), publishes its
+ * {@code GenerationRequested} (credits decide in parallel with the collection's creation) and
+ * {@code CollectionGenerationRequested}, from which collections-service creates the collection
+ * with that id (or refuses it with {@code CollectionGenerationRejected}, which fails the job). The
+ * job waits for the collection before any step runs ({@link JobsAwaitingCollections}). No other
+ * service is called.
  *
- * <p>Everything that can be checked here is checked before collections-service is called, so a
- * bad request leaves nothing behind. What cannot be made atomic across the two services, and
- * leaves an unused draft collection in collections-service: a failure between its answer and our
- * commit, a timeout after it created the collection, and a concurrent duplicate that loses the
- * Idempotency-Key to the request it duplicates.
+ * <p>Everything that can be checked here is checked before that transaction, exactly as
+ * collections-service would check it, so a bad request leaves nothing behind.
  */
 @Service
 public class CollectionGenerations {
@@ -50,21 +54,21 @@ public class CollectionGenerations {
   public record Started(UUID collectionId, Job job) {}
 
   private final WorkflowCatalog catalog;
-  private final CollectionsClient collections;
-  private final CollectionViewRepository views;
   private final GenerationRequests requests;
+  private final JobsAwaitingCollections awaiting;
+  private final GenerationNotifications notifications;
   private final CollectionGenerationKeys keys;
   private final TransactionTemplate transactions;
   private final GeneratorProperties properties;
   private final JsonMapper json;
 
-  CollectionGenerations(WorkflowCatalog catalog, CollectionsClient collections, CollectionViewRepository views,
-      GenerationRequests requests, CollectionGenerationKeys keys,
+  CollectionGenerations(WorkflowCatalog catalog, GenerationRequests requests, JobsAwaitingCollections awaiting,
+      GenerationNotifications notifications, CollectionGenerationKeys keys,
       PlatformTransactionManager transactionManager, GeneratorProperties properties, JsonMapper json) {
     this.catalog = catalog;
-    this.collections = collections;
-    this.views = views;
     this.requests = requests;
+    this.awaiting = awaiting;
+    this.notifications = notifications;
     this.keys = keys;
     this.transactions = new TransactionTemplate(transactionManager);
     this.properties = properties;
@@ -72,9 +76,10 @@ public class CollectionGenerations {
   }
 
   /**
-   * Creates the collection and starts its generation, then waits for the credit decision as
-   * {@code POST /collections/{id}/generations} does. With an Idempotency-Key this user already
-   * used, answers what that request produced (409 if its body was another).
+   * Starts the generation of a new collection (created by collections-service from our event),
+   * then waits for the credit decision as {@code POST /collections/{id}/generations} does. With an
+   * Idempotency-Key this user already used, answers what that request produced (409 if its body
+   * was another).
    */
   public Started generate(CallerIdentity caller, CollectionGenerationRequest request, String idempotencyKey) {
     String userId = caller.requireUserId();
@@ -86,32 +91,37 @@ public class CollectionGenerations {
       }
     }
     Workflow workflow = validate(request);
-    CollectionSnapshot collection = collections.create(caller, collectionFields(request, workflow));
-    Outcome outcome = transactions.execute(tx -> start(userId, collection, request, idempotencyKey, requestHash));
+    ObjectNode data = instructionSet(request, workflow);
+    UUID collectionId = UUID.randomUUID();
+    Outcome outcome = transactions.execute(tx -> start(userId, collectionId, data, request, idempotencyKey, requestHash));
     return answer(outcome);
   }
 
   /**
-   * In one transaction: claims the key, stores the collection in the read model (so the job does
-   * not wait for the CollectionCreated event, which then finds the same revision and changes
-   * nothing), and accepts the job.
+   * In one transaction: claims the key, accepts the job (planned from {@code data}, publishing
+   * GenerationRequested), parks it until the collection is known, and asks collections-service to
+   * create the collection.
    */
-  private Outcome start(String userId, CollectionSnapshot collection, CollectionGenerationRequest request,
+  private Outcome start(String userId, UUID collectionId, ObjectNode data, CollectionGenerationRequest request,
       String idempotencyKey, String requestHash) {
-    if (idempotencyKey != null && !keys.claim(userId, idempotencyKey, requestHash, collection.collectionId())) {
+    if (idempotencyKey != null && !keys.claim(userId, idempotencyKey, requestHash, collectionId)) {
       // A concurrent request with this key committed first: answer as its retry.
       return sameRequestOrConflict(keys.find(userId, idempotencyKey).orElseThrow(), requestHash);
     }
-    views.apply(collection);
     // The caller's variables are already the step's inputs (nodePayload): the collection declares
     // no variables of its own, so none are passed again. The jobs table's own Idempotency-Key is
     // left to POST /collections/{id}/generations; ours is collection_generations.
-    Job job = requests.accept(userId, collection.collectionId(),
-        new GenerationRequest(null, request.generationsOrDefault(), null), null);
+    Job job = requests.acceptPlanned(userId, collectionId, InstructionSet.read(data),
+        new GenerationRequest(null, request.generationsOrDefault(), null));
+    awaiting.await(job.id(), collectionId);
+    CollectionGenerationRequest.Metadata metadata = request.metadata();
+    notifications.collectionRequested(job, collectionId, request.title(), data,
+        metadata == null ? null : metadata.editions(), metadata == null ? null : metadata.price(),
+        metadata == null ? null : metadata.blockchain());
     if (idempotencyKey != null) {
       keys.recordJob(userId, idempotencyKey, job.id());
     }
-    return new Outcome(requestHash, collection.collectionId(), job.id());
+    return new Outcome(requestHash, collectionId, job.id());
   }
 
   private Started answer(Outcome outcome) {
@@ -147,13 +157,11 @@ public class CollectionGenerations {
   }
 
   /**
-   * The collection as collections-service's create takes it: the title, the instruction set
-   * (API.md, "The instruction set") and the sale settings given.
+   * The collection's instruction set (API.md, "The instruction set"): one step running the
+   * workflow with the caller's variables as its inputs.
    */
-  private ObjectNode collectionFields(CollectionGenerationRequest request, Workflow workflow) {
-    ObjectNode fields = json.createObjectNode();
-    fields.put("title", request.title());
-    ObjectNode data = fields.putObject("data");
+  private ObjectNode instructionSet(CollectionGenerationRequest request, Workflow workflow) {
+    ObjectNode data = json.createObjectNode();
     data.put("version", "v2");
     ObjectNode step = data.putArray("steps").addObject();
     step.put("id", 1);
@@ -168,19 +176,7 @@ public class CollectionGenerations {
     generations.putArray("hashes");
     generations.put("use_custom_hashes", false);
     data.putArray("variables");
-    CollectionGenerationRequest.Metadata metadata = request.metadata();
-    if (metadata != null) {
-      if (metadata.editions() != null) {
-        fields.put("editions", metadata.editions());
-      }
-      if (metadata.price() != null) {
-        fields.put("price", metadata.price());
-      }
-      if (metadata.blockchain() != null) {
-        fields.put("blockchain", metadata.blockchain());
-      }
-    }
-    return fields;
+    return data;
   }
 
   /** What "the same body" means for an Idempotency-Key: the request as read, defaults applied. */

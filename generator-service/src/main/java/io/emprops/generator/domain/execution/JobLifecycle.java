@@ -114,6 +114,26 @@ public class JobLifecycle {
   }
 
   /**
+   * Fails a job none of whose steps was laid out yet ({@code pending}, or {@code queued} while it
+   * waits for its collection), unless it has moved on: {@code GenerationFailed} with nothing
+   * spent, so credits-service releases whatever it reserved for it (or reserves and releases at
+   * once, when its decision had not been made yet). Locks the job's row.
+   *
+   * @return whether this call failed it
+   */
+  public boolean failBeforeStart(UUID jobId, String code, String message) {
+    Job current = jobs.lock(jobId).orElse(null);
+    if (current == null || !(Job.PENDING.equals(current.status()) || Job.QUEUED.equals(current.status()))
+        || steps.countForJob(jobId) > 0 || !jobs.transition(jobId, current.status(), Job.FAILED, code, message)) {
+      return false;
+    }
+    events.appendLocked(jobId, Job.FAILED, JobEvent.JOB_FAILED, message,
+        json.createObjectNode().put("code", code).put("error", message));
+    notifications.failed(current, code, message, null, 0);
+    return true;
+  }
+
+  /**
    * Stores {@code job}, failed before any step of it could run, unless it exists already.
    *
    * @return whether it was stored by this call

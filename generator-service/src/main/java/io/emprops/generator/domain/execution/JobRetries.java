@@ -4,6 +4,8 @@ import io.emprops.events.contract.TokenMinted;
 import io.emprops.generator.domain.job.GenerationNotifications;
 import io.emprops.generator.domain.job.Job;
 import io.emprops.generator.domain.job.OwnJobs;
+import io.emprops.generator.persistence.AwaitingCollectionRepository;
+import io.emprops.generator.persistence.CollectionViewRepository;
 import io.emprops.generator.persistence.JobRepository;
 import io.emprops.generator.persistence.JobStepRepository;
 import io.emprops.generator.progress.JobEvent;
@@ -39,9 +41,12 @@ public class JobRetries {
   private final GenerationNotifications notifications;
   private final JobExecution execution;
   private final JsonMapper json;
+  private final CollectionViewRepository collections;
+  private final AwaitingCollectionRepository awaiting;
 
   public JobRetries(JobRepository jobs, OwnJobs ownJobs, JobStepRepository steps, JobEventLog events,
-      GenerationNotifications notifications, JobExecution execution, JsonMapper json) {
+      GenerationNotifications notifications, JobExecution execution, JsonMapper json,
+      CollectionViewRepository collections, AwaitingCollectionRepository awaiting) {
     this.execution = execution;
     this.jobs = jobs;
     this.ownJobs = ownJobs;
@@ -49,6 +54,8 @@ public class JobRetries {
     this.events = events;
     this.notifications = notifications;
     this.json = json;
+    this.collections = collections;
+    this.awaiting = awaiting;
   }
 
   @Transactional
@@ -60,6 +67,10 @@ public class JobRetries {
     }
     if (!Job.FAILED.equals(failed.status())) {
       throw ApiException.conflict("Only a failed job can be retried; this one is " + failed.status());
+    }
+    if (awaiting.isAwaiting(jobId) || collections.find(failed.collectionId()).isEmpty()) {
+      // A job of POST /api/collections/generate whose collection collections-service refused.
+      throw ApiException.conflict("The job's collection was never created; there is nothing to retry");
     }
     Map<String, Long> completedCost = new HashMap<>();
     // Steps whose outputs could not be stored run again, like failed ones.

@@ -1,7 +1,9 @@
 package io.emprops.generator.domain.job;
 
 import io.emprops.events.contract.GenerationOutput;
+import java.math.BigDecimal;
 import java.util.List;
+import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -13,6 +15,14 @@ public interface GenerationNotifications {
 
   /** A job waits for credits-service to reserve its {@link Job#cost()}. */
   void requested(Job job);
+
+  /**
+   * The job's collection does not exist yet: collections-service is asked to create it with id
+   * {@code collectionId} for the job's user, from {@code data} (the instruction set the job was
+   * planned from) and the optional sale settings ({@code blockchain} one of the contract's names).
+   */
+  void collectionRequested(Job job, UUID collectionId, String title, JsonNode data, Integer editions,
+      BigDecimal price, String blockchain);
 
   /** A worker started the job, which has {@code totalSteps} steps. */
   void started(Job job, int totalSteps);

@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -70,7 +71,23 @@ public class GenerationRequests {
     if (collection.archived()) {
       throw ApiException.conflict("The collection is archived");
     }
-    InstructionSet set = InstructionSet.read(collection.data());
+    return insert(userId, collectionId, InstructionSet.read(collection.data()), request, requestHash, idempotencyKey);
+  }
+
+  /**
+   * Accepts a generation of a collection the read model does not hold yet, planned from
+   * {@code set}, the instruction set the collection is being created from ({@code POST
+   * /api/collections/generate}): the same job, cost and events as {@link #accept} would make of
+   * that collection. Runs in the caller's transaction.
+   */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public Job acceptPlanned(String userId, UUID collectionId, InstructionSet set, GenerationRequest request) {
+    return insert(userId, collectionId, set, request, hash(collectionId, request), null);
+  }
+
+  /** Plans, stores the job {@code pending} and publishes {@code GenerationRequested}. */
+  private Job insert(String userId, UUID collectionId, InstructionSet set, GenerationRequest request,
+      String requestHash, String idempotencyKey) {
     GenerationPlan plan = GenerationPlan.plan(set, request.variables(), request.generations(), request.hashes());
     JobPlans.Planned planned = plans.plan(plan, JobPlans.Payer.USER);
     int generations = plan.generations().size();
