@@ -108,7 +108,10 @@ public final class ChaosRun {
         default -> throw new IllegalArgumentException("usage: ./run chaos [--minutes N] [--rate ACTIONS_PER_S] [--clients C]");
       }
     }
-    Path data = Files.createTempDirectory("emprops-chaos-");
+    // Not under /tmp/emprops-*: .ci/run's safety net stops (SIGTERM) every Postgres there whose
+    // pid file is newer than its own start, a CI run's or not, and did stop this run's once.
+    Path data = Files.createDirectories(RunningStack.repositoryRoot().resolve("target")
+        .resolve("chaos-" + java.time.LocalDateTime.now().toString().replace(':', '-')));
     System.out.println("Starting the stack (" + data + ") …");
     int code;
     // Below the ephemeral range (32768-60999): a client socket cannot take one of the ports meanwhile.
