@@ -115,7 +115,7 @@ public final class ChaosRun {
     System.out.println("Starting the stack (" + data + ") …");
     int code;
     // Below the ephemeral range (32768-60999): a client socket cannot take one of the ports meanwhile.
-    try (RunningStack stack = RunningStack.start(data, Ports.freeBlock(29_500, StackLayout.PORT_BLOCK))) {
+    try (RunningStack stack = RunningStack.start(data, Ports.freeBlock(29_500, StackLayout.PORT_BLOCK), Duration.ofMinutes(12))) {
       System.out.println("Stack ready: gateway " + stack.gatewayUrl + ", launcher output " + stack.output);
       ChaosRun run = new ChaosRun(stack);
       try {
@@ -205,7 +205,7 @@ public final class ChaosRun {
       newPid = Long.parseLong(pids().getProperty(component, "-1"));
     }
     long restartedAt = System.currentTimeMillis();
-    awaitReady(component, restartedAt + 240_000);
+    awaitReady(component, restartedAt + 420_000);
     return new Fault(component, pid, killedAt, newPid, restartedAt, System.currentTimeMillis());
   }
 

@@ -55,6 +55,12 @@ final class RunningStack implements AutoCloseable {
    * @param options more options of {@code ./run up} ({@code --chain-block-time 1}, …)
    */
   static RunningStack start(Path data, int base, String... options) throws IOException, InterruptedException {
+    return start(data, base, START_TIMEOUT, options);
+  }
+
+  /** The same, waiting up to {@code timeout} for READY (a loaded machine starts slowly). */
+  static RunningStack start(Path data, int base, Duration timeout, String... options)
+      throws IOException, InterruptedException {
     Path root = repositoryRoot();
     Path output = Files.createTempFile("emprops-e2e-", ".out");
     // No argument unless a caller needs an option: the README's first command is a bare ./run.
@@ -64,7 +70,7 @@ final class RunningStack implements AutoCloseable {
     String text;
     try {
       // Ready when the launcher prints READY; a launcher that exits first fails at once.
-      text = org.awaitility.Awaitility.await("./run up prints READY").atMost(START_TIMEOUT)
+      text = org.awaitility.Awaitility.await("./run up prints READY").atMost(timeout)
           .pollInterval(java.time.Duration.ofMillis(250))
           .until(() -> {
             String seen = read(output);
@@ -75,7 +81,7 @@ final class RunningStack implements AutoCloseable {
           }, seen -> seen.contains("READY"));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       launcher.destroy();
-      throw new IllegalStateException("./run up not ready within " + START_TIMEOUT + ":\n" + read(output), e);
+      throw new IllegalStateException("./run up not ready within " + timeout + ":\n" + read(output), e);
     }
     return new RunningStack(root, data, base, launcher, output,
         find(GATEWAY, text).orElseThrow(), find(TOKEN, text).orElseThrow());
