@@ -31,6 +31,21 @@ public final class RedisServer implements InfraComponent {
    * @param password what clients must authenticate with (URL-safe characters only)
    */
   public static RedisServer start(int port, Path dataDirectory, String password) {
+    if (dataDirectory != null) {
+      try {
+        Files.createDirectories(dataDirectory);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    RedisServer redis = new RedisServer(() -> build(port, dataDirectory, password), port, password);
+    redis.server.start();
+    Ports.awaitListening("redis", port, Duration.ofSeconds(20));
+    return redis;
+  }
+
+  /** A new embedded server each time: a builder writes its configuration file once and refuses a second build. */
+  private static redis.embedded.RedisServer build(int port, Path dataDirectory, String password) {
     var builder = redis.embedded.RedisServer.builder()
         .port(port)
         .bind(Ports.LOOPBACK)
@@ -40,19 +55,11 @@ public final class RedisServer implements InfraComponent {
     if (dataDirectory == null) {
       builder.setting("appendonly no");
     } else {
-      try {
-        Files.createDirectories(dataDirectory);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
       builder.setting("dir " + dataDirectory.toAbsolutePath())
           .setting("appendonly yes")
           .setting("appendfsync everysec");
     }
-    RedisServer redis = new RedisServer(builder::build, port, password);
-    redis.server.start();
-    Ports.awaitListening("redis", port, Duration.ofSeconds(20));
-    return redis;
+    return builder.build();
   }
 
   /**
