@@ -37,7 +37,13 @@ import java.util.stream.Collectors;
 public final class StackLauncher {
 
   public static final String DEV_USER = "dev-user";
-  static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+  /** How long an application may take to be ready; EMPROPS_READY_TIMEOUT (seconds) on a loaded machine. */
+  static final Duration READY_TIMEOUT = Duration.ofSeconds(readyTimeoutSeconds());
+
+  private static long readyTimeoutSeconds() {
+    String value = System.getenv("EMPROPS_READY_TIMEOUT");
+    return value == null || value.isBlank() ? 240 : Long.parseLong(value.trim());
+  }
 
   private final StackOptions options;
   private final StackLayout layout;
