@@ -55,16 +55,30 @@ final class RunningStack implements AutoCloseable {
    * @param options more options of {@code ./run up} ({@code --chain-block-time 1}, …)
    */
   static RunningStack start(Path data, int base, String... options) throws IOException, InterruptedException {
+    return start(data, base, START_TIMEOUT, options);
+  }
+
+  /** The same, waiting up to {@code timeout} for READY (a loaded machine starts slowly). */
+  static RunningStack start(Path data, int base, Duration timeout, String... options)
+      throws IOException, InterruptedException {
+    return start(data, base, timeout, Map.of(), options);
+  }
+
+  /** The same, with more environment for the launcher ({@code EMPROPS_READY_TIMEOUT}, …). */
+  static RunningStack start(Path data, int base, Duration timeout, Map<String, String> environment, String... options)
+      throws IOException, InterruptedException {
     Path root = repositoryRoot();
     Path output = Files.createTempFile("emprops-e2e-", ".out");
     // No argument unless a caller needs an option: the README's first command is a bare ./run.
     // EMPROPS_NO_BUILD: these tests run inside the build that has just packaged every jar.
-    Process launcher = run(root, output, Map.of("EMPROPS_NO_BUILD", "1",
-        "EMPROPS_PORT_BASE", Integer.toString(base), "EMPROPS_DATA_DIR", data.toString()), options);
+    Map<String, String> env = new java.util.HashMap<>(environment);
+    env.putAll(Map.of("EMPROPS_NO_BUILD", "1",
+        "EMPROPS_PORT_BASE", Integer.toString(base), "EMPROPS_DATA_DIR", data.toString()));
+    Process launcher = run(root, output, env, options);
     String text;
     try {
       // Ready when the launcher prints READY; a launcher that exits first fails at once.
-      text = org.awaitility.Awaitility.await("./run up prints READY").atMost(START_TIMEOUT)
+      text = org.awaitility.Awaitility.await("./run up prints READY").atMost(timeout)
           .pollInterval(java.time.Duration.ofMillis(250))
           .until(() -> {
             String seen = read(output);
@@ -75,7 +89,7 @@ final class RunningStack implements AutoCloseable {
           }, seen -> seen.contains("READY"));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       launcher.destroy();
-      throw new IllegalStateException("./run up not ready within " + START_TIMEOUT + ":\n" + read(output), e);
+      throw new IllegalStateException("./run up not ready within " + timeout + ":\n" + read(output), e);
     }
     return new RunningStack(root, data, base, launcher, output,
         find(GATEWAY, text).orElseThrow(), find(TOKEN, text).orElseThrow());

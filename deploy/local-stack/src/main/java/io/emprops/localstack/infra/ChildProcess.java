@@ -53,6 +53,11 @@ public final class ChildProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Its exit code once it has exited (137 for SIGKILL: 128 + 9), else -1. */
+  public int exitCode() {
+    return process.isAlive() ? -1 : process.exitValue();
+  }
+
   public Path logFile() {
     return logFile;
   }

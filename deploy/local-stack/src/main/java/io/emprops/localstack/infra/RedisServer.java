@@ -14,12 +14,14 @@ import java.time.Duration;
  */
 public final class RedisServer implements InfraComponent {
 
-  private final redis.embedded.RedisServer server;
+  private volatile redis.embedded.RedisServer server;
+  private final java.util.function.Supplier<redis.embedded.RedisServer> factory;
   private final int port;
   private final String password;
 
-  private RedisServer(redis.embedded.RedisServer server, int port, String password) {
-    this.server = server;
+  private RedisServer(java.util.function.Supplier<redis.embedded.RedisServer> factory, int port, String password) {
+    this.factory = factory;
+    this.server = factory.get();
     this.port = port;
     this.password = password;
   }
@@ -29,6 +31,21 @@ public final class RedisServer implements InfraComponent {
    * @param password what clients must authenticate with (URL-safe characters only)
    */
   public static RedisServer start(int port, Path dataDirectory, String password) {
+    if (dataDirectory != null) {
+      try {
+        Files.createDirectories(dataDirectory);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    RedisServer redis = new RedisServer(() -> build(port, dataDirectory, password), port, password);
+    redis.server.start();
+    Ports.awaitListening("redis", port, Duration.ofSeconds(20));
+    return redis;
+  }
+
+  /** A new embedded server each time: a builder writes its configuration file once and refuses a second build. */
+  private static redis.embedded.RedisServer build(int port, Path dataDirectory, String password) {
     var builder = redis.embedded.RedisServer.builder()
         .port(port)
         .bind(Ports.LOOPBACK)
@@ -38,19 +55,38 @@ public final class RedisServer implements InfraComponent {
     if (dataDirectory == null) {
       builder.setting("appendonly no");
     } else {
-      try {
-        Files.createDirectories(dataDirectory);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
       builder.setting("dir " + dataDirectory.toAbsolutePath())
           .setting("appendonly yes")
           .setting("appendfsync everysec");
     }
-    redis.embedded.RedisServer server = builder.build();
-    server.start();
+    return builder.build();
+  }
+
+  /**
+   * The redis-server process this JVM started, if it runs (embedded-redis does not expose its
+   * process: it is the one child of this JVM running a {@code redis-server} binary).
+   */
+  public java.util.Optional<ProcessHandle> process() {
+    return ProcessHandle.current().children()
+        .filter(p -> p.info().command().map(c -> c.contains("redis-server")).orElse(false))
+        .filter(ProcessHandle::isAlive)
+        .findFirst();
+  }
+
+  /**
+   * Starts the server again with the same settings after its process died (the launcher's
+   * supervisor): same port, password and append-only file, so what was synced survives.
+   */
+  public synchronized void restart() {
+    try {
+      server.stop();
+    } catch (RuntimeException ignored) {
+      // its process is gone already
+    }
+    redis.embedded.RedisServer fresh = factory.get();
+    fresh.start();
+    server = fresh;
     Ports.awaitListening("redis", port, Duration.ofSeconds(20));
-    return new RedisServer(server, port, password);
   }
 
   @Override

@@ -27,16 +27,39 @@ import java.util.stream.Collectors;
  * Runs the whole suite locally: embedded infrastructure in this JVM (Postgres and Redis as its
  * child processes, anvil too), each application as its own JVM. Everything it starts it stops,
  * children first, by PID, when it receives SIGTERM or Ctrl-C.
+ *
+ * <p>It supervises what it started as separate processes (unless {@code --no-restart}): an
+ * application, the development worker or Redis whose process dies is started again at once with
+ * the same command, environment, port and data, as an orchestrator restarts a crashed container
+ * (five restarts of one component within five minutes and it gives up on it, reporting a crash
+ * loop). The current PIDs are in {@code <data>/pids.properties}, rewritten on every (re)start.
  */
 public final class StackLauncher {
 
   public static final String DEV_USER = "dev-user";
-  static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+  /** How long an application may take to be ready; EMPROPS_READY_TIMEOUT (seconds) on a loaded machine. */
+  static final Duration READY_TIMEOUT = Duration.ofSeconds(readyTimeoutSeconds());
+
+  private static long readyTimeoutSeconds() {
+    String value = System.getenv("EMPROPS_READY_TIMEOUT");
+    return value == null || value.isBlank() ? 240 : Long.parseLong(value.trim());
+  }
 
   private final StackOptions options;
   private final StackLayout layout;
   private final List<AppProcess> apps = new ArrayList<>();
+  /** How each application was started, to start it again the same way. */
+  private final Map<App, Launch> launches = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile ChildProcess devWorker;
+  private List<String> devWorkerCommand;
+  private Map<String, String> devWorkerEnvironment;
+  /** Component → when the supervisor restarted it, for the crash-loop limit. */
+  private final Map<String, java.util.Deque<Instant>> restarts = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Set<String> givenUp = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  static final int RESTART_LIMIT = 5;
+  static final Duration RESTART_WINDOW = Duration.ofMinutes(5);
+
+  private record Launch(List<String> jvmOptions, Map<String, String> environment) {}
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopping;
   private Infrastructure infrastructure;
@@ -98,6 +121,7 @@ public final class StackLauncher {
       if (options.devWorker()) {
         startDevWorker();
       }
+      writePids();
       Map<App, Duration> readyAfter = awaitApps();
       printSummary(readyAfter, Duration.between(start, Instant.now()));
     } catch (RuntimeException | Error e) {
@@ -124,6 +148,7 @@ public final class StackLauncher {
         jvmOptions.addAll(OpenTelemetryAgent.jvmOptions(options.root()));
       }
       writeEnvFile(envDir.resolve(app.module() + ".env"), env);
+      launches.put(app, new Launch(List.copyOf(jvmOptions), Map.copyOf(env)));
       synchronized (apps) {
         apps.add(AppProcess.start(app, layout.port(app.module()), options.root(), layout.logs(),
             jvmOptions, env));
@@ -153,6 +178,8 @@ public final class StackLauncher {
       env.put("OTEL_INSTRUMENTATION_LETTUCE_ENABLED", "false");
     }
     command.addAll(List.of("-jar", devWorkerJar().toString(), "--service", "mock"));
+    devWorkerCommand = List.copyOf(command);
+    devWorkerEnvironment = Map.copyOf(env);
     devWorker = ChildProcess.start("dev-worker", command, env, options.root(), layout.logs().resolve("dev-worker.log"));
   }
 
@@ -207,26 +234,154 @@ public final class StackLauncher {
     System.out.flush();
   }
 
-  /** Reports an application that dies while the stack runs (it is not restarted). */
+  /**
+   * Watches what this launcher started as separate processes; one that dies is restarted (or,
+   * with {@code --no-restart}, reported once).
+   */
   private void watchApps() {
     Thread watcher = new Thread(() -> {
-      List<AppProcess> reported = new ArrayList<>();
+      List<Object> reported = new ArrayList<>();
       while (!stopping) {
-        for (AppProcess a : apps) {
-          if (!a.process().isAlive() && !reported.contains(a) && !stopping) {
-            reported.add(a);
-            System.err.println("local-stack: " + a.app().module() + " exited; see " + a.process().logFile());
+        List<AppProcess> current;
+        synchronized (apps) {
+          current = List.copyOf(apps);
+        }
+        for (AppProcess a : current) {
+          if (!a.process().isAlive() && !stopping && !reported.contains(a)) {
+            if (options.restart() && mayRestart(a.app().module())) {
+              restartApp(a);
+            } else {
+              reported.add(a);
+              System.err.println("local-stack: " + a.app().module() + " exited (code " + a.process().exitCode()
+                  + "); see " + a.process().logFile());
+            }
           }
         }
+        ChildProcess worker = devWorker;
+        if (worker != null && !worker.isAlive() && !stopping && !reported.contains(worker)) {
+          if (options.restart() && mayRestart("dev-worker")) {
+            restartDevWorker(worker);
+          } else {
+            reported.add(worker);
+            System.err.println("local-stack: dev-worker exited (code " + worker.exitCode() + "); see " + worker.logFile());
+          }
+        }
+        if (options.restart() && !stopping && infrastructure.redis().process().isEmpty()
+            && !givenUp.contains("redis") && mayRestart("redis")) {
+          restartRedis();
+        }
         try {
-          Thread.sleep(1000);
+          Thread.sleep(250);
         } catch (InterruptedException e) {
           return;
         }
       }
-    }, "local-stack-watch");
+    }, "local-stack-supervisor");
     watcher.setDaemon(true);
     watcher.start();
+  }
+
+  /** Whether {@code component} is still within its restart budget; records the restart. */
+  private boolean mayRestart(String component) {
+    if (givenUp.contains(component)) {
+      return false;
+    }
+    java.util.Deque<Instant> times = restarts.computeIfAbsent(component, c -> new java.util.ArrayDeque<>());
+    Instant now = Instant.now();
+    while (!times.isEmpty() && times.peekFirst().isBefore(now.minus(RESTART_WINDOW))) {
+      times.removeFirst();
+    }
+    if (times.size() >= RESTART_LIMIT) {
+      givenUp.add(component);
+      System.err.println("local-stack: " + component + " died " + RESTART_LIMIT + " times within "
+          + RESTART_WINDOW.toMinutes() + " minutes; not restarting it again (crash loop)");
+      return false;
+    }
+    times.addLast(now);
+    return true;
+  }
+
+  private synchronized void restartApp(AppProcess dead) {
+    if (stopping) {
+      return;
+    }
+    App app = dead.app();
+    Launch launch = launches.get(app);
+    AppProcess fresh = AppProcess.start(app, dead.port(), options.root(), layout.logs(), launch.jvmOptions(),
+        launch.environment());
+    synchronized (apps) {
+      apps.set(apps.indexOf(dead), fresh);
+    }
+    writePids();
+    say(app.module() + " (pid " + dead.process().pid() + ") exited with code " + dead.process().exitCode()
+        + "; restarted as pid " + fresh.process().pid());
+    Thread.ofVirtual().name("local-stack-ready-" + app.module()).start(() -> {
+      try {
+        Duration after = fresh.awaitReady(READY_TIMEOUT);
+        say(app.module() + " (pid " + fresh.process().pid() + ") ready again after " + seconds(after));
+      } catch (RuntimeException e) {
+        if (!stopping && fresh.process().isAlive()) {
+          System.err.println("local-stack: restarted " + app.module() + " not ready: " + describe(e));
+        }
+      }
+    });
+  }
+
+  private synchronized void restartDevWorker(ChildProcess dead) {
+    if (stopping) {
+      return;
+    }
+    devWorker = ChildProcess.start("dev-worker", devWorkerCommand, devWorkerEnvironment, options.root(),
+        layout.logs().resolve("dev-worker.log"));
+    writePids();
+    say("dev-worker (pid " + dead.pid() + ") exited with code " + dead.exitCode() + "; restarted as pid "
+        + devWorker.pid());
+  }
+
+  private synchronized void restartRedis() {
+    if (stopping) {
+      return;
+    }
+    try {
+      infrastructure.redis().restart();
+      writePids();
+      say("redis died; restarted as pid " + infrastructure.redis().process().map(ProcessHandle::pid).orElse(-1L)
+          + " on its append-only file");
+    } catch (RuntimeException e) {
+      System.err.println("local-stack: cannot restart redis: " + describe(e));
+    }
+  }
+
+  /**
+   * {@code <data>/pids.properties}: the PID of every process of the stack (the launcher, each
+   * application, the dev worker, Redis, the chain), written at start and after every restart, so
+   * that tools can find them (and signal them) by PID.
+   */
+  private void writePids() {
+    StringBuilder text = new StringBuilder("# PIDs of the running local stack (rewritten on every restart)\n");
+    text.append("launcher=").append(ProcessHandle.current().pid()).append('\n');
+    synchronized (apps) {
+      for (AppProcess a : apps) {
+        text.append(a.app().module()).append('=').append(a.process().pid()).append('\n');
+      }
+    }
+    ChildProcess worker = devWorker;
+    if (worker != null) {
+      text.append("dev-worker=").append(worker.pid()).append('\n');
+    }
+    infrastructure.redis().process().ifPresent(p -> text.append("redis=").append(p.pid()).append('\n'));
+    if (options.chain()) {
+      infrastructure.chain().ifPresent(c -> text.append("chain=").append(c.pid()).append('\n'));
+    }
+    try {
+      Path file = layout.dataDirectory().resolve("pids.properties");
+      Path next = layout.dataDirectory().resolve("pids.properties.next");
+      Files.writeString(next, text);
+      Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      System.err.println("local-stack: cannot write pids.properties: " + e.getMessage());
+    }
   }
 
   private synchronized void stopAll() {
@@ -251,6 +406,11 @@ public final class StackLauncher {
     if (infrastructure != null) {
       say("Stopping infrastructure …");
       infrastructure.close();
+    }
+    try {
+      Files.deleteIfExists(layout.dataDirectory().resolve("pids.properties"));
+    } catch (IOException ignored) {
+      // a stale file names PIDs that no longer run
     }
     releaseDataLock();
     stopped.countDown();

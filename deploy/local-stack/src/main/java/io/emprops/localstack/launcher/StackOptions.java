@@ -13,13 +13,15 @@ import java.util.Set;
 public record StackOptions(
     Path root, Path dataDirectory, int portBase, Map<String, Integer> portOverrides,
     boolean fresh, boolean chain, boolean devWorker, Set<App> apps, List<String> jvmOverride,
-    java.time.Duration chainBlockTime, String otelEndpoint) {
+    java.time.Duration chainBlockTime, String otelEndpoint, boolean restart) {
 
   public static final String USAGE = """
       usage: ./run [up] [options]
         --fresh              wipe .local/ data (databases, topics, objects, chain) before starting
         --no-chain           do not start the local EVM chain (publishing runs disabled)
         --no-worker          do not start the development worker (queue service "mock")
+        --no-restart         do not restart an application, the dev worker or Redis whose process
+                             dies (default: restarted at once, as before; pids in DATA/pids.properties)
         --chain-block-time S mine a block every S seconds (default: a block per transaction)
         --without APP[,APP]  do not start these applications (to run one yourself, see README)
         --port-base N        lay all ports out from N (default 8080, or EMPROPS_PORT_BASE; table in README)
@@ -65,12 +67,14 @@ public record StackOptions(
     List<String> jvm = null;
     java.time.Duration blockTime = null;
     String otel = null;
+    boolean restart = true;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
         case "--fresh" -> fresh = true;
         case "--no-chain" -> chain = false;
         case "--no-worker" -> devWorker = false;
+        case "--no-restart" -> restart = false;
         case "--root" -> root = Path.of(value(args, ++i, arg)).toAbsolutePath();
         case "--data-dir" -> data = Path.of(value(args, ++i, arg)).toAbsolutePath();
         case "--port-base" -> base = parseInt(value(args, ++i, arg), arg);
@@ -105,7 +109,7 @@ public record StackOptions(
           + StackLayout.PORT_BLOCK + " ports between 1024 and 65535");
     }
     return new StackOptions(root, data == null ? root.resolve(".local") : data, base,
-        Map.copyOf(overrides), fresh, chain, devWorker, apps, jvm == null ? null : List.copyOf(jvm), blockTime, otel);
+        Map.copyOf(overrides), fresh, chain, devWorker, apps, jvm == null ? null : List.copyOf(jvm), blockTime, otel, restart);
   }
 
   /** Whether the OpenTelemetry Java agent is attached ({@code --otel}). */
