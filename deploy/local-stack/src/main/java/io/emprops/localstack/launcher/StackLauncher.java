@@ -32,6 +32,11 @@ public final class StackLauncher {
 
   public static final String DEV_USER = "dev-user";
   static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+  /**
+   * With the OpenTelemetry agent ({@code --otel}): it instruments every class as it loads, which
+   * took a loaded two-core machine past 4 minutes for the gateway's start.
+   */
+  static final Duration READY_TIMEOUT_OTEL = Duration.ofSeconds(420);
 
   private final StackOptions options;
   private final StackLayout layout;
@@ -162,7 +167,7 @@ public final class StackLauncher {
 
   private Map<App, Duration> awaitApps() {
     List<CompletableFuture<Map.Entry<App, Duration>>> waits = apps.stream()
-        .map(a -> CompletableFuture.supplyAsync(() -> Map.entry(a.app(), a.awaitReady(READY_TIMEOUT))))
+        .map(a -> CompletableFuture.supplyAsync(() -> Map.entry(a.app(), a.awaitReady(options.otel() ? READY_TIMEOUT_OTEL : READY_TIMEOUT))))
         .toList();
     try {
       return waits.stream().map(CompletableFuture::join)
