@@ -47,8 +47,17 @@ import tools.jackson.databind.json.JsonMapper;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TraceEndToEndTest {
 
-  /** The agents make every JVM start slower; generous, but bounded. */
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(8);
+  /**
+   * The agents make every JVM start slower (the launcher waits up to 7 minutes for each
+   * application with {@code --otel}); generous, but bounded.
+   */
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(9);
+  /**
+   * Where this class looks for a free port block: below the kernel's ephemeral range (32768 and
+   * up, where a client connection can take a stack's port between the check and the bind, as
+   * it did), and clear of the other stack-starting classes (from 31000).
+   */
+  private static final int PORT_RANGE = 31_512;
   private static final HexFormat HEX = HexFormat.of();
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -67,7 +76,7 @@ class TraceEndToEndTest {
       return;
     }
     stack = RunningStack.start(START_TIMEOUT, Map.of("OTEL_BSP_SCHEDULE_DELAY", "200"),
-        Files.createTempDirectory("emprops-e2e-trace-"), Ports.freeBlock(36_000, StackLayout.PORT_BLOCK),
+        Files.createTempDirectory("emprops-e2e-trace-"), Ports.freeBlock(PORT_RANGE, StackLayout.PORT_BLOCK),
         "--no-chain", "--without", "publishing,webhooks", "--otel-endpoint", receiver.endpoint());
     System.out.println("TraceEndToEndTest: ./run --otel ready after " + stack.startedIn.toSeconds() + " s");
   }
