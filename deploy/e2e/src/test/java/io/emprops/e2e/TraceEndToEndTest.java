@@ -93,6 +93,15 @@ class TraceEndToEndTest {
 
   @Test
   void oneGenerationIsOneTraceFromTheGatewayToTheWorkerAndTheEventStream() throws Exception {
+    try {
+      generateAndAssertTheTrace();
+    } catch (Exception | AssertionError e) {
+      System.out.println(RunningStack.logTails(stack.dataDirectory, 40));
+      throw e;
+    }
+  }
+
+  private void generateAndAssertTheTrace() throws Exception {
     String token = token();
     String collectionId = createCollection(token);
 
