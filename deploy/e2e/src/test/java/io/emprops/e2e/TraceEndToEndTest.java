@@ -48,10 +48,10 @@ import tools.jackson.databind.json.JsonMapper;
 class TraceEndToEndTest {
 
   /**
-   * The agents make every JVM start slower (the launcher waits up to 7 minutes for each
+   * The agents make every JVM start slower (the launcher waits up to 9 minutes for each
    * application with {@code --otel}); generous, but bounded.
    */
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(9);
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(11);
   /**
    * Where this class looks for a free port block: below the kernel's ephemeral range (32768 and
    * up, where a client connection can take a stack's port between the check and the bind, as

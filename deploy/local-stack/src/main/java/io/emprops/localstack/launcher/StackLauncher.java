@@ -33,10 +33,11 @@ public final class StackLauncher {
   public static final String DEV_USER = "dev-user";
   static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
   /**
-   * With the OpenTelemetry agent ({@code --otel}): it instruments every class as it loads, which
-   * took a loaded two-core machine past 4 minutes for the gateway's start.
+   * With the OpenTelemetry agent ({@code --otel}): its start-up takes about two minutes per JVM
+   * when all start at once on a loaded two-core machine, and it instruments every class as it
+   * loads; the gateway went past 4 minutes there, generator-service once past 7.
    */
-  static final Duration READY_TIMEOUT_OTEL = Duration.ofSeconds(420);
+  static final Duration READY_TIMEOUT_OTEL = Duration.ofSeconds(540);
 
   private final StackOptions options;
   private final StackLayout layout;
