@@ -115,8 +115,8 @@ public final class ChaosRun {
     System.out.println("Starting the stack (" + data + ") …");
     int code;
     // Below the ephemeral range (32768-60999): a client socket cannot take one of the ports meanwhile.
-    try (RunningStack stack = RunningStack.start(data, Ports.freeBlock(29_500, StackLayout.PORT_BLOCK), Duration.ofMinutes(12),
-        Map.of("EMPROPS_READY_TIMEOUT", "600"))) {
+    try (RunningStack stack = RunningStack.start(Duration.ofMinutes(12), Map.of("EMPROPS_READY_TIMEOUT", "600"),
+        data, Ports.freeBlock(29_500, StackLayout.PORT_BLOCK))) {
       System.out.println("Stack ready: gateway " + stack.gatewayUrl + ", launcher output " + stack.output);
       ChaosRun run = new ChaosRun(stack);
       try {

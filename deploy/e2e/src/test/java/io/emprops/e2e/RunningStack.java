@@ -33,6 +33,8 @@ final class RunningStack implements AutoCloseable {
   final Path output;
   final String gatewayUrl;
   final String devToken;
+  /** From starting {@code ./run} to its READY (null for an attached stack). */
+  Duration startedIn;
 
   private RunningStack(Path root, Path dataDirectory, int portBase, Process launcher, Path output,
       String gatewayUrl, String devToken) {
@@ -55,18 +57,22 @@ final class RunningStack implements AutoCloseable {
    * @param options more options of {@code ./run up} ({@code --chain-block-time 1}, …)
    */
   static RunningStack start(Path data, int base, String... options) throws IOException, InterruptedException {
-    return start(data, base, START_TIMEOUT, options);
+    return start(START_TIMEOUT, Map.of(), data, base, options);
   }
 
   /** The same, waiting up to {@code timeout} for READY (a loaded machine starts slowly). */
   static RunningStack start(Path data, int base, Duration timeout, String... options)
       throws IOException, InterruptedException {
-    return start(data, base, timeout, Map.of(), options);
+    return start(timeout, Map.of(), data, base, options);
   }
 
-  /** The same, with more environment for the launcher ({@code EMPROPS_READY_TIMEOUT}, …). */
-  static RunningStack start(Path data, int base, Duration timeout, Map<String, String> environment, String... options)
-      throws IOException, InterruptedException {
+  /**
+   * Starts on {@code data} with more environment for {@code ./run} (e.g. {@code OTEL_*} settings
+   * the launcher passes to the OpenTelemetry agents) and its own start budget. A stack not ready
+   * in time fails with the launcher's output and the tail of every application's log.
+   */
+  static RunningStack start(Duration timeout, Map<String, String> environment, Path data, int base,
+      String... options) throws IOException, InterruptedException {
     Path root = repositoryRoot();
     Path output = Files.createTempFile("emprops-e2e-", ".out");
     // No argument unless a caller needs an option: the README's first command is a bare ./run.
@@ -74,6 +80,7 @@ final class RunningStack implements AutoCloseable {
     Map<String, String> env = new java.util.HashMap<>(environment);
     env.putAll(Map.of("EMPROPS_NO_BUILD", "1",
         "EMPROPS_PORT_BASE", Integer.toString(base), "EMPROPS_DATA_DIR", data.toString()));
+    long started = System.nanoTime();
     Process launcher = run(root, output, env, options);
     String text;
     try {
@@ -83,16 +90,39 @@ final class RunningStack implements AutoCloseable {
           .until(() -> {
             String seen = read(output);
             if (!seen.contains("READY") && !launcher.isAlive()) {
-              throw new IllegalStateException("./run up exited with " + launcher.exitValue() + ":\n" + seen);
+              throw new IllegalStateException("./run up exited with " + launcher.exitValue() + ":\n" + seen
+                  + logTails(data, 40));
             }
             return seen;
           }, seen -> seen.contains("READY"));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
+      String logs = logTails(data, 40);
       launcher.destroy();
-      throw new IllegalStateException("./run up not ready within " + timeout + ":\n" + read(output), e);
+      throw new IllegalStateException("./run up not ready within " + timeout + ":\n" + read(output) + logs, e);
     }
-    return new RunningStack(root, data, base, launcher, output,
+    RunningStack stack = new RunningStack(root, data, base, launcher, output,
         find(GATEWAY, text).orElseThrow(), find(TOKEN, text).orElseThrow());
+    stack.startedIn = Duration.ofNanos(System.nanoTime() - started);
+    return stack;
+  }
+
+  /** The last {@code lines} lines of every log under {@code data}/logs, each under its file's name. */
+  static String logTails(Path data, int lines) {
+    Path logs = data.resolve("logs");
+    if (!Files.isDirectory(logs)) {
+      return "";
+    }
+    StringBuilder tails = new StringBuilder();
+    try (var files = Files.list(logs)) {
+      for (Path log : files.sorted().toList()) {
+        List<String> all = read(log).lines().toList();
+        tails.append("\n--- ").append(log.getFileName()).append(" (last ").append(lines).append(" lines) ---\n");
+        all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> tails.append(l).append('\n'));
+      }
+    } catch (IOException | UncheckedIOException e) {
+      tails.append("\n(logs unreadable: ").append(e).append(")\n");
+    }
+    return tails.toString();
   }
 
   /**

@@ -39,6 +39,12 @@ public final class StackLauncher {
   public static final String DEV_USER = "dev-user";
   /** How long an application may take to be ready; EMPROPS_READY_TIMEOUT (seconds) on a loaded machine. */
   static final Duration READY_TIMEOUT = Duration.ofSeconds(readyTimeoutSeconds());
+  /**
+   * With the OpenTelemetry agent ({@code --otel}): its start-up takes about two minutes per JVM
+   * when all start at once on a loaded two-core machine, and it instruments every class as it
+   * loads; the gateway went past 4 minutes there, generator-service once past 7.
+   */
+  static final Duration READY_TIMEOUT_OTEL = Duration.ofSeconds(Math.max(540, readyTimeoutSeconds()));
 
   private static long readyTimeoutSeconds() {
     String value = System.getenv("EMPROPS_READY_TIMEOUT");
@@ -189,7 +195,7 @@ public final class StackLauncher {
 
   private Map<App, Duration> awaitApps() {
     List<CompletableFuture<Map.Entry<App, Duration>>> waits = apps.stream()
-        .map(a -> CompletableFuture.supplyAsync(() -> Map.entry(a.app(), a.awaitReady(READY_TIMEOUT))))
+        .map(a -> CompletableFuture.supplyAsync(() -> Map.entry(a.app(), a.awaitReady(options.otel() ? READY_TIMEOUT_OTEL : READY_TIMEOUT))))
         .toList();
     try {
       return waits.stream().map(CompletableFuture::join)

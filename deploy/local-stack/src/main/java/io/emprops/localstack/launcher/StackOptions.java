@@ -31,7 +31,8 @@ public record StackOptions(
                              compile with C1 only for a fast start, the gateway gets the full JIT)
         --otel               attach the OpenTelemetry Java agent to every application and the dev
                              worker; traces go as OTLP/HTTP to http://127.0.0.1:4318 (a collector or Jaeger)
-        --otel-endpoint URL  the same, exporting to URL
+        --otel-endpoint URL  the same, exporting to URL (other OTEL_* variables of this
+                             environment reach every agent, e.g. OTEL_BSP_SCHEDULE_DELAY=200)
       """;
 
   static final List<String> DEFAULT_JVM_OPTIONS = List.of(
