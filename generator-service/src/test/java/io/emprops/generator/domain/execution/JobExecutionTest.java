@@ -186,20 +186,11 @@ class JobExecutionTest {
     api.createContext("/v1/images", exchange -> {
       prompts.add(json.readTree(exchange.getRequestBody().readAllBytes()).get("prompt").asString());
       byte[] body = "{\"data\": [{\"url\": \"https://img.test/fetched.png\"}]}".getBytes();
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
+      replyJson(exchange, 200, body);
     });
     api.start();
     try {
-      String fetcher = "fetch-" + UUID.randomUUID().toString().substring(0, 8);
-      workflows.create(new WorkflowDraft(fetcher, "test", "fetch_api", json.readTree("""
-          {"template": {"method": "POST", "url": "http://127.0.0.1:%d/v1/images",
-                        "headers": {"Content-Type": "application/json"}, "body": {"prompt": "{{prompt}}"}},
-           "fields": [{"name": "prompt", "type": "text", "required": true}],
-           "output": {"json_path": "$.data[0].url"}}""".formatted(api.getAddress().getPort())),
-          null, 3L, List.of(), true));
+      String fetcher = imageFetchWorkflow(api);
       Scenario s = new Scenario(1, true, fetcher);
       WorkerSimulator worker = s.worker("w-after-fetch");
       String refine = s.claim(worker);
@@ -239,20 +230,11 @@ class JobExecutionTest {
       boolean fail = failuresLeft.getAndDecrement() > 0;
       byte[] body = (fail ? "{\"error\": \"overloaded\"}" : "{\"data\": [{\"url\": \"https://img.test/third.png\"}]}")
           .getBytes();
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(fail ? 503 : 200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
+      replyJson(exchange, fail ? 503 : 200, body);
     });
     api.start();
     try {
-      String fetcher = "fetch-" + UUID.randomUUID().toString().substring(0, 8);
-      workflows.create(new WorkflowDraft(fetcher, "test", "fetch_api", json.readTree("""
-          {"template": {"method": "POST", "url": "http://127.0.0.1:%d/v1/images",
-                        "headers": {"Content-Type": "application/json"}, "body": {"prompt": "{{prompt}}"}},
-           "fields": [{"name": "prompt", "type": "text", "required": true}],
-           "output": {"json_path": "$.data[0].url"}}""".formatted(api.getAddress().getPort())),
-          null, 3L, List.of(), true));
+      String fetcher = imageFetchWorkflow(api);
 
       // Two 503s, then an answer: the third attempt's output is the step's.
       Scenario recovered = new Scenario(1, false, fetcher);
@@ -1064,20 +1046,11 @@ class JobExecutionTest {
         url = "https://img.test/late.png";
       }
       byte[] body = ("{\"data\": [{\"url\": \"" + url + "\"}]}").getBytes();
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
+      replyJson(exchange, 200, body);
     });
     api.start();
     try {
-      String fetcher = "fetch-" + UUID.randomUUID().toString().substring(0, 8);
-      workflows.create(new WorkflowDraft(fetcher, "test", "fetch_api", json.readTree("""
-          {"template": {"method": "POST", "url": "http://127.0.0.1:%d/v1/images",
-                        "headers": {"Content-Type": "application/json"}, "body": {"prompt": "{{prompt}}"}},
-           "fields": [{"name": "prompt", "type": "text", "required": true}],
-           "output": {"json_path": "$.data[0].url"}}""".formatted(api.getAddress().getPort())),
-          null, 3L, List.of(), true));
+      String fetcher = imageFetchWorkflow(api);
       Scenario s = new Scenario(1, true, fetcher);
       await().atMost(WAIT).until(() -> calls.get() == 1);
       // Submitted longer ago than any fetch may run (timeouts, retries and backoff).
@@ -1347,5 +1320,28 @@ class JobExecutionTest {
   private JsonNode data(java.net.http.HttpResponse<String> response) {
     assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
     return json.readTree(response.body()).get("data");
+  }
+
+  /**
+   * Registers a {@code fetch_api} workflow that POSTs the prompt to {@code api}'s
+   * {@code /v1/images} and takes {@code $.data[0].url} as its output; returns its name.
+   */
+  private String imageFetchWorkflow(com.sun.net.httpserver.HttpServer api) {
+    String fetcher = "fetch-" + UUID.randomUUID().toString().substring(0, 8);
+    workflows.create(new WorkflowDraft(fetcher, "test", "fetch_api", json.readTree("""
+        {"template": {"method": "POST", "url": "http://127.0.0.1:%d/v1/images",
+                      "headers": {"Content-Type": "application/json"}, "body": {"prompt": "{{prompt}}"}},
+         "fields": [{"name": "prompt", "type": "text", "required": true}],
+         "output": {"json_path": "$.data[0].url"}}""".formatted(api.getAddress().getPort())),
+        null, 3L, List.of(), true));
+    return fetcher;
+  }
+
+  private static void replyJson(com.sun.net.httpserver.HttpExchange exchange, int status, byte[] body)
+      throws java.io.IOException {
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, body.length);
+    exchange.getResponseBody().write(body);
+    exchange.close();
   }
 }
