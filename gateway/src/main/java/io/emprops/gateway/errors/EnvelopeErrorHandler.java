@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.server.ResponseStatusException;
@@ -35,6 +37,9 @@ public class EnvelopeErrorHandler implements ErrorWebExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(EnvelopeErrorHandler.class);
 
+  /** A fetch of the issuer's keys is retried within seconds; so can the caller. */
+  static final long CREDENTIALS_RETRY_AFTER_SECONDS = 2;
+
   private final JsonMapper json;
 
   public EnvelopeErrorHandler(JsonMapper json) {
@@ -46,6 +51,15 @@ public class EnvelopeErrorHandler implements ErrorWebExceptionHandler {
     if (error instanceof ApiException apiError) {
       ApiResponse<Void> body = ApiResponse.failure(apiError.code(), apiError.getMessage(), apiError.details());
       return EnvelopeResponses.write(exchange.getResponse(), apiError.code(), json.writeValueAsBytes(body));
+    }
+    if (error instanceof AuthenticationServiceException) {
+      // The credential could not be checked (the issuer's keys cannot be fetched): not the
+      // caller's fault and not a verdict on its token, so retry soon rather than log in again.
+      log.warn("{} {} answered 503, credentials cannot be verified now: {}", exchange.getRequest().getMethod(),
+          exchange.getRequest().getPath(), error.toString());
+      exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(CREDENTIALS_RETRY_AFTER_SECONDS));
+      return EnvelopeResponses.write(exchange, ErrorCode.SERVICE_UNAVAILABLE,
+          "Credentials cannot be verified right now; retry shortly");
     }
     ErrorCode code = codeFor(error);
     String message = messageFor(code, error);

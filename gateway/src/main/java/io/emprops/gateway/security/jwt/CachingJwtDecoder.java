@@ -43,7 +43,20 @@ public final class CachingJwtDecoder implements ReactiveJwtDecoder {
     if (known != null && !timestamps.validate(known).hasErrors()) {
       return Mono.just(known);
     }
-    return verifier.decode(token).doOnNext(jwt -> verified.put(token, jwt));
+    return verifier.decode(token)
+        .doOnNext(jwt -> verified.put(token, jwt))
+        // Nimbus wraps what the key source signals in an IllegalStateException, which Spring
+        // Security would pass on as a 500: unwrapped, it becomes the 503 it stands for.
+        .onErrorMap(error -> keysUnavailable(error) != null, CachingJwtDecoder::keysUnavailable);
+  }
+
+  private static SigningKeysUnavailableException keysUnavailable(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SigningKeysUnavailableException unavailable) {
+        return unavailable;
+      }
+    }
+    return null;
   }
 
   private static Duration trustPeriod(Jwt jwt, Clock clock) {

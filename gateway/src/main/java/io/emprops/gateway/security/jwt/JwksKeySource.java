@@ -71,18 +71,44 @@ public final class JwksKeySource implements Function<SignedJWT, Flux<JWK>> {
     if (!matches.isEmpty() && !stale) {
       return Flux.fromIterable(matches);
     }
+    Mono<Snapshot> running = inFlight.get();
+    if (running != null) {
+      // A fetch already under way (the first requests after a start, a rotation): its answer
+      // decides, not the key set it is about to replace.
+      return keysFrom(running, keyId, matches);
+    }
     boolean mayFetch = snapshot.attemptedAt().plus(minRefreshInterval).isBefore(now);
     if (!mayFetch) {
-      return Flux.fromIterable(matches);
+      boolean lastFetchFailed = snapshot.attemptedAt().isAfter(snapshot.fetchedAt());
+      return matches.isEmpty() && lastFetchFailed
+          ? Flux.error(new SigningKeysUnavailableException(jwksUri, null))
+          : Flux.fromIterable(matches);
     }
-    return refresh()
+    return keysFrom(refresh(), keyId, matches);
+  }
+
+  /**
+   * The keys for {@code keyId} once {@code fetch} answers. When it fails, the keys we already have
+   * keep verifying (the issuer is briefly unreachable); a token none of them can verify is then
+   * not known to be bad — it may be signed with a key we could not fetch — so it is refused as
+   * "cannot verify now" ({@link SigningKeysUnavailableException}, a 503), never as invalid.
+   */
+  private Flux<JWK> keysFrom(Mono<Snapshot> fetch, String keyId, List<JWK> known) {
+    return fetch
         .map(fresh -> matching(fresh.keys(), keyId))
-        // Keep verifying with the keys we have when the issuer is briefly unreachable.
         .onErrorResume(error -> {
           log.warn("Cannot fetch the JWKS from {}: {}", jwksUri, error.toString());
-          return Mono.just(matches);
+          return known.isEmpty() ? Mono.error(new SigningKeysUnavailableException(jwksUri, error)) : Mono.just(known);
         })
         .flatMapMany(Flux::fromIterable);
+  }
+
+  /** Fetches the key set now, unless a fetch is under way (at start: the first tokens find it there). */
+  public Mono<Void> prefetch() {
+    return refresh()
+        .doOnError(error -> log.warn("Cannot fetch the JWKS from {} yet: {}", jwksUri, error.toString()))
+        .onErrorComplete()
+        .then();
   }
 
   private static List<JWK> matching(JWKSet keys, String keyId) {

@@ -7,6 +7,8 @@ import io.emprops.gateway.config.GatewayProperties;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -37,6 +39,12 @@ public class JwtVerification {
     GatewayProperties.Jwt jwt = properties.jwt();
     return new JwksKeySource(WebClient.create(), jwt.jwksUri(), ALLOWED_ALGORITHMS,
         jwt.jwksRefreshInterval(), jwt.jwksMinRefreshInterval(), Clock.systemUTC());
+  }
+
+  /** The keys are fetched as the gateway starts, not by its first caller. */
+  @Bean
+  ApplicationListener<ApplicationStartedEvent> signingKeysPrefetch(JwksKeySource keys) {
+    return event -> keys.prefetch().subscribe();
   }
 
   @Bean

@@ -41,6 +41,8 @@ class JwksKeySourceTest {
   private final AtomicReference<String> served = new AtomicReference<>();
   private final AtomicInteger fetches = new AtomicInteger();
   private volatile boolean issuerDown;
+  /** Counted down by a test that holds the issuer's answer back; open otherwise. */
+  private volatile java.util.concurrent.CountDownLatch answerAllowed = new java.util.concurrent.CountDownLatch(0);
   private HttpServer issuer;
   private JwksKeySource source;
 
@@ -49,6 +51,11 @@ class JwksKeySourceTest {
     issuer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     issuer.createContext("/jwks", exchange -> {
       fetches.incrementAndGet();
+      try {
+        answerAllowed.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       byte[] body = (issuerDown ? "{\"error\": \"down\"}" : served.get()).getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(issuerDown ? 503 : 200, body.length);
       exchange.getResponseBody().write(body);
@@ -113,6 +120,40 @@ class JwksKeySourceTest {
   }
 
   @Test
+  void aTokenArrivingWhileTheFirstFetchIsUnderWayWaitsForItsAnswer() throws Exception {
+    // The gateway's first requests after a start: the first starts the fetch, the next must not
+    // be judged on the empty key set the fetch is about to replace (that was a 401 to a valid token).
+    serve(key("first"));
+    answerAllowed = new java.util.concurrent.CountDownLatch(1);
+    var firstCaller = source.apply(token("first")).map(JWK::getKeyID).collectList().toFuture();
+    org.awaitility.Awaitility.await("the first fetch reached the issuer").atMost(Duration.ofSeconds(10))
+        .until(() -> fetches.get() == 1);
+    var secondCaller = source.apply(token("first")).map(JWK::getKeyID).collectList().toFuture();
+    answerAllowed.countDown();
+
+    assertThat(firstCaller.get(10, java.util.concurrent.TimeUnit.SECONDS)).containsExactly("first");
+    assertThat(secondCaller.get(10, java.util.concurrent.TimeUnit.SECONDS)).containsExactly("first");
+    assertThat(fetches).as("one fetch for both").hasValue(1);
+  }
+
+  @Test
+  void aTokenNoHeldKeyCanVerifyWhileTheIssuerIsDownIsUnverifiableNotInvalid() throws Exception {
+    issuerDown = true;
+    for (int i = 0; i < 3; i++) {
+      assertThat(source.apply(token("any")).collectList().toFuture())
+          .as("attempt %d", i + 1)
+          .failsWithin(Duration.ofSeconds(10))
+          .withThrowableThat().havingCause().isInstanceOf(SigningKeysUnavailableException.class);
+    }
+    assertThat(fetches).as("one fetch per minimum interval, even when it failed").hasValue(1);
+
+    issuerDown = false;
+    serve(key("any"));
+    clock.advance(MIN_REFRESH.plusSeconds(1));
+    assertThat(keysFor("any")).containsExactly("any");
+  }
+
+  @Test
   void tokensOfAnAlgorithmNeverAllowedCauseNoFetch() throws Exception {
     serve(key("real"));
     SignedJWT hmac = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("real").build(),
@@ -122,9 +163,12 @@ class JwksKeySourceTest {
   }
 
   private List<String> keysFor(String keyId) {
-    SignedJWT token = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId).build(),
+    return source.apply(token(keyId)).map(JWK::getKeyID).collectList().block(Duration.ofSeconds(10));
+  }
+
+  private static SignedJWT token(String keyId) {
+    return new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId).build(),
         new JWTClaimsSet.Builder().subject("someone").build());
-    return source.apply(token).map(JWK::getKeyID).collectList().block(Duration.ofSeconds(10));
   }
 
   private void serve(RSAKey... keys) {
