@@ -2,8 +2,6 @@ package io.emprops.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.emprops.localstack.infra.Ports;
-import io.emprops.localstack.infra.StackLayout;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,13 +15,13 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.TypeReference;
@@ -40,32 +38,25 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The suite as a developer gets it from {@code ./run}: every application healthy behind the
  * gateway, tokens from the launcher and from {@code ./run token} accepted, anonymous and direct
- * calls refused in the envelope, a second stack refused, SIGTERM leaving nothing behind, and a
- * restart on the same data folder keeping its data.
+ * calls refused in the envelope, and the main journeys as an admin and as plain users. It runs on
+ * the {@link SharedStack}; stopping and restarting that stack is {@link LocalStackLifecycleTest}'s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedStack.Extension.class)
+@Order(1)
 class LocalStackEndToEndTest {
 
   private static final List<String> SERVICES = List.of("collections", "credits", "generator", "publishing", "storage",
       "webhooks");
-  /** Granted credits before the restart; their balance must survive it. */
-  private static final String PERSISTENT_USER = "e2e-persistent-user";
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final JsonMapper json = JsonMapper.builder().build();
   private RunningStack stack;
 
   @BeforeAll
-  void startStack() throws Exception {
-    stack = RunningStack.start();
-  }
-
-  @AfterAll
-  void stopStack() {
-    if (stack != null) {
-      stack.close();
-    }
+  void useTheSharedStack(SharedStack shared) {
+    stack = shared.stack();
   }
 
   @Test
@@ -160,20 +151,6 @@ class LocalStackEndToEndTest {
       assertThat(process.exitValue()).as(optionLike).isEqualTo(2);
       assertThat(RunningStack.read(output)).as(optionLike).contains("usage: ./run token").doesNotContainPattern("(?m)^ey");
     }
-  }
-
-  @Test
-  @Order(5)
-  void anAdminGrantIsCreditedThroughTheGateway() throws Exception {
-    HttpResponse<String> granted = http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl + "/credits/grants"))
-            .header("Authorization", "Bearer " + stack.devToken)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(
-                "{\"user_id\":\"" + PERSISTENT_USER + "\",\"amount\":50,\"reason\":\"e2e\"}"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(granted.statusCode()).as(granted.body()).isEqualTo(201);
-    assertThat(json.readTree(granted.body()).get("data").get("balance").asLong()).isEqualTo(150);
   }
 
   @Test
@@ -855,54 +832,6 @@ class LocalStackEndToEndTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(json.readTree(response.body()).get("code").asString()).isEqualTo("UNAUTHORIZED");
-  }
-
-  @Test
-  @Order(10)
-  void aSecondStackOnTheSamePortsFailsFastNamingTheBusyPort() throws Exception {
-    Path other = Files.createTempDirectory("emprops-e2e-second-");
-    Path output = Files.createTempFile("emprops-e2e-second-", ".out");
-    long started = System.nanoTime();
-    Process second = RunningStack.run(stack.root, output, "up", "--no-build", "--port-base",
-        Integer.toString(stack.portBase), "--data-dir", other.toString());
-    assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("second stack exits on its own").isTrue();
-    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
-    assertThat(second.exitValue()).isNotZero();
-    assertThat(RunningStack.read(output)).contains("port already in use: ", "gateway (port " + stack.portBase + ")");
-    assertThat(seconds).as("fails fast").isLessThan(60);
-  }
-
-  @Test
-  @Order(11)
-  void sigtermStopsEveryProcessOfTheStack() throws Exception {
-    List<ProcessHandle> children = stack.launcher.descendants().toList();
-    assertThat(children).as("applications and infrastructure run as child processes").hasSizeGreaterThanOrEqualTo(7);
-    long postgres = stack.postgresPid().orElseThrow();
-
-    stack.launcher.destroy(); // SIGTERM
-    assertThat(stack.launcher.waitFor(90, TimeUnit.SECONDS)).as("launcher exits after SIGTERM").isTrue();
-
-    for (ProcessHandle child : children) {
-      assertThat(child.isAlive()).as("child %d %s", child.pid(), child.info().command().orElse("")).isFalse();
-    }
-    assertThat(ProcessHandle.of(postgres).map(ProcessHandle::isAlive).orElse(false)).as("postgres").isFalse();
-    for (String name : StackLayout.PORT_OFFSETS.keySet()) {
-      assertThat(Ports.isFree(stack.port(name))).as("port of %s released", name).isTrue();
-    }
-    assertThat(stack.log()).contains("Stopped.");
-  }
-
-  @Test
-  @Order(12)
-  void aRestartOnTheSameDataComesUpWithItsData() throws Exception {
-    stack = RunningStack.start(stack.dataDirectory, stack.portBase);
-    String token = RunningStack.runToCompletion(stack.root, Duration.ofMinutes(2),
-        "token", PERSISTENT_USER, "user", "--data-dir", stack.dataDirectory.toString())
-        .lines().filter(l -> l.startsWith("ey")).reduce((a, b) -> b).orElseThrow();
-
-    HttpResponse<String> balance = get("/credits/balance", token);
-    assertThat(balance.statusCode()).as(balance.body()).isEqualTo(200);
-    assertThat(json.readTree(balance.body()).get("data").get("balance").asLong()).isEqualTo(150);
   }
 
   private HttpResponse<String> get(String path, String token) throws Exception {

@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,17 +31,21 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The public API as its documentation presents it, on the real stack started by the bare
- * {@code ./run}: the merged OpenAPI document agrees with real responses, the browsable docs
+ * {@code ./run} (the {@link SharedStack}, after {@link LocalStackEndToEndTest}: the fuzz run's
+ * refused credentials count against the address's failed-authentication limit): the merged OpenAPI document agrees with real responses, the browsable docs
  * render in a real browser without a token, and a fuzz run generated from the document finds no
  * 5xx, no non-envelope error, no stack trace and no internal address (issue 12, items 6 and 8).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedStack.Extension.class)
+@Order(2)
 class PublicApiConformanceTest {
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -55,25 +58,14 @@ class PublicApiConformanceTest {
   private final Map<String, String> knownIds = new LinkedHashMap<>();
 
   @BeforeAll
-  void startStackAndReadTheDocument() throws Exception {
-    // EMPROPS_E2E_ATTACH=<data dir>:<port base>: against a stack already running (while working on it).
-    String attach = System.getenv("EMPROPS_E2E_ATTACH");
-    stack = attach == null ? RunningStack.start()
-        : RunningStack.attach(Path.of(attach.substring(0, attach.lastIndexOf(':'))),
-            Integer.parseInt(attach.substring(attach.lastIndexOf(':') + 1)));
+  void readTheDocumentOfTheSharedStack(SharedStack shared) throws Exception {
+    stack = shared.stack();
     HttpResponse<String> docs = send("GET", "/v3/api-docs", null, null);
     assertThat(docs.statusCode()).isEqualTo(200);
     document = new OpenApiDocument(json.readTree(docs.body()));
     assertThat(document.raw().path("x-services").properties())
         .allSatisfy(service -> assertThat(service.getValue().asString()).as(service.getKey()).isEqualTo("available"));
     userToken = mint("conformance-" + UUID.randomUUID(), "user,admin");
-  }
-
-  @AfterAll
-  void stopStack() {
-    if (stack != null) {
-      stack.close();
-    }
   }
 
   /**

@@ -29,6 +29,7 @@ import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -49,6 +50,7 @@ import tools.jackson.databind.json.JsonMapper;
 // On request (-De2e.traces=true): the agents add 4-8 minutes of stack start to a CI run that must
 // stay within its time budget.
 @EnabledIfSystemProperty(named = "e2e.traces", matches = "true")
+@Order(0) // its own stack, stopped before the shared one starts
 class TraceEndToEndTest {
 
   /**
