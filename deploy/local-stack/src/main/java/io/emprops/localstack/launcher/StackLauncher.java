@@ -108,6 +108,7 @@ public final class StackLauncher {
       return 3;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "local-stack-shutdown"));
+    stopOnSignals();
     try {
       if (options.fresh()) {
         say("Wiping " + layout.dataDirectory() + " (--fresh)");
@@ -390,6 +391,23 @@ public final class StackLauncher {
     }
   }
 
+  /**
+   * SIGTERM and Ctrl-C stop the stack before the JVM's shutdown begins. Shutdown hooks all run at
+   * once, and embedded Redis installs one of its own: it stopped Redis while the applications were
+   * still stopping against it (the generator then spent 18 s reconnecting). The hook above remains
+   * for every other way this JVM ends.
+   */
+  private void stopOnSignals() {
+    for (String name : List.of("TERM", "INT")) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name),
+            signal -> Thread.ofPlatform().name("local-stack-stop").start(this::stopAll));
+      } catch (IllegalArgumentException e) {
+        // The JVM keeps this signal for itself (-Xrs and the like): the shutdown hook stops everything.
+      }
+    }
+  }
+
   private synchronized void stopAll() {
     if (stopped.getCount() == 0) {
       return;
@@ -399,15 +417,24 @@ public final class StackLauncher {
     synchronized (apps) {
       running = List.copyOf(apps);
     }
-    if (devWorker != null) {
-      devWorker.stop(Duration.ofSeconds(10));
+    // All at once, each on a thread of its own (the common pool runs one task at a time on two
+    // cores: the applications stopped one after the other, 43 s in all).
+    List<Thread> stops = new ArrayList<>();
+    ChildProcess worker = devWorker;
+    if (worker != null) {
+      stops.add(Thread.ofPlatform().name("stop-dev-worker").start(() -> worker.stop(Duration.ofSeconds(10))));
     }
     if (!running.isEmpty()) {
       say("Stopping applications …");
-      running.stream()
-          .map(a -> CompletableFuture.runAsync(() -> a.process().stop(Duration.ofSeconds(25))))
-          .toList()
-          .forEach(CompletableFuture::join);
+      running.forEach(a -> stops.add(Thread.ofPlatform().name("stop-" + a.app().module())
+          .start(() -> a.process().stop(Duration.ofSeconds(25)))));
+    }
+    for (Thread stop : stops) {
+      try {
+        stop.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (infrastructure != null) {
       say("Stopping infrastructure …");
