@@ -15,6 +15,7 @@ import java.time.Duration;
 public final class RedisServer implements InfraComponent {
 
   private volatile redis.embedded.RedisServer server;
+  private volatile ProcessHandle knownProcess;
   private final java.util.function.Supplier<redis.embedded.RedisServer> factory;
   private final int port;
   private final String password;
@@ -67,10 +68,18 @@ public final class RedisServer implements InfraComponent {
    * process: it is the one child of this JVM running a {@code redis-server} binary).
    */
   public java.util.Optional<ProcessHandle> process() {
-    return ProcessHandle.current().children()
+    // The supervisor asks four times a second: the children's command lines are read (from /proc)
+    // only when the process found last time is gone.
+    ProcessHandle known = knownProcess;
+    if (known != null && known.isAlive()) {
+      return java.util.Optional.of(known);
+    }
+    java.util.Optional<ProcessHandle> found = ProcessHandle.current().children()
         .filter(p -> p.info().command().map(c -> c.contains("redis-server")).orElse(false))
         .filter(ProcessHandle::isAlive)
         .findFirst();
+    knownProcess = found.orElse(null);
+    return found;
   }
 
   /**
