@@ -28,8 +28,9 @@ final class DebeziumEngineProperties {
     p.setProperty("statistics.metrics.enabled", "false");
     // Errors end the engine; the relay's supervisor owns restarts (and reports them as health).
     p.setProperty("errors.max.retries", "0");
-    // Debezium's own queue spins through the last millisecond of every idle poll interval.
+    // An idle relay sleeps until its database has something to say (see both classes).
     p.setProperty("queue.provider.type", NonSpinningQueueProvider.NAME);
+    p.setProperty("driver.socketFactory", WakingSocketFactory.class.getName());
 
     for (Map.Entry<String, String> override : settings.debeziumOverrides().entrySet()) {
       p.setProperty(override.getKey(), override.getValue());

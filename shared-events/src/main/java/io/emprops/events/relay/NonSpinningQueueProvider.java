@@ -6,41 +6,54 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * Debezium's in-memory change-event queue without its idle spin.
+ * Debezium's in-memory change-event queue, made to sleep while the relay is idle.
  *
- * <p>Debezium 3.6's {@code ChangeEventQueue.poll} waits on a condition for the remaining poll
- * interval in whole milliseconds; once less than a millisecond remains it rounds the wait to zero
- * and re-checks the queue in a tight loop until the timer expires. With the relay's 5 ms poll
- * interval that loop is a fifth of every idle cycle: measured with JFR, 12.5 % of a core per idle
- * relay, most of an idle suite's CPU. The loop asks this queue its {@link #size()} on every turn,
- * so an empty queue that has been quiet for a while parks the asking thread for about that last
- * millisecond instead of answering at once.
+ * <p>Debezium 3.6's {@code ChangeEventQueue.poll} gathers changes for one poll interval (5 ms
+ * here, for latency) and is called again at once when it returns empty: about 200 turns a second
+ * per idle relay, and once less than a millisecond of an interval remains it re-checks the queue
+ * in a tight loop (measured with JFR: 12.5 % of a core per idle relay before this class). The
+ * poll asks this queue its {@link #size()} under the queue's lock on every turn, so that is where
+ * an idle poller sleeps: when the queue is empty and neither a change nor any data from the
+ * database ({@link ConnectionActivity}, reported by {@link WakingSocketFactory}) has come lately,
+ * the poller waits up to {@link #IDLE_WAIT} — and wakes the moment data arrives on the relay's
+ * connection, before the change it carries is even decoded. "Lately" is {@link #QUIET_PERIOD}
+ * since the last change, but only {@link #ARRIVAL_GRACE} since the last data: the server's
+ * keepalives arrive every second or so on an idle stream and carry no change, while a change's
+ * data is decoded and enqueued well within that grace (and once enqueued, keeps the poller awake).
  *
- * <p>Latency is untouched while events flow: the park only happens after {@link #QUIET_PERIOD} without
- * an enqueue, so only the first event after a quiet period can wait, by at most {@link #PARK}
- * (the queue's lock is held by the poller meanwhile). Selected by {@code queue.provider.type=}{@value #NAME}.
+ * <p>Only the poller sleeps: the reader that enqueues (the thread that last called
+ * {@link #enqueue}) asks {@code size()} too, under the same lock, and never waits here. A change
+ * the reader produces without data arriving (Debezium's own heartbeat, every 10 s) can wait for
+ * the lock up to {@link #IDLE_WAIT}. Without the socket factory (another runtime) the poller
+ * still sleeps, and the first change after a quiet period waits up to that long. Selected by
+ * {@code queue.provider.type=}{@value #NAME}.
  */
 public final class NonSpinningQueueProvider<T> implements QueueProvider<T> {
 
   static final String NAME = "emprops-non-spinning";
   static final long QUIET_PERIOD = TimeUnit.MILLISECONDS.toNanos(200);
-  static final long PARK = TimeUnit.MILLISECONDS.toNanos(1);
+  static final long ARRIVAL_GRACE = TimeUnit.MILLISECONDS.toNanos(50);
+  static final long IDLE_WAIT = TimeUnit.MILLISECONDS.toNanos(250);
 
   private final long quietNanos;
+  private final long graceNanos;
+  private final long idleWaitNanos;
   private final AtomicLong parks = new AtomicLong();
   private Queue<T> queue = new ArrayDeque<>();
   private volatile long lastEnqueue = System.nanoTime();
+  private volatile Thread reader;
 
   /** For Debezium's service loader. */
   public NonSpinningQueueProvider() {
-    this(QUIET_PERIOD);
+    this(QUIET_PERIOD, ARRIVAL_GRACE, IDLE_WAIT);
   }
 
-  NonSpinningQueueProvider(long quietNanos) {
+  NonSpinningQueueProvider(long quietNanos, long graceNanos, long idleWaitNanos) {
     this.quietNanos = quietNanos;
+    this.graceNanos = graceNanos;
+    this.idleWaitNanos = idleWaitNanos;
   }
 
   @Override
@@ -61,6 +74,7 @@ public final class NonSpinningQueueProvider<T> implements QueueProvider<T> {
   public void enqueue(T event) {
     queue.add(event);
     lastEnqueue = System.nanoTime();
+    reader = Thread.currentThread();
   }
 
   @Override
@@ -71,14 +85,17 @@ public final class NonSpinningQueueProvider<T> implements QueueProvider<T> {
   @Override
   public int size() {
     int size = queue.size();
-    if (size == 0 && System.nanoTime() - lastEnqueue > quietNanos) {
-      LockSupport.parkNanos(this, PARK);
-      parks.incrementAndGet();
+    if (size == 0 && reader != null && Thread.currentThread() != reader) {
+      long now = System.nanoTime();
+      if (now - lastEnqueue > quietNanos && now - ConnectionActivity.lastArrival() > graceNanos) {
+        ConnectionActivity.awaitArrivalAfter(now, idleWaitNanos);
+        parks.incrementAndGet();
+      }
     }
     return size;
   }
 
-  /** How often an idle poller was parked (for tests and diagnostics). */
+  /** How often an idle poller slept (for tests and diagnostics). */
   long parks() {
     return parks.get();
   }
