@@ -53,29 +53,39 @@ public final class EventsBenchmark {
   private static final int WARM_UP_EVENTS = 500;
   private static final int AGGREGATES = 200;
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(120);
+  /** Longer than anything a relay waits before it calls itself idle (the shipped one: 200 ms). */
+  private static final Duration IDLE_GAP = Duration.ofSeconds(1);
 
   private EventsBenchmark() {}
 
   /** Commits events in one transaction of the service and returns their ids. */
   private interface TransactionalWriter extends Function<List<GenerationRequested>, List<UUID>> {}
 
-  private record Result(
-      String relay, long[] sortedLatenciesNanos, double writtenPerSecond, double relayedPerSecond, long lost) {
+  private record Result(String relay, long[] sortedLatenciesNanos, long[] sortedAfterIdleNanos,
+      double writtenPerSecond, double relayedPerSecond, long lost) {
 
     String latencyMillis(double percentile) {
-      if (sortedLatenciesNanos.length == 0) {
+      return millis(sortedLatenciesNanos, percentile);
+    }
+
+    String afterIdleMillis(double percentile) {
+      return millis(sortedAfterIdleNanos, percentile);
+    }
+
+    private static String millis(long[] sortedNanos, double percentile) {
+      if (sortedNanos.length == 0) {
         return "-";
       }
-      int rank = (int) Math.ceil(percentile / 100.0 * sortedLatenciesNanos.length) - 1;
-      return String.format("%.1f", sortedLatenciesNanos[Math.clamp(rank, 0, sortedLatenciesNanos.length - 1)] / 1e6);
+      int rank = (int) Math.ceil(percentile / 100.0 * sortedNanos.length) - 1;
+      return String.format("%.1f", sortedNanos[Math.clamp(rank, 0, sortedNanos.length - 1)] / 1e6);
     }
   }
 
-  /** How long a row's two phases last. */
-  private record Phases(int latencySeconds, int throughputSeconds) {}
+  /** How long a row's phases last: the steady rate, single events after a quiet second, the throughput run. */
+  private record Phases(int latencySeconds, int afterIdleEvents, int throughputSeconds) {}
 
-  private static final Phases MEASURED = new Phases(LATENCY_SECONDS, THROUGHPUT_SECONDS);
-  private static final Phases WARM_UP = new Phases(5, 5);
+  private static final Phases MEASURED = new Phases(LATENCY_SECONDS, 15, THROUGHPUT_SECONDS);
+  private static final Phases WARM_UP = new Phases(5, 2, 5);
 
   public static void main(String[] args) throws Exception {
     List<Result> results = new ArrayList<>();
@@ -156,6 +166,19 @@ public final class EventsBenchmark {
           .sorted()
           .toArray();
 
+      // The first event after a quiet spell: what a relay that sleeps while idle must not make slower.
+      System.out.printf("%s: %d single events, each after %d ms without any%n",
+          relay, phases.afterIdleEvents(), IDLE_GAP.toMillis());
+      List<Long> afterIdle = new ArrayList<>();
+      for (int i = 0; i < phases.afterIdleEvents(); i++) {
+        Thread.sleep(IDLE_GAP.toMillis());
+        UUID id = writer.apply(List.of(TestEvents.generationRequested(aggregates.get(i % AGGREGATES), i))).getFirst();
+        long committed = System.nanoTime();
+        if (awaitTrue(() -> consumer.handledAt(id) != null, DRAIN_TIMEOUT)) {
+          afterIdle.add(Math.max(0, consumer.handledAt(id) - committed));
+        }
+      }
+
       System.out.printf("%s: %d-row transactions from %d writers for %d s%n",
           relay, ROWS_PER_TRANSACTION, WRITERS, phases.throughputSeconds());
       Set<UUID> written = ConcurrentHashMap.newKeySet();
@@ -176,29 +199,35 @@ public final class EventsBenchmark {
           .mapToLong(Long::longValue).summaryStatistics();
       double relayedPerSecond = handled.getCount() / ((handled.getMax() - handled.getMin()) / 1e9);
 
-      long lost = (committedAt.size() - latencies.length) + (written.size() - handled.getCount());
+      long lost = (committedAt.size() - latencies.length) + (phases.afterIdleEvents() - afterIdle.size())
+          + (written.size() - handled.getCount());
       if (!latencyDrained) {
         System.out.printf("%s: %d events of the latency run not handled within %s%n",
             relay, committedAt.size() - latencies.length, DRAIN_TIMEOUT);
       }
-      return new Result(relay, latencies, written.size() / (double) phases.throughputSeconds(), relayedPerSecond, lost);
+      return new Result(relay, latencies, afterIdle.stream().mapToLong(Long::longValue).sorted().toArray(),
+          written.size() / (double) phases.throughputSeconds(), relayedPerSecond, lost);
     }
   }
 
   private static void print(List<Result> results) {
-    String row = "| %-38s | %7s | %7s | %7s | %7s | %5s | %12s | %12s |%n";
+    String row = "| %-38s | %7s | %7s | %7s | %7s | %9s | %9s | %5s | %12s | %12s |%n";
     System.out.println();
-    System.out.printf(row, "relay", "p50 ms", "p95 ms", "p99 ms", "max ms", "lost", "written/s", "relayed/s");
-    System.out.printf(row, "-".repeat(38), "-".repeat(7), "-".repeat(7), "-".repeat(7), "-".repeat(7), "-".repeat(5),
-        "-".repeat(12), "-".repeat(12));
+    System.out.printf(row, "relay", "p50 ms", "p95 ms", "p99 ms", "max ms", "idle p50", "idle max", "lost",
+        "written/s", "relayed/s");
+    System.out.printf(row, "-".repeat(38), "-".repeat(7), "-".repeat(7), "-".repeat(7), "-".repeat(7), "-".repeat(9),
+        "-".repeat(9), "-".repeat(5), "-".repeat(12), "-".repeat(12));
     for (Result r : results) {
       System.out.printf(row, r.relay(), r.latencyMillis(50), r.latencyMillis(95), r.latencyMillis(99),
-          r.latencyMillis(100), r.lost(), String.format("%,.0f", r.writtenPerSecond()),
+          r.latencyMillis(100), r.afterIdleMillis(50), r.afterIdleMillis(100), r.lost(),
+          String.format("%,.0f", r.writtenPerSecond()),
           String.format("%,.0f", r.relayedPerSecond()));
     }
     System.out.printf("latency: commit -> handled by a Kafka consumer, %d single-event transactions/s for %d s;%n"
+            + "idle: the same for %d single events, each after %d ms without any;%n"
             + "throughput: %d writers committing %d-row transactions for %d s, rate as received by the consumer%n",
-        RATE_PER_SECOND, LATENCY_SECONDS, WRITERS, ROWS_PER_TRANSACTION, THROUGHPUT_SECONDS);
+        RATE_PER_SECOND, LATENCY_SECONDS, MEASURED.afterIdleEvents(), IDLE_GAP.toMillis(), WRITERS,
+        ROWS_PER_TRANSACTION, THROUGHPUT_SECONDS);
   }
 
   private static boolean awaitTrue(BooleanSupplier condition, Duration timeout) throws InterruptedException {
