@@ -639,6 +639,12 @@ public final class ChaosRun {
             GRACE_MILLIS / 1000, unexplained.isEmpty() ? "" : ": " + unexplained.stream().limit(5)
                 .map(a -> "+" + (a.start() - start) / 1000 + "s " + a.request() + " " + a.status() + " " + a.error())
                 .collect(Collectors.joining("; "))));
+    // 8. Every request carries a valid token: a 401, fault or not, is a gateway judging a good token
+    //    bad (found by this run: a restarted gateway before it had fetched its issuer's keys).
+    List<Action> refused = actions.stream().filter(a -> a.status() == 401).toList();
+    verdict(refused.isEmpty(), "no valid token refused (401), whatever was down",
+        "%d refused%s".formatted(refused.size(), refused.isEmpty() ? "" : ": " + refused.stream().limit(5)
+            .map(a -> "+" + (a.start() - start) / 1000 + "s " + a.request()).collect(Collectors.joining("; "))));
     verdict(faultError == null && faults.size() == COMPONENTS.size(), "every fault injected and recovered",
         "%d of %d%s".formatted(faults.size(), COMPONENTS.size(), faultError == null ? "" : "; " + faultError));
 
