@@ -23,10 +23,12 @@ public final class PostgresServer implements InfraComponent {
 
   private final EmbeddedPostgres postgres;
   private final int port;
+  private final Path dataDirectory;
 
-  private PostgresServer(EmbeddedPostgres postgres, int port) {
+  private PostgresServer(EmbeddedPostgres postgres, int port, Path dataDirectory) {
     this.postgres = postgres;
     this.port = port;
+    this.dataDirectory = dataDirectory;
   }
 
   /**
@@ -50,7 +52,7 @@ public final class PostgresServer implements InfraComponent {
           .setServerConfig("shared_buffers", "128MB")
           .setPGStartupWait(Duration.ofSeconds(90))
           .start();
-      PostgresServer server = new PostgresServer(postgres, port);
+      PostgresServer server = new PostgresServer(postgres, port, dataDirectory);
       server.ensureDatabase();
       return server;
     } catch (IOException e) {
@@ -121,10 +123,34 @@ public final class PostgresServer implements InfraComponent {
 
   @Override
   public void close() {
+    java.util.Optional<ProcessHandle> postmaster = postmaster();
     try {
       postgres.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    // pg_ctl returns when the pid file is gone, a moment before the postmaster has exited: a stop
+    // is complete (for whoever restarts on this data or checks that nothing runs) only at the exit.
+    postmaster.ifPresent(process -> {
+      try {
+        process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // still stopping: nothing more to wait for here
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+  }
+
+  /** The running postmaster, from its pid file (it daemonizes: it is not this JVM's child). */
+  private java.util.Optional<ProcessHandle> postmaster() {
+    Path pidFile = dataDirectory.resolve("postmaster.pid");
+    try {
+      return Files.exists(pidFile)
+          ? ProcessHandle.of(Long.parseLong(Files.readAllLines(pidFile).getFirst().trim()))
+          : java.util.Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return java.util.Optional.empty();
     }
   }
 }
