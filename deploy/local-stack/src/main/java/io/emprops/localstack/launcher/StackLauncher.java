@@ -195,14 +195,21 @@ public final class StackLauncher {
   }
 
   private Map<App, Duration> awaitApps() {
-    List<CompletableFuture<Map.Entry<App, Duration>>> waits = apps.stream()
-        .map(a -> CompletableFuture.supplyAsync(() -> Map.entry(a.app(), a.awaitReady(options.otel() ? READY_TIMEOUT_OTEL : READY_TIMEOUT))))
-        .toList();
+    // One waiting thread per application (the common pool has one thread on two cores: it probed
+    // them one after the other, and each "ready after" was when the one before it was seen ready).
+    var waiting = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+        Thread.ofPlatform().name("await-ready-", 0).factory());
     try {
+      List<CompletableFuture<Map.Entry<App, Duration>>> waits = apps.stream()
+          .map(a -> CompletableFuture.supplyAsync(() -> Map.entry(a.app(),
+              a.awaitReady(options.otel() ? READY_TIMEOUT_OTEL : READY_TIMEOUT)), waiting))
+          .toList();
       return waits.stream().map(CompletableFuture::join)
           .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     } catch (java.util.concurrent.CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
+    } finally {
+      waiting.shutdownNow(); // after a failure, the other waits end at once
     }
   }
 
