@@ -107,17 +107,10 @@ class LocalStackLifecycleTest {
         "token", PERSISTENT_USER, "user", "--data-dir", stack.dataDirectory.toString())
         .lines().filter(l -> l.startsWith("ey")).reduce((a, b) -> b).orElseThrow();
 
-    HttpResponse<String> balance = get("/credits/balance", token);
+    HttpResponse<String> balance = http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl + "/credits/balance"))
+        .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + token).build(),
+        HttpResponse.BodyHandlers.ofString());
     assertThat(balance.statusCode()).as(balance.body()).isEqualTo(200);
     assertThat(json.readTree(balance.body()).get("data").get("balance").asLong()).isEqualTo(150);
-  }
-
-  private HttpResponse<String> get(String path, String token) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.gatewayUrl + path))
-        .timeout(Duration.ofSeconds(20));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

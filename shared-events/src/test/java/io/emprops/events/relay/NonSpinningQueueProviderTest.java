@@ -63,9 +63,7 @@ class NonSpinningQueueProviderTest {
     // Quiet after a second; a sleep far longer than this test may take: only the arrival ends it.
     NonSpinningQueueProvider<Event> provider = new NonSpinningQueueProvider<>(TimeUnit.SECONDS.toNanos(1),
         TimeUnit.SECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(5));
-    ChangeEventQueue<Event> queue = queueOver(provider);
-    enqueueFromAReader(queue, 0);
-    assertThat(queue.poll()).hasSize(1);
+    ChangeEventQueue<Event> queue = afterOneEventFromAReader(provider);
 
     // The engine's loop: poll until something comes.
     var firstBatch = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -103,9 +101,7 @@ class NonSpinningQueueProviderTest {
   void dataWithoutAChangeAKeepaliveWakesThePollerOnlyForTheGrace() throws Exception {
     NonSpinningQueueProvider<Event> provider = new NonSpinningQueueProvider<>(TimeUnit.MILLISECONDS.toNanos(100),
         TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.MINUTES.toNanos(5));
-    ChangeEventQueue<Event> queue = queueOver(provider);
-    enqueueFromAReader(queue, 0);
-    assertThat(queue.poll()).hasSize(1);
+    ChangeEventQueue<Event> queue = afterOneEventFromAReader(provider);
     AtomicLong emptyPolls = new AtomicLong();
     Thread poller = Thread.ofPlatform().name("poller").start(() -> {
       try {
@@ -164,6 +160,15 @@ class NonSpinningQueueProviderTest {
     poller.join(TimeUnit.SECONDS.toMillis(10));
     assertThat(poller.isAlive()).isFalse();
     assertThat(provider.parks()).isEqualTo(1);
+  }
+
+  /** A queue over {@code provider} that has passed one event from a reader thread (which it now knows). */
+  private static ChangeEventQueue<Event> afterOneEventFromAReader(NonSpinningQueueProvider<Event> provider)
+      throws InterruptedException {
+    ChangeEventQueue<Event> queue = queueOver(provider);
+    enqueueFromAReader(queue, 0);
+    assertThat(queue.poll()).hasSize(1);
+    return queue;
   }
 
   private static void enqueueFromAReader(ChangeEventQueue<Event> queue, int number) throws InterruptedException {
