@@ -149,10 +149,12 @@ final class BridgeOverhead implements AutoCloseable {
     gates.computeIfAbsent(jobId, k -> new CountDownLatch(1)).countDown();
     List<long[]> progress = new ArrayList<>();
     String event = null;
+    List<String> seen = new ArrayList<>();
     try (Stream<String> lines = events.body()) {
       Iterator<String> it = lines.iterator();
       while (it.hasNext()) {
         String line = it.next();
+        seen.add(line);
         long now = System.nanoTime();
         if (line.startsWith("event:")) {
           event = line.substring(6).trim();
@@ -163,7 +165,8 @@ final class BridgeOverhead implements AutoCloseable {
         }
       }
     }
-    throw new IllegalStateException("the stream of job " + jobId + " ended without job_completed");
+    throw new IllegalStateException("the stream of job " + jobId + " (HTTP " + events.statusCode()
+        + ") ended without job_completed; its last lines: " + seen.subList(Math.max(0, seen.size() - 12), seen.size()));
   }
 
   /** One step through the bare queue client: nanoseconds from its submission to its complete_job message. */
