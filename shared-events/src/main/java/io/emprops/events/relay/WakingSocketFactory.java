@@ -38,34 +38,31 @@ public final class WakingSocketFactory extends SocketFactory {
 
   @Override
   public Socket createSocket(String host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port));
+    return connected(new InetSocketAddress(host, port), null);
   }
 
   @Override
   public Socket createSocket(String host, int port, InetAddress localAddress, int localPort) throws IOException {
-    Socket socket = new WakingSocket();
-    socket.bind(new InetSocketAddress(localAddress, localPort));
-    socket.connect(new InetSocketAddress(host, port));
-    return socket;
+    return connected(new InetSocketAddress(host, port), new InetSocketAddress(localAddress, localPort));
   }
 
   @Override
   public Socket createSocket(InetAddress address, int port) throws IOException {
-    return connected(new InetSocketAddress(address, port));
+    return connected(new InetSocketAddress(address, port), null);
   }
 
   @Override
   public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
       throws IOException {
-    Socket socket = new WakingSocket();
-    socket.bind(new InetSocketAddress(localAddress, localPort));
-    socket.connect(new InetSocketAddress(address, port));
-    return socket;
+    return connected(new InetSocketAddress(address, port), new InetSocketAddress(localAddress, localPort));
   }
 
-  private static Socket connected(InetSocketAddress address) throws IOException {
+  private static Socket connected(InetSocketAddress remote, InetSocketAddress local) throws IOException {
     Socket socket = new WakingSocket();
-    socket.connect(address);
+    if (local != null) {
+      socket.bind(local);
+    }
+    socket.connect(remote);
     return socket;
   }
 
