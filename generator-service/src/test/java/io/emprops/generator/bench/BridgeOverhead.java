@@ -34,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
  * (issue 13): a generation through our API — {@code POST …/generations} (the credit saga on the
  * real credits-service), then the job's SSE stream until {@code job_completed} — against a step
  * written by the bare queue client and followed until its {@code complete_job} message. The two
- * alternate, so both see the same machine. Then how fresh the progress a worker reports is when
+ * alternate, so both see the same machine. The worker's image is fetched and stored by the real
+ * storage-service before the job completes ({@link ImageHost}). Then how fresh the progress a worker reports is when
  * it reaches the SSE client, with the production throttle (250 ms).
  */
 final class BridgeOverhead implements AutoCloseable {
@@ -47,6 +48,7 @@ final class BridgeOverhead implements AutoCloseable {
 
   private final RedisClient redis;
   private final String service;
+  private final ImageHost images;
   private final WorkerSimulator worker;
   private final Thread loop;
   private final StatefulRedisPubSubConnection<String, String> completions;
@@ -58,9 +60,10 @@ final class BridgeOverhead implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private volatile boolean running = true;
 
-  BridgeOverhead(RedisClient redis, String service) {
+  BridgeOverhead(RedisClient redis, String service, ImageHost images) {
     this.redis = redis;
     this.service = service;
+    this.images = images;
     this.worker = new WorkerSimulator(redis, "bench-bridge-worker", service);
     worker.heartbeat();
     this.completions = redis.connectPubSub();
@@ -108,7 +111,7 @@ final class BridgeOverhead implements AutoCloseable {
           park(begin + 20_000_000);
         }
         completionPublished.put(workflow, System.nanoTime());
-        worker.complete(step, WorkerSimulator.imageUrl("https://bench.test/" + step + ".png", "image/png"));
+        worker.complete(step, WorkerSimulator.imageUrl(images.url(step), "image/png"));
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
@@ -187,6 +190,9 @@ final class BridgeOverhead implements AutoCloseable {
    * start): POST → accepted (pending), → credits reserved (queued), → a worker started it,
    * → the step completed, → the job completed.
    */
+  /** The phase that compares with the bare path: everything but storing the output. */
+  static final String POST_TO_STEP_COMPLETED = "POST -> step completed (all but storing the output)";
+
   static Map<String, Long> phases(GatewayCalls calls, String user, Generation generation) {
     JsonNode history = JSON.readTree(calls.get("/jobs/" + generation.jobId() + "/history", GatewayCalls.user(user)).body())
         .get("data");
@@ -207,6 +213,10 @@ final class BridgeOverhead implements AutoCloseable {
         phases.put(step[1], (time - previous) * 1000);
         previous = time;
       }
+    }
+    Long stepCompleted = at.get("node_completed:processing");
+    if (stepCompleted != null) {
+      phases.put(POST_TO_STEP_COMPLETED, (stepCompleted - posted) * 1000);
     }
     Long reserved = at.get("job_status:queued");
     if (reserved != null) {

@@ -1,0 +1,69 @@
+package io.emprops.generator.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import javax.imageio.ImageIO;
+
+/**
+ * Where the benchmark's worker keeps its images, as a real worker keeps them on its own storage and
+ * reports their {@code image_url}: one PNG served at any path on loopback. storage-service fetches
+ * it from here, so the bridge's figures include a real ingestion (fetch, store, {@code AssetStored}).
+ */
+final class ImageHost implements AutoCloseable {
+
+  private final byte[] png;
+  private final HttpServer server;
+
+  /** A {@code side}×{@code side} PNG of noise (it does not compress: close to a real image's size). */
+  ImageHost(int side) throws IOException {
+    this.png = noise(side);
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    server.createContext("/", exchange -> {
+      try (exchange) {
+        exchange.getResponseHeaders().set("Content-Type", "image/png");
+        exchange.sendResponseHeaders(200, png.length);
+        exchange.getResponseBody().write(png);
+      }
+    });
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.start();
+  }
+
+  /** The URL of one image (every path serves the same bytes). */
+  String url(String name) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + name + ".png";
+  }
+
+  int size() {
+    return png.length;
+  }
+
+  private static byte[] noise(int side) {
+    BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+    Random random = new Random(13);
+    for (int y = 0; y < side; y++) {
+      for (int x = 0; x < side; x++) {
+        image.setRGB(x, y, random.nextInt(0x1000000));
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image, "png", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
