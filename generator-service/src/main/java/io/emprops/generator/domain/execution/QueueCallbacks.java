@@ -100,8 +100,14 @@ public class QueueCallbacks {
   }
 
   private void confirm(String queueStepId, StepState state) {
+    if (state.completedResult().isEmpty()) {
+      // Its worker may be between writing the status and the result (JOB-QUEUE.md): confirmed
+      // by the complete_job message or the reconciler, never as a completion without output.
+      log.info("Step {}: completed in the job queue without a stored result yet; not confirmed now", queueStepId);
+      return;
+    }
     if (execution.onCompleted(queueStepId,
-        StepOutput.fromQueueResult(state.completedResult().map(json::readTree).orElse(null)))) {
+        StepOutput.fromQueueResult(json.readTree(state.completedResult().get())))) {
       log.info("Step {}: completion confirmed at the job queue's request, from its hash", queueStepId);
     }
   }

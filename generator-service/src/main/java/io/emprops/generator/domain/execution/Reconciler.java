@@ -44,9 +44,10 @@ public class Reconciler {
   private final JsonMapper json;
   private final Clock clock = Clock.systemUTC();
   private final MeterRegistry meters;
-  /** Claimed steps found missing from their worker's active set, and when (confirmed next round). */
-  private final Cache<String, Instant> orphans = Caffeine.newBuilder()
-      .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+  /** Claimed steps found missing from their worker's active set (confirmed next round). */
+  private final SecondSighting orphans = new SecondSighting();
+  /** Completed steps found without their jobs:completed entry (confirmed next round). */
+  private final SecondSighting completionsWithoutResult = new SecondSighting();
 
   public Reconciler(JobStepRepository steps, JobQueueClient queue, JobExecution execution, StepDispatcher dispatcher,
       QueueEventHandler messages, FetchStepRunner fetchRunner, ExecutionProperties properties, JsonMapper json, MeterRegistry meters) {
@@ -100,6 +101,15 @@ public class Reconciler {
       count("lost");
       execution.resubmit(id, "the job queue lost the step");
     } else if (state.isCompleted()) {
+      if (state.completedResult().isEmpty() && !completionsWithoutResult.seenBefore(id, now)) {
+        // A worker writes the hash's status, then the jobs:completed entry, two commands apart
+        // (JOB-QUEUE.md): read between the two, the step seems to have completed with nothing,
+        // and a paid image would be lost. Looked at again next round (its complete_job message,
+        // which carries the result, is usually handled first); an entry that never comes
+        // (expired, or a worker that stores none) is then taken as it is.
+        count("completion_being_written");
+        return;
+      }
       count("completed");
       execution.onCompleted(id, StepOutput.fromQueueResult(state.completedResult().map(json::readTree).orElse(null)));
     } else if (state.isFailed()) {
@@ -111,12 +121,11 @@ public class Reconciler {
       Instant claimedAt = step.claimedAt() == null ? now : step.claimedAt();
       boolean pastGrace = claimedAt.isBefore(now.minus(properties.deadWorkerGrace()));
       if (!state.isOrphaned()) {
-        orphans.invalidate(id);
+        orphans.forget(id);
       }
-      if (state.isOrphaned() && orphans.asMap().putIfAbsent(id, now) != null) {
+      if (state.isOrphaned() && orphans.seenBefore(id, now)) {
         // Seen in an earlier round too (not the moment a worker finishing leaves its set): the
         // worker, restarted under the same id, no longer has it.
-        orphans.invalidate(id);
         count("orphaned");
         execution.resubmit(id, "worker " + worker + " no longer holds it (restarted?)");
       } else if (state.isOrphaned()) {
@@ -159,5 +168,28 @@ public class Reconciler {
 
   private static String pretty(Duration d) {
     return d.toString().substring(2).toLowerCase();
+  }
+
+  /**
+   * Steps seen in a state that may be a passing moment (a worker between two writes): acted on
+   * only when an earlier round saw the same.
+   */
+  private static final class SecondSighting {
+
+    private final Cache<String, Instant> firstSeen = Caffeine.newBuilder()
+        .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+
+    /** Whether an earlier round saw the step so (then forgotten); else remembered for the next. */
+    boolean seenBefore(String stepId, Instant now) {
+      if (firstSeen.asMap().putIfAbsent(stepId, now) == null) {
+        return false;
+      }
+      firstSeen.invalidate(stepId);
+      return true;
+    }
+
+    void forget(String stepId) {
+      firstSeen.invalidate(stepId);
+    }
   }
 }
