@@ -97,9 +97,11 @@ final class IngestionLatency {
     List<Double> saga = new ArrayList<>();
     Instant first = null;
     Instant last = null;
+    List<String> incomplete = new ArrayList<>();
     for (int i = 0; i < jobIds.size(); i++) {
       JsonNode history = JSON.readTree(send("GET", "/jobs/" + jobIds.get(i) + "/history", submissions.get(i).token(), null)
           .body()).get("data");
+      int storedBefore = ingestion.size();
       Map<String, Instant> generated = new HashMap<>();
       Instant requested = null;
       for (JsonNode event : history) {
@@ -120,11 +122,17 @@ final class IngestionLatency {
             throw new IllegalStateException("image_stored before image_generated in job " + jobIds.get(i));
           }
           ingestion.add(millis(handed, at));
+          generated.remove(output(event.get("data")));
         }
       }
+      if (ingestion.size() - storedBefore != GENERATIONS_PER_JOB) {
+        incomplete.add("job " + jobIds.get(i) + ": " + (ingestion.size() - storedBefore) + " image_stored; generated but"
+            + " never stored: " + generated.keySet() + "; its history's last events: " + tail(history, 6));
+      }
     }
-    if (ingestion.size() != jobIds.size() * GENERATIONS_PER_JOB) {
-      throw new IllegalStateException(ingestion.size() + " images stored, expected " + jobIds.size() * GENERATIONS_PER_JOB);
+    if (!incomplete.isEmpty()) {
+      throw new IllegalStateException(ingestion.size() + " images stored, expected " + jobIds.size() * GENERATIONS_PER_JOB
+          + "\n" + String.join("\n", incomplete));
     }
     double seconds = Math.max(0.001, Duration.between(first, last).toNanos() / 1e9);
     System.out.printf("%-8s %4d images in %5.1f s (%.1f images/s), %d jobs%n", label, ingestion.size(), seconds,
@@ -195,6 +203,17 @@ final class IngestionLatency {
       throw new IllegalStateException(response.request().method() + " " + response.request().uri().getPath()
           + " answered " + response.statusCode() + ": " + response.body());
     }
+  }
+
+  /** The last {@code count} events of a history: name, status, message. */
+  private static List<String> tail(JsonNode history, int count) {
+    List<String> events = new ArrayList<>();
+    for (int i = Math.max(0, history.size() - count); i < history.size(); i++) {
+      JsonNode event = history.get(i);
+      events.add(event.get("event").asString() + ":" + event.path("status").asString("") + " "
+          + event.path("message").asString(""));
+    }
+    return events;
   }
 
   private static String output(JsonNode data) {

@@ -310,7 +310,9 @@ public final class StorageBenchmark {
         stack.destroyForcibly();
       }
     }
-    if (data != null) {
+    if (data != null && System.getenv("BENCH_KEEP_DATA") != null) {
+      System.out.println("the stack's data and logs are kept in " + data + " (BENCH_KEEP_DATA)");
+    } else if (data != null) {
       try (var paths = Files.walk(data)) {
         paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
