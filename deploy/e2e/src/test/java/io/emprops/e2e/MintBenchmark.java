@@ -61,7 +61,7 @@ public final class MintBenchmark {
     int workerCount = args.length > 2 ? Integer.parseInt(args[2]) : 4;
     Path data = Files.createTempDirectory("emprops-bench-mint-");
     System.out.println("Starting the stack (without its development worker; the bench starts its own) …");
-    try (RunningStack stack = RunningStack.start(data, Ports.freeBlock(37_000, StackLayout.PORT_BLOCK), "--no-worker")) {
+    try (RunningStack stack = RunningStack.start(data, Ports.freeBlock(32_400, StackLayout.PORT_BLOCK), "--no-worker")) {
       MintBenchmark bench = new MintBenchmark(stack);
       try {
         bench.startWorkers(workerCount, 150);

@@ -59,7 +59,7 @@ public final class PublishingBenchmark {
     int parallel = args.length > 1 ? Integer.parseInt(args[1]) : 50;
     Path data = Files.createTempDirectory("emprops-bench-publishing-");
     System.out.println("Starting the stack (anvil with a 1 s block time) …");
-    try (RunningStack stack = RunningStack.start(data, Ports.freeBlock(36_000, io.emprops.localstack.infra.StackLayout.PORT_BLOCK),
+    try (RunningStack stack = RunningStack.start(data, Ports.freeBlock(32_200, io.emprops.localstack.infra.StackLayout.PORT_BLOCK),
         "--chain-block-time", "1", "--no-worker")) {
       PublishingBenchmark bench = new PublishingBenchmark(stack);
       try {

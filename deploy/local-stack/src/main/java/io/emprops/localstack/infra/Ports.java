@@ -38,7 +38,9 @@ public final class Ports {
 
   /**
    * The first port of a block of {@code size} consecutive free ports at or above {@code from}.
-   * Used by tests that start a whole stack laid out from a port base.
+   * Used by tests that start a whole stack laid out from a port base. Start below 32768: a port
+   * in Linux's ephemeral range, free when probed, can be taken by any outgoing connection before
+   * the server binds it (a benchmark's gateway on 33000 failed so, twice in a row).
    */
   public static int freeBlock(int from, int size) {
     for (int base = from; base < 60_000; base += size) {

@@ -56,8 +56,10 @@ public record StackLayout(
   public static StackLayout forTests() {
     try {
       Path data = Files.createTempDirectory("emprops-test-");
-      // Spread test JVMs over the range so that parallel ones rarely probe the same block.
-      int base = Ports.freeBlock(20_000 + (int) (ProcessHandle.current().pid() % 1000) * PORT_BLOCK,
+      // Spread test JVMs over the range so that parallel ones rarely probe the same block; all
+      // below Linux's ephemeral ports (32768 up), which any outgoing connection may take between
+      // the probe and the bind.
+      int base = Ports.freeBlock(20_000 + (int) (ProcessHandle.current().pid() % 700) * PORT_BLOCK,
           PORT_BLOCK);
       return fromBase(base, Map.of(), data, defaultCacheDirectory(), false, true);
     } catch (IOException e) {

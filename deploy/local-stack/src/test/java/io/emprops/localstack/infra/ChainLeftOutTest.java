@@ -14,7 +14,7 @@ class ChainLeftOutTest {
   @Test
   void aStackWithoutTheChainStartsNoneWhenPublishingAsksForItAndSaysWhy() throws Exception {
     Path data = Files.createTempDirectory("emprops-no-chain-");
-    StackLayout layout = StackLayout.fromBase(Ports.freeBlock(40_000, StackLayout.PORT_BLOCK), Map.of(),
+    StackLayout layout = StackLayout.fromBase(Ports.freeBlock(32_600, StackLayout.PORT_BLOCK), Map.of(),
         data, StackLayout.defaultCacheDirectory(), false, true);
     try (Infrastructure infra = new Infrastructure(layout, Secrets.ephemeral())) {
       infra.leaveOutChain();
