@@ -22,9 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  * written in the transaction that hands the output to storage-service as
  * {@code GenerationStepCompleted}) to the generator handling storage-service's {@code AssetStored}
  * (its {@code image_stored}), for every image of real generations through the gateway, read from
- * the jobs' histories. Dev workers started here (queue service {@code mock}, one progress report,
- * a fixed delay per image) pace the images at about {@code workers × 1000 / delay} per second; the
- * rate reached is printed.
+ * the jobs' histories. Workers in this JVM ({@link QuickWorkers}: queue service {@code mock}, one
+ * progress report, a fixed delay per image) pace the images at about {@code workers × 1000 / delay}
+ * per second; the rate reached is printed.
  *
  * <p>The baseline, in the same run and on the same relays: each job's credit saga (
  * {@code GenerationRequested} → credits-service → {@code CreditsReserved} handled by the
@@ -34,37 +34,29 @@ final class IngestionLatency {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int GENERATIONS_PER_JOB = 30; // new users get 100 credits; mock-image costs 1
+  /** The workers' images: 128×128 of noise, about 48 KB of PNG. */
+  private static final int IMAGE_SIDE = 128;
 
   private final HttpClient http;
   private final String gateway;
   private final Path data;
-  private final Path root;
-  private final List<Process> workers = new ArrayList<>();
 
-  IngestionLatency(HttpClient http, String gateway, Path data, Path root) {
+  IngestionLatency(HttpClient http, String gateway, Path data) {
     this.http = http;
     this.gateway = gateway;
     this.data = data;
-    this.root = root;
   }
 
   void run(int images) throws Exception {
     int workerCount = Integer.getInteger("bench.workers", 4);
-    int delayMillis = Integer.getInteger("bench.worker-delay-ms", 150);
-    startWorkers(workerCount, delayMillis);
-    try {
-      System.out.printf("%ningestion: %d workers, %d ms per image (about %.0f images/s)%n", workerCount, delayMillis,
-          workerCount * 1000.0 / delayMillis);
+    int delayMillis = Integer.getInteger("bench.worker-delay-ms", 200);
+    try (QuickWorkers workers = new QuickWorkers(redisUrl(), "mock", workerCount, Duration.ofMillis(delayMillis),
+        IMAGE_SIDE)) {
+      System.out.printf("%ningestion: %d workers, %d ms per image (at most %.0f images/s), %d KB PNGs inline%n",
+          workerCount, delayMillis, workerCount * 1000.0 / delayMillis, workers.imageBytes() / 1024);
       measure(List.of(prepare(1).getFirst()), "warm-up");
       int jobs = Math.max(1, (images + GENERATIONS_PER_JOB - 1) / GENERATIONS_PER_JOB);
       measure(prepare(jobs), "counted");
-    } finally {
-      for (Process worker : workers) {
-        worker.destroy();
-      }
-      for (Process worker : workers) {
-        worker.waitFor();
-      }
     }
   }
 
@@ -172,20 +164,11 @@ final class IngestionLatency {
     }
   }
 
-  /** Dev workers as the launcher starts its own, but quicker: one report, then the image. */
-  private void startWorkers(int count, int delayMillis) throws Exception {
-    String redis = Files.readAllLines(data.resolve("env/job-queue.env")).stream()
+  /** The job queue's Redis, as the stack hands it to workers (the password stays off command lines). */
+  private String redisUrl() throws Exception {
+    return Files.readAllLines(data.resolve("env/job-queue.env")).stream()
         .filter(l -> l.startsWith("REDIS_URL=")).findFirst().orElseThrow()
         .substring("REDIS_URL=".length()).replaceAll("^'|'$", "");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    for (int i = 0; i < count; i++) {
-      ProcessBuilder builder = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
-          "-jar", root.resolve("deploy/dev-worker/target/dev-worker.jar").toString(), "--service", "mock",
-          "--steps", "1", "--step-delay-ms", Integer.toString(delayMillis), "--worker-id", "bench-worker-" + i)
-          .redirectErrorStream(true).redirectOutput(data.resolve("bench-worker-" + i + ".log").toFile());
-      builder.environment().put("SPRING_DATA_REDIS_URL", redis); // the password stays off the command line
-      workers.add(builder.start());
-    }
   }
 
   private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {

@@ -92,7 +92,7 @@ public final class StorageBenchmark {
         bench.run(rounds, megabytes);
       }
       if (images > 0) {
-        new IngestionLatency(bench.http, bench.gateway, bench.data, bench.root).run(images);
+        new IngestionLatency(bench.http, bench.gateway, bench.data).run(images);
       }
     } finally {
       bench.stop();
@@ -250,7 +250,7 @@ public final class StorageBenchmark {
 
   private void startStack() throws Exception {
     data = Files.createTempDirectory("emprops-bench-storage-");
-    int base = Ports.freeBlock(33_000, StackLayout.PORT_BLOCK);
+    int base = Ports.freeBlock(32_000, StackLayout.PORT_BLOCK);
     Path output = data.resolve("run.out");
     String jvmOptions = System.getenv().getOrDefault("BENCH_STORAGE_JVM_OPTIONS",
         "-Xms128m -Xmx512m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError");
