@@ -33,7 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
 final class IngestionLatency {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final int GENERATIONS_PER_JOB = 30; // new users get 100 credits; mock-image costs 1
+  /** Many users' small jobs: the load the target is for (new users get 100 credits; mock-image costs 1). */
+  private static final int SMALL_JOB = 2;
+  /** One user's large jobs, one after the other: every output of a job takes that job's lock, twice. */
+  private static final int LARGE_JOB = 30;
   /** The workers' images: 128×128 of noise, about 48 KB of PNG. */
   private static final int IMAGE_SIDE = 128;
 
@@ -54,14 +57,18 @@ final class IngestionLatency {
         IMAGE_SIDE)) {
       System.out.printf("%ningestion: %d workers, %d ms per image (at most %.0f images/s), %d KB PNGs inline%n",
           workerCount, delayMillis, workerCount * 1000.0 / delayMillis, workers.imageBytes() / 1024);
-      measure(List.of(prepare(1).getFirst()), "warm-up");
-      int jobs = Math.max(1, (images + GENERATIONS_PER_JOB - 1) / GENERATIONS_PER_JOB);
-      measure(prepare(jobs), "counted");
+      measure(prepare(20, SMALL_JOB), SMALL_JOB, "warm-up");
+      measure(prepare(jobsFor(images, SMALL_JOB), SMALL_JOB), SMALL_JOB, "counted, jobs of " + SMALL_JOB + " images");
+      measure(prepare(jobsFor(images, LARGE_JOB), LARGE_JOB), LARGE_JOB, "counted, jobs of " + LARGE_JOB + " images");
     }
   }
 
   /** One new user per job (generations are rate limited per user), each with a collection of its own. */
-  private List<Submission> prepare(int jobs) throws Exception {
+  private static int jobsFor(int images, int perJob) {
+    return Math.max(1, (images + perJob - 1) / perJob);
+  }
+
+  private List<Submission> prepare(int jobs, int generations) throws Exception {
     List<Submission> submissions = new ArrayList<>();
     for (int i = 0; i < jobs; i++) {
       String token = DevTokenIssuer.mint(data.resolve("dev-issuer/signing-key.json"), "bench-" + UUID.randomUUID(),
@@ -70,14 +77,14 @@ final class IngestionLatency {
           {"title": "Ingestion bench", "instruction_set": {"version": "v2",
             "steps": [{"id": 1, "nodeName": "mock-image", "nodePayload": {"prompt": "bench {{subject}} %d"}}],
             "generations": {"generations": %d, "hashes": [], "use_custom_hashes": false},
-            "variables": [{"name": "subject", "type": "text", "value": "fox"}]}}""".formatted(i, GENERATIONS_PER_JOB));
+            "variables": [{"name": "subject", "type": "text", "value": "fox"}]}}""".formatted(i, generations));
       require(created, 201);
       submissions.add(new Submission(token, JSON.readTree(created.body()).get("data").get("id").asString()));
     }
     return submissions;
   }
 
-  private void measure(List<Submission> submissions, String label) throws Exception {
+  private void measure(List<Submission> submissions, int generations, String label) throws Exception {
     List<String> jobIds = new ArrayList<>();
     for (Submission submission : submissions) {
       jobIds.add(generate(submission));
@@ -117,17 +124,17 @@ final class IngestionLatency {
           generated.remove(output(event.get("data")));
         }
       }
-      if (ingestion.size() - storedBefore != GENERATIONS_PER_JOB) {
+      if (ingestion.size() - storedBefore != generations) {
         incomplete.add("job " + jobIds.get(i) + ": " + (ingestion.size() - storedBefore) + " image_stored; generated but"
             + " never stored: " + generated.keySet() + "; its history's last events: " + tail(history, 6));
       }
     }
     if (!incomplete.isEmpty()) {
-      throw new IllegalStateException(ingestion.size() + " images stored, expected " + jobIds.size() * GENERATIONS_PER_JOB
+      throw new IllegalStateException(ingestion.size() + " images stored, expected " + jobIds.size() * generations
           + "\n" + String.join("\n", incomplete));
     }
     double seconds = Math.max(0.001, Duration.between(first, last).toNanos() / 1e9);
-    System.out.printf("%-8s %4d images in %5.1f s (%.1f images/s), %d jobs%n", label, ingestion.size(), seconds,
+    System.out.printf("%s: %d images in %.1f s (%.1f images/s), %d jobs%n", label, ingestion.size(), seconds,
         ingestion.size() / seconds, jobIds.size());
     System.out.printf("         output ingestion (image_generated -> image_stored)  p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms"
         + "  (target p99 <= 100)%n", percentile(ingestion, 50), percentile(ingestion, 99), percentile(ingestion, 100));
