@@ -121,13 +121,22 @@ public class JobStepRepository {
         .param("job", jobId).query(this::step).list();
   }
 
-  /** How many steps a job has, and how many of them completed. */
-  public record Counts(int total, int completed) {}
+  /**
+   * How many steps a job has, how many of them completed and how many wait for others. Cheap next
+   * to {@link #forJob}, which parses every step's payload and output (inline images among them).
+   */
+  public record Counts(int total, int completed, int waiting) {
+
+    public boolean allCompleted() {
+      return completed == total;
+    }
+  }
 
   public Counts countsForJob(UUID jobId) {
-    return jdbc.sql("SELECT count(*) AS total, count(*) FILTER (WHERE status = 'completed') AS completed "
-            + "FROM job_steps WHERE job_id = :job")
-        .param("job", jobId).query((rs, row) -> new Counts(rs.getInt("total"), rs.getInt("completed"))).single();
+    return jdbc.sql("SELECT count(*) AS total, count(*) FILTER (WHERE status = 'completed') AS completed, "
+            + "count(*) FILTER (WHERE status = 'waiting') AS waiting FROM job_steps WHERE job_id = :job")
+        .param("job", jobId)
+        .query((rs, row) -> new Counts(rs.getInt("total"), rs.getInt("completed"), rs.getInt("waiting"))).single();
   }
 
   public int countForJob(UUID jobId) {

@@ -49,9 +49,9 @@ class JobEndings {
     if (!current.isActive()) {
       return;
     }
-    List<JobStep> all = steps.forJob(job.id());
-    if (all.stream().allMatch(JobStep::isCompleted)) {
-      finish(current, all, false);
+    // Counted, not read: this runs for every output storage-service answers for.
+    if (steps.countsForJob(job.id()).allCompleted()) {
+      finish(current, false);
     }
   }
 
@@ -60,18 +60,18 @@ class JobEndings {
    * storage-service has answered for the last one ({@link #settle}). {@code announce}: tell the
    * stream that the job now waits for storage.
    */
-  void finish(Job job, List<JobStep> all, boolean announce) {
+  void finish(Job job, boolean announce) {
     JobOutputRepository.Counts counts = outputs.counts(job.id());
     if (counts.storing() > 0) {
       if (announce) {
-        events.appendLocked(job.id(), "processing", JobEvent.JOB_STATUS, "All " + all.size()
+        events.appendLocked(job.id(), "processing", JobEvent.JOB_STATUS, "All " + steps.countsForJob(job.id()).total()
             + " steps completed; storing " + counts.storing() + " output(s)",
             data.object().put("status", "processing").put("storing", counts.storing()));
       }
     } else if (counts.failed() > 0) {
-      failUnstored(job, all);
+      failUnstored(job, steps.forJob(job.id()));
     } else {
-      complete(job, all);
+      complete(job, steps.forJob(job.id()));
     }
   }
 

@@ -3,7 +3,6 @@ package io.emprops.generator.domain.execution;
 import io.emprops.generator.domain.job.Job;
 import io.emprops.generator.persistence.JobRepository;
 import io.emprops.generator.persistence.JobStepRepository;
-import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -63,10 +62,9 @@ public class JobExecution {
       steps.reuseCompleted(jobId, original);
     });
     Job job = jobs.find(jobId).orElseThrow();
-    List<JobStep> all = steps.forJob(jobId);
-    if (all.stream().allMatch(JobStep::isCompleted)) {
+    if (steps.countsForJob(jobId).allCompleted()) {
       // A retry whose original's outputs all became durable after it failed: nothing left to run.
-      endings.finish(job, all, true);
+      endings.finish(job, true);
     } else {
       ready.dispatch(job);
     }

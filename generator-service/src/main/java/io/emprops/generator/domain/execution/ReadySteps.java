@@ -39,6 +39,11 @@ class ReadySteps {
   }
 
   void dispatch(Job job) {
+    if (steps.countsForJob(job.id()).waiting() == 0) {
+      // Nothing left to lay out (every step of a one-step workflow is queued at once): reading
+      // every step's output here, for each completion, made a job's completions quadratic.
+      return;
+    }
     List<JobStep> all = steps.forJob(job.id());
     Map<Integer, Map<Integer, JsonNode>> outputs = new HashMap<>();
     all.stream().filter(JobStep::isCompleted)

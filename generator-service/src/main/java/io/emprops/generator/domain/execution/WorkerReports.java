@@ -11,7 +11,6 @@ import io.emprops.generator.progress.JobEventLog;
 import io.emprops.generator.progress.ProgressThrottle;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -146,9 +145,8 @@ class WorkerReports {
       storeFiles(job, step, output);
     }
     jobs.refreshProgress(job.id());
-    List<JobStep> all = steps.forJob(job.id());
-    if (all.stream().allMatch(JobStep::isCompleted)) {
-      endings.finish(job, all, true);
+    if (steps.countsForJob(job.id()).allCompleted()) {
+      endings.finish(job, true);
     } else {
       ready.dispatch(jobs.find(job.id()).orElseThrow());
     }
