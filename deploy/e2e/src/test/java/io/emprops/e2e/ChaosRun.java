@@ -73,6 +73,8 @@ public final class ChaosRun {
   }
 
   private final RunningStack stack;
+  /** What this run kills, in order (all of {@link #COMPONENTS} on demand; fewer in ./run test). */
+  private final List<String> components;
   private final BenchSupport db;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
   private final JsonMapper json = JsonMapper.builder().build();
@@ -91,15 +93,34 @@ public final class ChaosRun {
   private volatile boolean running = true;
   private volatile String faultError;
 
-  private ChaosRun(RunningStack stack) throws Exception {
+  private ChaosRun(RunningStack stack, List<String> components) throws Exception {
     this.stack = stack;
+    this.components = List.copyOf(components);
     this.db = new BenchSupport(stack);
   }
 
+  /**
+   * A run on a stack already started (the short version in {@code ./run test}): the default
+   * workload for {@code workload}, killing {@code components} one at a time.
+   *
+   * @return 0 when every invariant held, else 1
+   */
+  static int on(RunningStack stack, Duration workload, List<String> components) throws Exception {
+    ChaosRun run = new ChaosRun(stack, components);
+    try {
+      return run.run(workload, DEFAULT_RATE, DEFAULT_CLIENTS);
+    } finally {
+      run.db.close();
+    }
+  }
+
+  private static final double DEFAULT_RATE = 2;
+  private static final int DEFAULT_CLIENTS = 3;
+
   public static void main(String[] args) throws Exception {
     double minutes = 3;
-    double rate = 2;
-    int clients = 3;
+    double rate = DEFAULT_RATE;
+    int clients = DEFAULT_CLIENTS;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--minutes" -> minutes = Double.parseDouble(args[++i]);
@@ -118,7 +139,7 @@ public final class ChaosRun {
     try (RunningStack stack = RunningStack.start(Duration.ofMinutes(12), Map.of("EMPROPS_READY_TIMEOUT", "600"),
         data, Ports.freeBlock(29_500, StackLayout.PORT_BLOCK))) {
       System.out.println("Stack ready: gateway " + stack.gatewayUrl + ", launcher output " + stack.output);
-      ChaosRun run = new ChaosRun(stack);
+      ChaosRun run = new ChaosRun(stack, COMPONENTS);
       try {
         code = run.run(Duration.ofMillis((long) (minutes * 60_000)), rate, clients);
       } finally {
@@ -145,7 +166,7 @@ public final class ChaosRun {
     long start = System.currentTimeMillis();
     long workloadEnd = start + duration.toMillis();
     System.out.printf("Workload: %d clients, %.1f actions/s in all, %d users, %s; faults: %s%n", clientCount, rate,
-        userCount, duration, String.join(", ", COMPONENTS));
+        userCount, duration, String.join(", ", components));
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < clientCount; c++) {
       Client client = new Client("client-" + c, usersByClient.get(c), (long) (clientCount * 1000 / rate));
@@ -172,16 +193,16 @@ public final class ChaosRun {
   /** One fault at a time, spread over the run after a warm-up; waits for each to be ready again. */
   private void injectFaults(long start, long workloadEnd) {
     long warmUp = 20_000;
-    long spacing = Math.max(0, (workloadEnd - start - warmUp - 20_000) / COMPONENTS.size());
+    long spacing = Math.max(0, (workloadEnd - start - warmUp - 20_000) / components.size());
     try {
-      for (int i = 0; i < COMPONENTS.size(); i++) {
+      for (int i = 0; i < components.size(); i++) {
         long due = start + warmUp + i * spacing;
         long lastReady = faults.isEmpty() ? 0 : faults.getLast().readyAt();
         sleepUntil(Math.max(due, lastReady + 5_000));
-        faults.add(kill(COMPONENTS.get(i)));
+        faults.add(kill(components.get(i)));
         Fault f = faults.getLast();
         System.out.printf("  fault %d/%d: kill -9 %s (pid %d) at +%.1f s; restarted as pid %d, ready after %.1f s%n",
-            i + 1, COMPONENTS.size(), f.component(), f.pid(), (f.killedAt() - start) / 1000.0, f.newPid(),
+            i + 1, components.size(), f.component(), f.pid(), (f.killedAt() - start) / 1000.0, f.newPid(),
             f.downMillis() / 1000.0);
       }
     } catch (Exception e) {
@@ -645,8 +666,8 @@ public final class ChaosRun {
     verdict(refused.isEmpty(), "no valid token refused (401), whatever was down",
         "%d refused%s".formatted(refused.size(), refused.isEmpty() ? "" : ": " + refused.stream().limit(5)
             .map(a -> "+" + (a.start() - start) / 1000 + "s " + a.request()).collect(Collectors.joining("; "))));
-    verdict(faultError == null && faults.size() == COMPONENTS.size(), "every fault injected and recovered",
-        "%d of %d%s".formatted(faults.size(), COMPONENTS.size(), faultError == null ? "" : "; " + faultError));
+    verdict(faultError == null && faults.size() == components.size(), "every fault injected and recovered",
+        "%d of %d%s".formatted(faults.size(), components.size(), faultError == null ? "" : "; " + faultError));
 
     printResults(start, loadEnd, failures);
     System.out.println("\nInvariants:");

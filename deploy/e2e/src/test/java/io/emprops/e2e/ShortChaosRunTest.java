@@ -1,0 +1,30 @@
+package io.emprops.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The short version of {@code ./run chaos} in {@code ./run test} (issue 20, item 5): on the shared
+ * stack, after the journeys and the fuzz run and before the stack's restart, the chaos workload
+ * for a minute and a half while the components on the money and image paths are killed ({@code
+ * kill -9}) one at a time and restarted by the launcher: credits-service, generator-service, the
+ * job queue's Redis and the development worker. Every invariant of the long run is checked (see
+ * {@link ChaosRun}); its report is in the test's output.
+ */
+@ExtendWith(SharedStack.Extension.class)
+@Order(3)
+class ShortChaosRunTest {
+
+  static final List<String> KILLED = List.of("credits-service", "generator-service", "redis", "dev-worker");
+
+  @Test
+  void nothingIsLostOrDoubledWhileTheMoneyAndImagePathsAreKilled(SharedStack shared) throws Exception {
+    assertThat(ChaosRun.on(shared.stack(), Duration.ofSeconds(90), KILLED))
+        .as("every invariant of the chaos run holds (the report above names the one that failed)").isZero();
+  }
+}
