@@ -2,21 +2,16 @@ package io.emprops.storage.bench;
 
 import io.emprops.jobqueue.ClaimedStep;
 import io.emprops.jobqueue.QueueWorker;
+import io.emprops.storage.support.Images;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import javax.imageio.ImageIO;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -41,9 +36,8 @@ final class QuickWorkers implements AutoCloseable {
   /** {@code count} workers on queue service {@code service}, each taking {@code delay} per step. */
   QuickWorkers(String redisUrl, String service, int count, Duration delay, int imageSide) {
     this.redis = RedisClient.create(redisUrl);
-    Random random = new Random(14);
     for (int i = 0; i < 16; i++) {
-      images.add(Base64.getEncoder().encodeToString(noise(imageSide, random)));
+      images.add(Base64.getEncoder().encodeToString(Images.noisePng(imageSide, i)));
     }
     for (int i = 0; i < count; i++) {
       String id = "bench-quick-worker-" + i;
@@ -88,22 +82,6 @@ final class QuickWorkers implements AutoCloseable {
         }
       }
     }
-  }
-
-  private static byte[] noise(int side, Random random) {
-    BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < side; y++) {
-      for (int x = 0; x < side; x++) {
-        image.setRGB(x, y, random.nextInt(0x1000000));
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 
   @Override

@@ -22,6 +22,22 @@ public final class Images {
         image.setRGB(x, y, new Color((x * 7 + seed) & 0xff, (y * 3 + seed * 5) & 0xff, (x ^ y ^ seed) & 0xff).getRGB());
       }
     }
+    return encode(image);
+  }
+
+  /** A PNG of {@code size}×{@code size} pixels of noise drawn from {@code seed}: it does not compress, like a photo. */
+  public static byte[] noisePng(int size, long seed) {
+    BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    java.util.Random random = new java.util.Random(seed);
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        image.setRGB(x, y, random.nextInt(0x1000000));
+      }
+    }
+    return encode(image);
+  }
+
+  private static byte[] encode(BufferedImage image) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       ImageIO.write(image, "png", out);
