@@ -62,11 +62,12 @@ public class JobExecution {
       steps.reuseCompleted(jobId, original);
     });
     Job job = jobs.find(jobId).orElseThrow();
-    if (steps.countsForJob(jobId).allCompleted()) {
+    JobStepRepository.Counts counts = steps.countsForJob(jobId);
+    if (counts.allCompleted()) {
       // A retry whose original's outputs all became durable after it failed: nothing left to run.
       endings.finish(job, true);
     } else {
-      ready.dispatch(job);
+      ready.dispatch(job, counts);
     }
   }
 

@@ -38,8 +38,9 @@ class ReadySteps {
     this.endings = endings;
   }
 
-  void dispatch(Job job) {
-    if (steps.countsForJob(job.id()).waiting() == 0) {
+  /** Lays out and queues the job's waiting steps whose inputs are ready; {@code counts}: the job's, just read. */
+  void dispatch(Job job, JobStepRepository.Counts counts) {
+    if (counts.waiting() == 0) {
       // Nothing left to lay out (every step of a one-step workflow is queued at once): reading
       // every step's output here, for each completion, made a job's completions quadratic.
       return;

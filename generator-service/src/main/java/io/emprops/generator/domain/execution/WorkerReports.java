@@ -145,10 +145,11 @@ class WorkerReports {
       storeFiles(job, step, output);
     }
     jobs.refreshProgress(job.id());
-    if (steps.countsForJob(job.id()).allCompleted()) {
+    JobStepRepository.Counts counts = steps.countsForJob(job.id());
+    if (counts.allCompleted()) {
       endings.finish(job, true);
     } else {
-      ready.dispatch(jobs.find(job.id()).orElseThrow());
+      ready.dispatch(jobs.find(job.id()).orElseThrow(), counts);
     }
     return true;
   }
