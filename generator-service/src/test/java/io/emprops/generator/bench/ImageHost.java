@@ -1,15 +1,11 @@
 package io.emprops.generator.bench;
 
 import com.sun.net.httpserver.HttpServer;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
+import io.emprops.web.testing.Images;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Random;
 import java.util.concurrent.Executors;
-import javax.imageio.ImageIO;
 
 /**
  * Where the benchmark's worker keeps its images, as a real worker keeps them on its own storage and
@@ -23,7 +19,7 @@ final class ImageHost implements AutoCloseable {
 
   /** A {@code side}×{@code side} PNG of noise (it does not compress: close to a real image's size). */
   ImageHost(int side) throws IOException {
-    this.png = noise(side);
+    this.png = Images.noisePng(side, 13);
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     server.createContext("/", exchange -> {
       try (exchange) {
@@ -43,23 +39,6 @@ final class ImageHost implements AutoCloseable {
 
   int size() {
     return png.length;
-  }
-
-  private static byte[] noise(int side) {
-    BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
-    Random random = new Random(13);
-    for (int y = 0; y < side; y++) {
-      for (int x = 0; x < side; x++) {
-        image.setRGB(x, y, random.nextInt(0x1000000));
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 
   @Override

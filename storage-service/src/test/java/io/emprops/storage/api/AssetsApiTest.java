@@ -11,7 +11,7 @@ import io.emprops.events.contract.EventHeaders;
 import io.emprops.events.contract.EventJson;
 import io.emprops.events.contract.Topic;
 import io.emprops.events.testing.TopicRecorder;
-import io.emprops.storage.support.Images;
+import io.emprops.web.testing.Images;
 import io.emprops.storage.support.StorageClient;
 import io.emprops.storage.support.StorageClient.Part;
 import io.emprops.storage.support.StorageServiceTest;

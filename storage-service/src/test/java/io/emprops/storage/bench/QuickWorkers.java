@@ -2,7 +2,7 @@ package io.emprops.storage.bench;
 
 import io.emprops.jobqueue.ClaimedStep;
 import io.emprops.jobqueue.QueueWorker;
-import io.emprops.storage.support.Images;
+import io.emprops.web.testing.Images;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;

@@ -12,7 +12,7 @@ import io.emprops.events.contract.GenerationStepCompleted;
 import io.emprops.events.contract.Topic;
 import io.emprops.events.testing.EventDelivery;
 import io.emprops.events.testing.TopicRecorder;
-import io.emprops.storage.support.Images;
+import io.emprops.web.testing.Images;
 import io.emprops.storage.support.StorageServiceTest;
 import io.emprops.storage.support.StoreInspector;
 import io.micrometer.core.instrument.MeterRegistry;

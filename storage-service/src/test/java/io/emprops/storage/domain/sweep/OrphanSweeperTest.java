@@ -7,7 +7,7 @@ import io.emprops.storage.domain.objects.ObjectStore;
 import io.emprops.storage.domain.objects.ObjectWrite;
 import io.emprops.storage.domain.objects.PendingObjects;
 import io.emprops.storage.domain.upload.Uploads;
-import io.emprops.storage.support.Images;
+import io.emprops.web.testing.Images;
 import io.emprops.storage.support.StorageServiceTest;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;

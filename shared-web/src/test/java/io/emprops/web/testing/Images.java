@@ -1,4 +1,4 @@
-package io.emprops.storage.support;
+package io.emprops.web.testing;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -9,7 +9,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import javax.imageio.ImageIO;
 
-/** Real images, made here. */
+/** Real images, made in the tests of any module (uploads, generation outputs, workers' results). */
 public final class Images {
 
   private Images() {}
