@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * What can be checked of the deployment files without a container engine or a cluster (neither
  * runs here): each application has an image build whose inputs exist after the build (its layered
  * jar, the OpenTelemetry agent); {@code docker-compose config} accepts docker-compose.yml with the
- * example .env, and both overlays of {@code deploy/k8s} render with {@code kubectl kustomize};
+ * example .env, and both overlays of {@code deploy/k8s} render with {@code kubectl kustomize} into
+ * resources that fit the Kubernetes API's schema ({@link KubernetesSchema}, offline);
  * compose and Kubernetes name every application with the port it really listens on (its
  * application.yml) and probe the actuator groups it really exposes; secrets come from Secret
  * objects, never literals.
@@ -123,11 +125,54 @@ class DeploymentFilesTest {
       checkManifests(render("deploy/k8s/overlays/" + overlay));
     }
     List<Map<String, Object>> connect = render("deploy/k8s/kafka-connect");
+    assertFitTheKubernetesSchema(connect);
     // One connector per service with an outbox: all but the gateway and webhooks-service (which publishes nothing).
     assertThat(connect).filteredOn(r -> "KafkaConnector".equals(r.get("kind"))).hasSize(App.values().length - 2);
   }
 
+  @Test
+  void theSchemaCheckRefusesWhatTheApiServerWould() {
+    Map<String, Object> misspelt = YAML.load("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: misspelt}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: a}}
+          template:
+            metadata: {labels: {app: a}}
+            spec:
+              containers:
+                - name: a
+                  image: a
+                  readinesProbe: {httpGet: {path: /, port: http}}
+                  resources: {requests: {memory: 1Gigabyte}}
+        """);
+    assertThat(KubernetesSchema.violations(misspelt, Set.of())).containsExactlyInAnyOrder(
+        "Deployment misspelt.spec.template.spec.containers[0].readinesProbe: no such field in Container",
+        "Deployment misspelt.spec.template.spec.containers[0].resources.requests.memory: '1Gigabyte' is not a quantity");
+    Map<String, Object> wrongType = YAML.load("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: quoted}
+        spec:
+          ports: [{name: http, port: "8080"}]
+        """);
+    assertThat(KubernetesSchema.violations(wrongType, Set.of())).singleElement().asString()
+        .startsWith("Service quoted: ");
+    Map<String, Object> unknownKind = YAML.load("{apiVersion: autoscaling/v3, kind: HorizontalPodAutoscaler, metadata: {name: h}}");
+    assertThat(KubernetesSchema.violations(unknownKind, Set.of())).singleElement().asString()
+        .contains("is not a kind the Kubernetes API serves");
+  }
+
+  private static void assertFitTheKubernetesSchema(List<Map<String, Object>> resources) {
+    assertThat(resources).as("rendered resources").isNotEmpty();
+    assertThat(resources.stream().flatMap(r -> KubernetesSchema.violations(r, Set.of("kafka.strimzi.io")).stream()))
+        .as("what the Kubernetes API would refuse").isEmpty();
+  }
+
   private static void checkManifests(List<Map<String, Object>> resources) throws IOException {
+    assertFitTheKubernetesSchema(resources);
     for (App app : App.values()) {
       Map<String, Object> deployment = find(resources, "Deployment", app.module());
       Map<String, Object> container = map(((List<?>) map(map(map(deployment.get("spec")).get("template")).get("spec"))
