@@ -104,6 +104,47 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void theThreeBrokerVariantReplicatesEveryTopicAndEveryClientKnowsEveryBroker() throws Exception {
+    assumeTrue(available("docker-compose", "version"), "docker-compose is not on PATH (apt-get install docker-compose)");
+    Path output = Files.createTempFile("compose-cluster", ".yaml");
+    List<String> command = List.of("docker-compose", "--env-file", ".env.example", "-f", "docker-compose.yml",
+        "-f", "docker-compose.kafka-cluster.yml", "--profile", "kafka-connect", "config");
+    assertThat(run(command, output)).as("%s:\n%s", command, Files.readString(output)).isZero();
+    Map<String, Object> services = map(((Map<String, Object>) YAML.load(Files.readString(output))).get("services"));
+    List<String> brokers = List.of("kafka", "kafka-2", "kafka-3");
+    Set<Object> clusterIds = new java.util.HashSet<>();
+    Set<Object> nodeIds = new java.util.HashSet<>();
+    for (String broker : brokers) {
+      Map<String, Object> env = map(map(services.get(broker)).get("environment"));
+      assertThat(env).as(broker)
+          .containsEntry("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093")
+          .containsEntry("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://" + broker + ":9092")
+          .containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", "3").containsEntry("KAFKA_MIN_INSYNC_REPLICAS", "2")
+          .containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "3")
+          .containsEntry("KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE", "false");
+      assertThat(env.get("CLUSTER_ID").toString()).as("a Kafka cluster id: 16 bytes in base64url").matches("[A-Za-z0-9_-]{22}");
+      clusterIds.add(env.get("CLUSTER_ID"));
+      nodeIds.add(env.get("KAFKA_NODE_ID"));
+      assertThat(map(services.get(broker)).get("healthcheck")).as(broker + " healthcheck").isNotNull();
+    }
+    assertThat(clusterIds).as("one cluster").hasSize(1);
+    assertThat(nodeIds).as("distinct node ids").hasSize(3);
+    for (App app : App.values()) {
+      Map<String, Object> service = map(services.get(app.module()));
+      assertThat(map(service.get("environment")).get("SPRING_KAFKA_BOOTSTRAPSERVERS"))
+          .as(app.module()).isEqualTo("kafka:9092,kafka-2:9092,kafka-3:9092");
+      if (map(service.get("depends_on")).containsKey("kafka")) {
+        assertThat(map(service.get("depends_on"))).as(app.module() + " waits for every broker")
+            .containsKeys(brokers.toArray(String[]::new));
+      }
+    }
+    Map<String, Object> connect = map(map(services.get("kafka-connect")).get("environment"));
+    assertThat(connect).containsEntry("BOOTSTRAP_SERVERS", "kafka:9092,kafka-2:9092,kafka-3:9092")
+        .containsEntry("OFFSET_STORAGE_REPLICATION_FACTOR", "3");
+    Files.deleteIfExists(output);
+  }
+
+  @Test
   void kubernetesBaseProbesWhatTheApplicationsExposeOnTheirPorts() throws Exception {
     // What the probes rely on: health groups on (liveness, readiness) and the health endpoint exposed.
     for (Path config : List.of(ROOT.resolve("shared-web/src/main/resources/emprops/service-defaults.yml"),
