@@ -27,11 +27,13 @@ import tools.jackson.databind.json.JsonMapper;
  * The stack's own life, on the {@link SharedStack} once every other class is done with it (it is
  * ordered last): a second stack on the same ports refused, SIGTERM leaving nothing behind, and a
  * restart on the same data folder keeping its data (the restarted stack is the shared one after).
+ * The restart attaches the OpenTelemetry agents ({@code --otel-endpoint}) when the run takes the
+ * trace, which {@link TraceEndToEndTest} then takes on it: one stack start less in CI.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(SharedStack.Extension.class)
-@Order(Integer.MAX_VALUE)
+@Order(Integer.MAX_VALUE - 1) // TraceEndToEndTest takes its trace on the restarted stack after it
 class LocalStackLifecycleTest {
 
   /** Granted credits before the restart; their balance must survive it. */
@@ -101,8 +103,16 @@ class LocalStackLifecycleTest {
   @Test
   @Order(4)
   void aRestartOnTheSameDataComesUpWithItsData() throws Exception {
-    stack = RunningStack.start(stack.dataDirectory, stack.portBase);
-    shared.restarted(stack);
+    // With the agents when this run takes the trace: TraceEndToEndTest, after this class, takes it
+    // on this stack instead of starting one of its own.
+    boolean traced = TraceEndToEndTest.enabled();
+    stack = traced
+        ? RunningStack.start(TraceEndToEndTest.START_TIMEOUT, TraceEndToEndTest.agentEnvironment(), stack.dataDirectory,
+            stack.portBase, "--otel-endpoint", shared.traceReceiver().endpoint())
+        : RunningStack.start(stack.dataDirectory, stack.portBase);
+    shared.restarted(stack, traced);
+    System.out.println("LocalStackLifecycleTest: restart" + (traced ? " with --otel" : "") + " ready after "
+        + stack.startedIn.toSeconds() + " s");
     String token = RunningStack.runToCompletion(stack.root, Duration.ofMinutes(2),
         "token", PERSISTENT_USER, "user", "--data-dir", stack.dataDirectory.toString())
         .lines().filter(l -> l.startsWith("ey")).reduce((a, b) -> b).orElseThrow();

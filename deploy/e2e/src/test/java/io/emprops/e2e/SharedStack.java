@@ -20,6 +20,9 @@ final class SharedStack implements AutoCloseable {
 
   private RunningStack stack;
   private RuntimeException failedToStart;
+  /** Where a stack restarted with the OpenTelemetry agents exports its spans (TraceEndToEndTest). */
+  private OtlpReceiver traceReceiver;
+  private boolean traced;
 
   private SharedStack() {
   }
@@ -48,15 +51,35 @@ final class SharedStack implements AutoCloseable {
     return System.getenv("EMPROPS_E2E_ATTACH") != null;
   }
 
-  /** The stack that replaced the one this run started (a restart on the same data). */
-  synchronized void restarted(RunningStack replacement) {
+  /**
+   * The stack that replaced the one this run started (a restart on the same data); {@code traced}
+   * when it runs the agents exporting to {@link #traceReceiver}.
+   */
+  synchronized void restarted(RunningStack replacement, boolean traced) {
     stack = replacement;
+    this.traced = traced;
+  }
+
+  /** The receiver a restart with the agents exports to: started on first use, closed at the end. */
+  synchronized OtlpReceiver traceReceiver() throws java.io.IOException {
+    if (traceReceiver == null) {
+      traceReceiver = OtlpReceiver.start(0);
+    }
+    return traceReceiver;
+  }
+
+  /** The stack, when it was restarted with the agents exporting to {@link #traceReceiver}. */
+  synchronized java.util.Optional<RunningStack> tracedStack() {
+    return traced ? java.util.Optional.of(stack) : java.util.Optional.empty();
   }
 
   @Override
   public synchronized void close() {
     if (stack != null) {
       stack.close();
+    }
+    if (traceReceiver != null) {
+      traceReceiver.close();
     }
   }
 

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,17 +48,18 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Only what a generation needs runs: no chain, no publishing-service, no webhooks-service.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-// In every ./run test (its stack starts in 85-95 s with the traced instrumentations only);
-// -De2e.traces=false leaves it out.
+// In every ./run test, last: on the shared stack as LocalStackLifecycleTest restarted it, with the
+// agents (their traced instrumentations only). -De2e.traces=false leaves it out.
 @DisabledIfSystemProperty(named = "e2e.traces", matches = "false")
-@Order(0) // its own stack, stopped before the shared one starts
+@ExtendWith(SharedStack.Extension.class)
+@Order(Integer.MAX_VALUE)
 class TraceEndToEndTest {
 
   /**
    * The agents make every JVM start slower (the launcher waits up to 9 minutes for each
    * application with {@code --otel}); generous, but bounded.
    */
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(11);
+  static final Duration START_TIMEOUT = Duration.ofMinutes(11);
   /**
    * Where this class looks for a free port block: below the kernel's ephemeral range (32768 and
    * up, where a client connection can take a stack's port between the check and the bind, as
@@ -78,16 +80,47 @@ class TraceEndToEndTest {
   private final JsonMapper json = JsonMapper.builder().build();
   private OtlpReceiver receiver;
   private RunningStack stack;
+  private boolean ownStack;
+  private boolean ownReceiver;
 
   @BeforeAll
-  void startStackWithTraces() throws Exception {
-    receiver = OtlpReceiver.start(Integer.getInteger("e2e.otlp.port", 0));
+  void startStackWithTraces(SharedStack shared) throws Exception {
     String attach = System.getProperty("e2e.attach"); // DATA_DIR:PORT_BASE of a stack started by hand
     if (attach != null) {
+      receiver = OtlpReceiver.start(Integer.getInteger("e2e.otlp.port", 0));
+      ownReceiver = true;
       String[] parts = attach.split(":");
       stack = RunningStack.attach(Path.of(parts[0]), Integer.parseInt(parts[1]));
       return;
     }
+    // In a whole run, LocalStackLifecycleTest has restarted the shared stack with the agents: the
+    // trace is taken there (a stack start less in CI's budget). Alone, this class starts its own.
+    java.util.Optional<RunningStack> traced = shared.tracedStack();
+    if (traced.isPresent()) {
+      stack = traced.get();
+      receiver = shared.traceReceiver();
+      return;
+    }
+    receiver = OtlpReceiver.start(Integer.getInteger("e2e.otlp.port", 0));
+    ownReceiver = true;
+    stack = RunningStack.start(START_TIMEOUT, agentEnvironment(),
+        Files.createTempDirectory("emprops-e2e-trace-"), Ports.freeBlock(PORT_RANGE, StackLayout.PORT_BLOCK),
+        "--no-chain", "--without", "publishing,webhooks", "--otel-endpoint", receiver.endpoint());
+    ownStack = true;
+    System.out.println("TraceEndToEndTest: ./run --otel ready after " + stack.startedIn.toSeconds() + " s");
+  }
+
+  /** Whether this run takes the trace (-De2e.traces=false leaves it out). */
+  static boolean enabled() {
+    return !"false".equals(System.getProperty("e2e.traces"));
+  }
+
+  /**
+   * What {@code ./run} passes on to the agents for this test: spans exported within 0.2 s, and
+   * only the instrumentations the trace crosses (all of them with
+   * {@code -De2e.traces.all-instrumentations=true}).
+   */
+  static Map<String, String> agentEnvironment() {
     Map<String, String> otel = new LinkedHashMap<>(Map.of("OTEL_BSP_SCHEDULE_DELAY", "200"));
     if (!Boolean.getBoolean("e2e.traces.all-instrumentations")) {
       otel.put("OTEL_INSTRUMENTATION_COMMON_DEFAULT_ENABLED", "false");
@@ -95,18 +128,15 @@ class TraceEndToEndTest {
         otel.put("OTEL_INSTRUMENTATION_" + instrumentation.toUpperCase().replace('-', '_') + "_ENABLED", "true");
       }
     }
-    stack = RunningStack.start(START_TIMEOUT, otel,
-        Files.createTempDirectory("emprops-e2e-trace-"), Ports.freeBlock(PORT_RANGE, StackLayout.PORT_BLOCK),
-        "--no-chain", "--without", "publishing,webhooks", "--otel-endpoint", receiver.endpoint());
-    System.out.println("TraceEndToEndTest: ./run --otel ready after " + stack.startedIn.toSeconds() + " s");
+    return otel;
   }
 
   @AfterAll
   void stop() {
-    if (stack != null) {
+    if (stack != null && ownStack) {
       stack.close();
     }
-    if (receiver != null) {
+    if (receiver != null && ownReceiver) {
       receiver.close();
     }
   }
