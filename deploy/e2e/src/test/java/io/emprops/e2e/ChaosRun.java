@@ -92,6 +92,11 @@ public final class ChaosRun {
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
   private volatile boolean running = true;
   private volatile String faultError;
+  /** The resource watch's report (memory at start and end, lag, connections). */
+  private List<String> resources = List.of();
+  /** The largest live-heap growth of a process that ran through the whole load, in percent. */
+  private double heapGrowth;
+  private static final long WARM_UP_MILLIS = 60_000;
 
   private ChaosRun(RunningStack stack, List<String> components) throws Exception {
     this.stack = stack;
@@ -121,12 +126,18 @@ public final class ChaosRun {
     double minutes = 3;
     double rate = DEFAULT_RATE;
     int clients = DEFAULT_CLIENTS;
+    List<String> faults = COMPONENTS;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--minutes" -> minutes = Double.parseDouble(args[++i]);
         case "--rate" -> rate = Double.parseDouble(args[++i]);
         case "--clients" -> clients = Integer.parseInt(args[++i]);
-        default -> throw new IllegalArgumentException("usage: ./run chaos [--minutes N] [--rate ACTIONS_PER_S] [--clients C]");
+        case "--faults" -> {
+          String list = args[++i];
+          faults = list.equals("none") ? List.of() : List.of(list.split(","));
+        }
+        default -> throw new IllegalArgumentException(
+            "usage: ./run chaos [--minutes N] [--rate ACTIONS_PER_S] [--clients C] [--faults none|COMPONENT,…]");
       }
     }
     // Not under /tmp/emprops-*: .ci/run's safety net stops (SIGTERM) every Postgres there whose
@@ -139,7 +150,7 @@ public final class ChaosRun {
     try (RunningStack stack = RunningStack.start(Duration.ofMinutes(12), Map.of("EMPROPS_READY_TIMEOUT", "600"),
         data, Ports.freeBlock(29_500, StackLayout.PORT_BLOCK))) {
       System.out.println("Stack ready: gateway " + stack.gatewayUrl + ", launcher output " + stack.output);
-      ChaosRun run = new ChaosRun(stack, COMPONENTS);
+      ChaosRun run = new ChaosRun(stack, faults);
       try {
         code = run.run(Duration.ofMillis((long) (minutes * 60_000)), rate, clients);
       } finally {
@@ -173,9 +184,24 @@ public final class ChaosRun {
       threads.add(Thread.ofPlatform().name("chaos-client-" + c).start(client::loop));
     }
     Thread faulter = Thread.ofPlatform().name("chaos-faults").start(() -> injectFaults(start, workloadEnd));
-    // The workload lasts its duration, and at least until the last fault's component is back (+ 15 s).
-    while (System.currentTimeMillis() < workloadEnd || faulter.isAlive()) {
-      Thread.sleep(500);
+    // Memory is compared from the end of the warm-up (classes loaded, caches and pools filled) to
+    // the end of the load; lag and connections are sampled throughout.
+    try (ResourceWatch watch = new ResourceWatch(stack, db, Duration.ofSeconds(5))) {
+      long warmedUp = start + Math.min(WARM_UP_MILLIS, duration.toMillis() / 4);
+      while (System.currentTimeMillis() < warmedUp) {
+        Thread.sleep(500);
+      }
+      // Only a run without faults compares memory: a restarted process starts from nothing, and
+      // the full collections would pause the processes a chaos run is timing.
+      boolean sustained = components.isEmpty();
+      Map<String, ResourceWatch.Memory> memoryAtStart = sustained ? watch.memory() : Map.of();
+      // The workload lasts its duration, and at least until the last fault's component is back (+ 15 s).
+      while (System.currentTimeMillis() < workloadEnd || faulter.isAlive()) {
+        Thread.sleep(500);
+      }
+      Map<String, ResourceWatch.Memory> memoryAtEnd = sustained ? watch.memory() : Map.of();
+      resources = watch.report(memoryAtStart, memoryAtEnd);
+      heapGrowth = ResourceWatch.worstHeapGrowth(memoryAtStart, memoryAtEnd);
     }
     long faultsEnd = faults.stream().mapToLong(Fault::readyAt).max().orElse(start);
     while (System.currentTimeMillis() < faultsEnd + 15_000) {
@@ -192,6 +218,9 @@ public final class ChaosRun {
 
   /** One fault at a time, spread over the run after a warm-up; waits for each to be ready again. */
   private void injectFaults(long start, long workloadEnd) {
+    if (components.isEmpty()) {
+      return; // a sustained run: load only
+    }
     long warmUp = 20_000;
     long spacing = Math.max(0, (workloadEnd - start - warmUp - 20_000) / components.size());
     try {
@@ -668,8 +697,16 @@ public final class ChaosRun {
             .map(a -> "+" + (a.start() - start) / 1000 + "s " + a.request()).collect(Collectors.joining("; "))));
     verdict(faultError == null && faults.size() == components.size(), "every fault injected and recovered",
         "%d of %d%s".formatted(faults.size(), components.size(), faultError == null ? "" : "; " + faultError));
+    if (components.isEmpty()) {
+      // Without faults no process restarts, so every one's live heap compares start to end.
+      verdict(heapGrowth < 5, "live heap growth < 5 % in every process (no leak)",
+          "worst %+.1f %% from the warm-up's end to the load's end".formatted(heapGrowth));
+    }
 
     printResults(start, loadEnd, failures);
+    System.out.println("\nResources (memory, in a run without faults, after a full collection at the warm-up's end and"
+        + " the load's end):");
+    resources.forEach(System.out::println);
     System.out.println("\nInvariants:");
     verdicts.forEach(v -> System.out.println("  " + v));
     System.out.println(failed == 0 ? "\nCHAOS: all invariants hold" : "\nCHAOS: " + failed + " invariant(s) FAILED");
@@ -818,6 +855,8 @@ public final class ChaosRun {
           list.stream().filter(a -> a.status() < 0).count(),
           (long) BenchSupport.percentile(times, 50), (long) BenchSupport.percentile(times, 99));
     }
+    System.out.printf("  error rate (5xx or no answer): %d of %d (%.2f %%)%n", failures.size(), actions.size(),
+        actions.isEmpty() ? 0.0 : 100.0 * failures.size() / actions.size());
     System.out.println("\n  fault (kill -9)        at        down until ready   client failures in its window");
     for (Fault f : faults) {
       long inWindow = failures.stream().filter(a -> a.end() >= f.killedAt() && a.start() <= f.readyAt() + GRACE_MILLIS).count();
