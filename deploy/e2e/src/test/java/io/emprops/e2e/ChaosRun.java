@@ -2,7 +2,6 @@ package io.emprops.e2e;
 
 import io.emprops.localstack.infra.DevTokenIssuer;
 import io.emprops.localstack.infra.Ports;
-import io.emprops.localstack.infra.StackLayout;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -140,16 +139,8 @@ public final class ChaosRun {
             "usage: ./run chaos [--minutes N] [--rate ACTIONS_PER_S] [--clients C] [--faults none|COMPONENT,…]");
       }
     }
-    // Not under /tmp/emprops-*: .ci/run's safety net stops (SIGTERM) every Postgres there whose
-    // pid file is newer than its own start, a CI run's or not, and did stop this run's once.
-    Path data = Files.createDirectories(RunningStack.repositoryRoot().resolve("target")
-        .resolve("chaos-" + java.time.LocalDateTime.now().toString().replace(':', '-')));
-    System.out.println("Starting the stack (" + data + ") …");
     int code;
-    // Below the ephemeral range (32768-60999): a client socket cannot take one of the ports meanwhile.
-    try (RunningStack stack = RunningStack.start(Duration.ofMinutes(12), Map.of("EMPROPS_READY_TIMEOUT", "600"),
-        data, Ports.freeBlock(29_500, StackLayout.PORT_BLOCK))) {
-      System.out.println("Stack ready: gateway " + stack.gatewayUrl + ", launcher output " + stack.output);
+    try (RunningStack stack = RunningStack.startForTool("chaos")) {
       ChaosRun run = new ChaosRun(stack, faults);
       try {
         code = run.run(Duration.ofMillis((long) (minutes * 60_000)), rate, clients);

@@ -1,14 +1,11 @@
 package io.emprops.e2e;
 
 import io.emprops.localstack.infra.DevTokenIssuer;
-import io.emprops.localstack.infra.Ports;
-import io.emprops.localstack.infra.StackLayout;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,10 +27,12 @@ import tools.jackson.databind.json.JsonMapper;
  * measures the API's answers to light reads against the same probe before the overload.
  *
  * <p>Reported: the probe's p50/p99 before, during the burst and backlog, and their ratio (target
- * p99 within 2x); the backlog's peak and drain time. Checked: every accepted generation completed
- * with its image (nothing dropped), no user got more than the rate limit's answers per window,
- * no user more generations than their credits paid for, every account's balance equal to its
- * grants minus its completed generations.
+ * p99 within 2x); the backlog's peak and drain time. Checked: every accepted generation (202)
+ * completed with its image, or — accepted while its credit decision was still pending, as API.md
+ * allows — failed as INSUFFICIENT_CREDITS (nothing dropped); no user got more than the rate
+ * limit's answers per window, nor more generations than their credits paid for; every account's
+ * balance equals its grants minus its completed generations. The stack runs without the starting
+ * grant, so each user has exactly what the run grants.
  *
  * <pre>./run bench overload [--users N] [--poor-users N]</pre>
  */
@@ -45,6 +44,8 @@ public final class OverloadRun {
   private static final long POOR_CREDITS = 2;
   private static final Duration PROBE_EVERY = Duration.ofMillis(100);
   private static final Duration BASELINE = Duration.ofSeconds(30);
+  /** The probe's first answers (its connection, the paths' first calls) are not the baseline. */
+  private static final Duration PROBE_WARM_UP = Duration.ofSeconds(10);
 
   private record Answer(long start, long end, int status, String body, long rateLimitReset) {}
 
@@ -62,6 +63,7 @@ public final class OverloadRun {
   private final List<String> verdicts = new ArrayList<>();
   private int failed;
   private volatile boolean probing = true;
+  private long baselineStart;
 
   private OverloadRun(RunningStack stack) throws Exception {
     this.stack = stack;
@@ -78,13 +80,9 @@ public final class OverloadRun {
         default -> throw new IllegalArgumentException("usage: ./run bench overload [--users N] [--poor-users N]");
       }
     }
-    // Not under /tmp/emprops-* (.ci/run's safety net stops the Postgres servers found there).
-    Path data = Files.createDirectories(RunningStack.repositoryRoot().resolve("target")
-        .resolve("overload-" + java.time.LocalDateTime.now().toString().replace(':', '-')));
-    System.out.println("Starting the stack (" + data + ") …");
     int code;
-    try (RunningStack stack = RunningStack.start(Duration.ofMinutes(12), Map.of("EMPROPS_READY_TIMEOUT", "600"),
-        data, Ports.freeBlock(29_500, StackLayout.PORT_BLOCK))) {
+    // No starting grant: each user has exactly the credits the run grants.
+    try (RunningStack stack = RunningStack.startForTool("overload", Map.of("EMPROPS_CREDITS_STARTINGGRANT", "0"))) {
       OverloadRun run = new OverloadRun(stack);
       try {
         code = run.run(richUsers, poorUsers);
@@ -128,8 +126,10 @@ public final class OverloadRun {
 
     String probeUser = tokens.keySet().iterator().next();
     Thread probe = Thread.ofPlatform().name("overload-probe").start(() -> probe(probeUser));
-    System.out.printf("Probe: GET /credits/balance and GET /collections/{id} every %d ms; %d s unloaded …%n",
-        PROBE_EVERY.toMillis(), BASELINE.toSeconds());
+    System.out.printf("Probe: GET /credits/balance and GET /collections/{id} every %d ms; %d s warm-up, %d s unloaded …%n",
+        PROBE_EVERY.toMillis(), PROBE_WARM_UP.toSeconds(), BASELINE.toSeconds());
+    Thread.sleep(PROBE_WARM_UP.toMillis());
+    baselineStart = System.currentTimeMillis();
     Thread.sleep(BASELINE.toMillis());
     long burstStart = System.currentTimeMillis();
     System.out.printf("Overload: %d users with %d credits and %d with %d ask %d generations each at once%n",
@@ -221,16 +221,22 @@ public final class OverloadRun {
   }
 
   private void check(Map<String, Long> granted, List<String> accepted, String users) throws Exception {
-    // Nothing dropped: every accepted generation completed, with its image stored.
-    Map<String, Long> byStatus = new TreeMap<>();
-    for (List<String> row : db.rows("SELECT status, count(*) FROM generator.jobs WHERE " + users + " GROUP BY 1")) {
-      byStatus.put(row.get(0), Long.parseLong(row.get(1)));
+    // Nothing dropped: every accepted generation (202) ended; each one its credits paid for
+    // completed with its stored image, the others — accepted while their credit decision was still
+    // pending (202 "pending", API.md) — failed as INSUFFICIENT_CREDITS, spending nothing.
+    Map<String, Long> byOutcome = new TreeMap<>();
+    for (List<String> row : db.rows("SELECT status || coalesce(' ' || error_code, ''), count(*) FROM generator.jobs WHERE "
+        + users + " GROUP BY 1")) {
+      byOutcome.put(row.get(0), Long.parseLong(row.get(1)));
     }
+    long completed = byOutcome.getOrDefault("completed", 0L);
+    long refused = byOutcome.getOrDefault("failed INSUFFICIENT_CREDITS", 0L);
     long completedWithImage = db.count("SELECT count(DISTINCT j.id) FROM generator.jobs j JOIN generator.job_outputs o"
         + " ON o.job_id = j.id WHERE j." + users + " AND j.status = 'completed' AND o.asset_id IS NOT NULL");
-    verdict(completedWithImage == accepted.size() && byStatus.getOrDefault("completed", 0L) == accepted.size(),
-        "every accepted generation completed with its stored image",
-        "%d accepted; jobs by status %s; %d with a stored image".formatted(accepted.size(), byStatus, completedWithImage));
+    verdict(completed + refused == accepted.size() && completedWithImage == completed,
+        "every accepted generation completed with its image, or was refused its credits",
+        "%d accepted; jobs by outcome %s; %d completed with a stored image".formatted(accepted.size(), byOutcome,
+            completedWithImage));
 
     // Rate limits: within one window (the answers' X-RateLimit-Reset), at most the limit got through.
     long overLimit = 0;
@@ -251,29 +257,30 @@ public final class OverloadRun {
     StringBuilder detail = new StringBuilder();
     for (Map.Entry<String, Long> e : granted.entrySet()) {
       String user = e.getKey();
-      List<Answer> answers = asks.getOrDefault(user, List.of());
-      long ok = answers.stream().filter(a -> a.status() == 202).count();
-      fiveHundreds += answers.stream().filter(a -> a.status() >= 500 || a.status() < 0).count();
-      if (ok > e.getValue()) {
+      fiveHundreds += asks.getOrDefault(user, List.of()).stream().filter(a -> a.status() >= 500 || a.status() < 0).count();
+      long completedOfUser = db.count("SELECT count(*) FROM generator.jobs WHERE user_id = '" + user
+          + "' AND status = 'completed'");
+      if (completedOfUser > e.getValue()) {
         overspent++;
       }
       String balance = db.scalar("SELECT balance || '/' || reserved FROM credits.accounts WHERE user_id = '" + user + "'");
-      long completed = db.count("SELECT count(*) FROM generator.jobs WHERE user_id = '" + user + "' AND status = 'completed'");
-      if (!(e.getValue() - completed + "/0").equals(balance)) {
+      if (!(e.getValue() - completedOfUser + "/0").equals(balance)) {
         mismatched++;
-        detail.append(' ').append(user).append(' ').append(balance).append(" vs ").append(e.getValue() - completed);
+        detail.append(' ').append(user).append(' ').append(balance).append(" vs ").append(e.getValue() - completedOfUser);
       }
     }
     long paymentRequired = asks.values().stream().flatMap(List::stream).filter(a -> a.status() == 402).count();
-    verdict(overspent == 0 && paymentRequired > 0, "credit checks held (402 past the credits)",
-        "%d answered 402; %d users served beyond their credits".formatted(paymentRequired, overspent));
+    verdict(overspent == 0 && paymentRequired + refused > 0, "credit checks held (402, or refused once decided)",
+        "%d answered 402, %d accepted then refused; %d users served beyond their credits".formatted(paymentRequired,
+            refused, overspent));
     verdict(mismatched == 0, "every balance = grants − completed generations, nothing reserved",
         "%d of %d accounts differ%s".formatted(mismatched, granted.size(), detail));
     verdict(fiveHundreds == 0, "no generation request answered 5xx or not at all", fiveHundreds + " such answers");
   }
 
   private void report(long burstStart, long burstEnd, long drained, long peak, int accepted) {
-    List<Long> before = probes.stream().filter(p -> p.start() < burstStart && p.millis() >= 0).map(Probe::millis).toList();
+    List<Long> before = probes.stream().filter(p -> p.start() >= baselineStart && p.start() < burstStart
+        && p.millis() >= 0).map(Probe::millis).toList();
     long loadEnd = drained > 0 ? drained : System.currentTimeMillis();
     List<Long> during = probes.stream().filter(p -> p.start() >= burstStart && p.start() <= loadEnd && p.millis() >= 0)
         .map(Probe::millis).toList();

@@ -60,6 +60,30 @@ final class RunningStack implements AutoCloseable {
     return start(START_TIMEOUT, Map.of(), data, base, options);
   }
 
+  /**
+   * A stack for a tool run by hand ({@code ./run chaos}, {@code ./run bench overload}): its data
+   * in {@code target/<name>-<time>} — not under /tmp/emprops-*, where .ci/run's safety net stops
+   * (SIGTERM) every Postgres whose pid file is newer than its own start, a CI run's or not, as it
+   * once stopped a chaos run's — on a port block below the ephemeral range (32768-60999, where a
+   * client socket could take one of its ports meanwhile), with a loaded machine's start budget.
+   */
+  static RunningStack startForTool(String name) throws IOException, InterruptedException {
+    return startForTool(name, Map.of());
+  }
+
+  /** The same, with more environment for {@code ./run} (which its applications inherit). */
+  static RunningStack startForTool(String name, Map<String, String> environment)
+      throws IOException, InterruptedException {
+    Path data = Files.createDirectories(repositoryRoot().resolve("target")
+        .resolve(name + "-" + java.time.LocalDateTime.now().toString().replace(':', '-')));
+    System.out.println("Starting the stack (" + data + ") …");
+    Map<String, String> env = new java.util.HashMap<>(environment);
+    env.put("EMPROPS_READY_TIMEOUT", "600");
+    RunningStack stack = start(Duration.ofMinutes(12), env, data, Ports.freeBlock(29_500, StackLayout.PORT_BLOCK));
+    System.out.println("Stack ready: gateway " + stack.gatewayUrl + ", launcher output " + stack.output);
+    return stack;
+  }
+
   /** The same, waiting up to {@code timeout} for READY (a loaded machine starts slowly). */
   static RunningStack start(Path data, int base, Duration timeout, String... options)
       throws IOException, InterruptedException {
