@@ -33,7 +33,12 @@ final class ResourceWatch implements AutoCloseable {
   /** A process's memory: {@code heapAfterGcKb} is -1 for a process that is not a JVM. */
   record Memory(String component, long pid, long rssKb, long heapAfterGcKb) {}
 
-  private static final Pattern HEAP_USED = Pattern.compile("(?:generation|heap)\\s+total \\d+K, used (\\d+)K");
+  /**
+   * A heap space's line of {@code jcmd GC.heap_info}: Serial's {@code DefNew} and {@code Tenured},
+   * Parallel's generations, G1's {@code garbage-first heap} ("total …K, used …K"); their
+   * sub-spaces and Metaspace say "… used" without a total.
+   */
+  private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
   private final RunningStack stack;
   private final BenchSupport db;
@@ -145,16 +150,23 @@ final class ResourceWatch implements AutoCloseable {
     return lines;
   }
 
-  /** The largest growth of live heap among processes that ran through (not restarted), in percent. */
-  static double worstHeapGrowth(Map<String, Memory> start, Map<String, Memory> end) {
-    double worst = 0;
+  /**
+   * The largest growth of live heap among the JVMs, in percent; empty when a JVM's heap could not
+   * be read at either end or a process was restarted in between (no comparison, so no verdict).
+   */
+  static java.util.OptionalDouble worstHeapGrowth(Map<String, Memory> start, Map<String, Memory> end) {
+    double worst = Double.NEGATIVE_INFINITY;
     for (Memory s : start.values()) {
-      Memory e = end.get(s.component());
-      if (e != null && e.pid() == s.pid() && s.heapAfterGcKb() > 0) {
-        worst = Math.max(worst, 100.0 * (e.heapAfterGcKb() - s.heapAfterGcKb()) / s.heapAfterGcKb());
+      if (s.component().equals("redis") || s.component().equals("chain")) {
+        continue; // not JVMs
       }
+      Memory e = end.get(s.component());
+      if (e == null || e.pid() != s.pid() || s.heapAfterGcKb() <= 0 || e.heapAfterGcKb() <= 0) {
+        return java.util.OptionalDouble.empty();
+      }
+      worst = Math.max(worst, 100.0 * (e.heapAfterGcKb() - s.heapAfterGcKb()) / s.heapAfterGcKb());
     }
-    return worst;
+    return worst == Double.NEGATIVE_INFINITY ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(worst);
   }
 
   private static String growth(long from, long to) {
