@@ -10,8 +10,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * first class asks for it and stopped when the whole test run ends. A start costs one to three
  * minutes of a CI run whose budget is fifteen, so the classes share it and keep out of each
  * other's way by acting as users of their own. A class that stops or restarts the stack
- * ({@link LocalStackLifecycleTest}, ordered last) hands the new stack back through
- * {@link #restarted}, so that the end of the run stops what is running then.
+ * ({@link LocalStackLifecycleTest}, ordered next to last) hands the new stack back through
+ * {@link #restarted}, so that the end of the run stops what is running then; restarted with the
+ * OpenTelemetry agents, it is where {@link TraceEndToEndTest} (last) takes its trace.
  *
  * <p>{@code EMPROPS_E2E_ATTACH=<data dir>:<port base>} uses a stack already running instead (while
  * working on it); such a stack is left running.
