@@ -35,10 +35,11 @@ final class ResourceWatch implements AutoCloseable {
 
   /**
    * A heap space's line of {@code jcmd GC.heap_info}: Serial's {@code DefNew} and {@code Tenured},
-   * Parallel's generations, G1's {@code garbage-first heap} ("total …K, used …K"); their
-   * sub-spaces and Metaspace say "… used" without a total.
+   * Parallel's generations ("total …K, used …K"), G1's {@code garbage-first heap} ("total reserved
+   * …K, committed …K, used …K" since JDK 21); their sub-spaces and Metaspace say "… used" without
+   * a total.
    */
-  private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+  private static final Pattern HEAP_USED = Pattern.compile("total (?:reserved \\d+K, committed )?\\d+K, used (\\d+)K");
 
   private final RunningStack stack;
   private final BenchSupport db;

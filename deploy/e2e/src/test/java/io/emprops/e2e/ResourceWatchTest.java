@@ -19,18 +19,25 @@ class ResourceWatchTest {
        the  space 218496K,   0% used [0x00000000f2aa0000, 0x00000000f2bc3ab8, 0x0000000100000000)
        Metaspace       used 61234K, committed 61888K, reserved 1114112K
       """;
-  /** The same of a JVM with G1. */
+  /** The same of a JDK 25 JVM with G1 (the launcher's, which holds Kafka). */
   private static final String G1 = """
+      18743:
+      garbage-first heap   total reserved 6172672K, committed 393216K, used 10978K [0x0000000687400000, 0x0000000800000000)
+       region size 4096K, 3 young (12288K), 1 survivors (4096K)
+       Metaspace       used 48123K, committed 48640K, reserved 1114112K
+      """;
+  /** G1 as JDK 17 printed it. */
+  private static final String G1_JDK17 = """
       4242:
        garbage-first heap   total 262144K, used 51234K [0x00000000f0000000, 0x0000000100000000)
         region size 1024K, 12 young (12288K), 2 survivors (2048K)
-       Metaspace       used 48123K, committed 48640K, reserved 1114112K
       """;
 
   @Test
   void theHeapInUseIsTheSumOfTheHeapSpacesNotMetaspace() {
     assertThat(ResourceWatch.heapUsedKb(SERIAL)).isEqualTo(28_200 + 1_166);
-    assertThat(ResourceWatch.heapUsedKb(G1)).isEqualTo(51_234);
+    assertThat(ResourceWatch.heapUsedKb(G1)).isEqualTo(10_978);
+    assertThat(ResourceWatch.heapUsedKb(G1_JDK17)).isEqualTo(51_234);
     assertThat(ResourceWatch.heapUsedKb("4242:\nUnable to open socket file: target process not responding")).isEqualTo(-1);
   }
 
