@@ -461,6 +461,18 @@ class LocalStackEndToEndTest {
             ws.request(1);
             return null;
           }
+
+          @Override
+          public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int status, String reason) {
+            wsDone.completeExceptionally(new AssertionError(
+                "the socket closed (" + status + " " + reason + ") after " + wsTypes));
+            return null;
+          }
+
+          @Override
+          public void onError(java.net.http.WebSocket ws, Throwable error) {
+            wsDone.completeExceptionally(new AssertionError("the socket failed after " + wsTypes, error));
+          }
         }).get(20, TimeUnit.SECONDS);
     socket.sendText("{\"type\": \"subscribe\", \"job_id\": \"" + jobId + "\"}", true).get(10, TimeUnit.SECONDS);
     HttpResponse<java.util.stream.Stream<String>> sse = http.send(HttpRequest.newBuilder(
@@ -472,7 +484,11 @@ class LocalStackEndToEndTest {
             .toList())
         .get(120, TimeUnit.SECONDS); // the stream ends after the terminal event
     assertThat(sseEvents).contains("node_started", "image_stored").last().isEqualTo("job_completed");
-    wsDone.get(120, TimeUnit.SECONDS);
+    try {
+      wsDone.get(120, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no terminal event over the WebSocket within 120 s; it got " + wsTypes, e);
+    }
     assertThat(wsTypes).contains("image_stored").last().isEqualTo("job_completed");
     socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
 

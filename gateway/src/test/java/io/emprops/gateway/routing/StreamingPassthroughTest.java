@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emprops.gateway.support.GatewayIntegrationTest;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
@@ -62,6 +69,41 @@ class StreamingPassthroughTest extends GatewayIntegrationTest {
 
     assertThat(replies).containsExactly("generator echoes " + subscribe);
     assertThat(service("generator").takeRequest().headers().getFirst("X-Internal-Auth")).isNotBlank();
+  }
+
+  /**
+   * A client that subscribes on the 101 must never lose that message. Before the upgrade was
+   * moved onto the connection's thread, about 1 in 300 such messages was dropped by the gateway
+   * (see WebSocketProxying); a few hundred sockets catch that most of the time.
+   */
+  @Test
+  void aMessageSentTheMomentTheSocketOpensAlwaysArrives() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    List<Integer> lost = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+      WebSocket socket = http.newWebSocketBuilder()
+          // A user per socket: the test is about the upgrade, not the per-user rate limit.
+          .header(HttpHeaders.AUTHORIZATION, bearer(token(newUserId())))
+          .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+              replies.add(data.toString());
+              ws.request(1);
+              return null;
+            }
+          })
+          .get(10, TimeUnit.SECONDS);
+      try {
+        socket.sendText("first " + i, true).get(5, TimeUnit.SECONDS);
+        if (!("generator echoes first " + i).equals(replies.poll(5, TimeUnit.SECONDS))) {
+          lost.add(i);
+        }
+      } finally {
+        socket.abort();
+      }
+    }
+    assertThat(lost).as("sockets whose first message got no echo").isEmpty();
   }
 
   @Test
