@@ -35,7 +35,8 @@ public final class NonSpinningQueueProvider<T> implements QueueProvider<T> {
   static final String NAME = "emprops-non-spinning";
   static final long QUIET_PERIOD = TimeUnit.MILLISECONDS.toNanos(200);
   static final long ARRIVAL_GRACE = TimeUnit.MILLISECONDS.toNanos(50);
-  static final long IDLE_WAIT = TimeUnit.MILLISECONDS.toNanos(250);
+  /** Arrivals wake the poller at once; this only bounds changes made without one (Debezium's heartbeat). */
+  static final long IDLE_WAIT = TimeUnit.SECONDS.toNanos(1);
 
   private final long quietNanos;
   private final long graceNanos;
