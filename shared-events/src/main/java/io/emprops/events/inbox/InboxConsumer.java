@@ -5,7 +5,6 @@ import io.emprops.events.contract.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,8 +43,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class InboxConsumer implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(InboxConsumer.class);
-  /** How long the broker holds an idle consumer's fetch ({@code spring.kafka.consumer.fetch-max-wait} overrides). */
-  static final Duration IDLE_FETCH_WAIT = Duration.ofSeconds(2);
 
   private final InboxHandlers handlers;
   private final InboxSettings settings;
@@ -123,10 +120,6 @@ public class InboxConsumer implements SmartLifecycle {
     // A service that starts consuming a topic builds its read models from the topic's beginning.
     properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    // The broker answers a waiting fetch as soon as a record arrives, so a longer wait costs no
-    // latency; it only spares the idle consumer and the broker a round trip every 500 ms (the
-    // default). Assignments that change while a fetch waits are fetched when it returns.
-    properties.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) IDLE_FETCH_WAIT.toMillis());
     return new DefaultKafkaConsumerFactory<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
   }
 

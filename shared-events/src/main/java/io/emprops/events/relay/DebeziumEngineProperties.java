@@ -24,9 +24,6 @@ final class DebeziumEngineProperties {
     p.setProperty("offset.storage.replication.factor", Integer.toString(settings.offsetTopicReplicationFactor()));
     p.setProperty("offset.flush.interval.ms", Long.toString(settings.offsetFlushInterval().toMillis()));
     p.setProperty("offset.flush.timeout.ms", "10000");
-    // The offset store reads its topic only when it starts; its consumer otherwise fetches in vain
-    // every fetch.max.wait.ms (500 ms by default) for as long as the relay runs.
-    p.setProperty("fetch.max.wait.ms", "10000");
     // The relay exports its own metrics; Debezium's latency statistics would only cost CPU.
     p.setProperty("statistics.metrics.enabled", "false");
     // Errors end the engine; the relay's supervisor owns restarts (and reports them as health).

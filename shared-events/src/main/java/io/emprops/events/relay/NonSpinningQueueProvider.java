@@ -35,8 +35,7 @@ public final class NonSpinningQueueProvider<T> implements QueueProvider<T> {
   static final String NAME = "emprops-non-spinning";
   static final long QUIET_PERIOD = TimeUnit.MILLISECONDS.toNanos(200);
   static final long ARRIVAL_GRACE = TimeUnit.MILLISECONDS.toNanos(50);
-  /** Arrivals wake the poller at once; this only bounds changes made without one (Debezium's heartbeat). */
-  static final long IDLE_WAIT = TimeUnit.SECONDS.toNanos(1);
+  static final long IDLE_WAIT = TimeUnit.MILLISECONDS.toNanos(250);
 
   private final long quietNanos;
   private final long graceNanos;
