@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -94,7 +95,7 @@ public final class ChaosRun {
   /** The resource watch's report (memory at start and end, lag, connections). */
   private List<String> resources = List.of();
   /** The largest live-heap growth of a JVM over the load, in percent; empty when not measured. */
-  private java.util.OptionalDouble heapGrowth = java.util.OptionalDouble.empty();
+  private OptionalDouble heapGrowth = OptionalDouble.empty();
   private static final long WARM_UP_MILLIS = 60_000;
 
   private ChaosRun(RunningStack stack, List<String> components) throws Exception {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -95,7 +96,7 @@ final class ResourceWatch implements AutoCloseable {
     for (String component : pids.stringPropertyNames()) {
       long pid = Long.parseLong(pids.getProperty(component));
       long heap = -1;
-      if (!component.equals("redis") && !component.equals("chain")) {
+      if (isJvm(component)) {
         jcmd(pid, "GC.run");
         heap = heapUsedKb(jcmd(pid, "GC.heap_info"));
       }
@@ -171,19 +172,24 @@ final class ResourceWatch implements AutoCloseable {
    * The largest growth of live heap among the JVMs, in percent; empty when a JVM's heap could not
    * be read at either end or a process was restarted in between (no comparison, so no verdict).
    */
-  static java.util.OptionalDouble worstHeapGrowth(Map<String, Memory> start, Map<String, Memory> end) {
+  static OptionalDouble worstHeapGrowth(Map<String, Memory> start, Map<String, Memory> end) {
     double worst = Double.NEGATIVE_INFINITY;
     for (Memory s : start.values()) {
-      if (s.component().equals("redis") || s.component().equals("chain")) {
-        continue; // not JVMs
+      if (!isJvm(s.component())) {
+        continue;
       }
       Memory e = end.get(s.component());
       if (e == null || e.pid() != s.pid() || s.heapAfterGcKb() <= 0 || e.heapAfterGcKb() <= 0) {
-        return java.util.OptionalDouble.empty();
+        return OptionalDouble.empty();
       }
       worst = Math.max(worst, 100.0 * (e.heapAfterGcKb() - s.heapAfterGcKb()) / s.heapAfterGcKb());
     }
-    return worst == Double.NEGATIVE_INFINITY ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(worst);
+    return worst == Double.NEGATIVE_INFINITY ? OptionalDouble.empty() : OptionalDouble.of(worst);
+  }
+
+  /** The stack's processes are JVMs but for Redis and the chain node (anvil). */
+  private static boolean isJvm(String component) {
+    return !component.equals("redis") && !component.equals("chain");
   }
 
   private static String growth(long from, long to) {
