@@ -1,6 +1,7 @@
 package io.emprops.generator.api;
 
 import io.emprops.generator.config.GeneratorProperties;
+import io.emprops.generator.domain.credit.CreditStandings;
 import io.emprops.generator.domain.execution.JobCancellations;
 import io.emprops.generator.domain.execution.JobOutput;
 import io.emprops.generator.domain.execution.JobRetries;
@@ -47,6 +48,7 @@ public class JobsController {
   static final List<String> STATUSES = List.of("pending", "queued", "processing", "completed", "failed", "cancelled");
 
   private final GenerationRequests requests;
+  private final CreditStandings creditStandings;
   private final JobCancellations cancellations;
   private final JobRetries retries;
   private final JobRepository jobs;
@@ -56,10 +58,11 @@ public class JobsController {
   private final JobEventLog events;
   private final GeneratorProperties properties;
 
-  public JobsController(GenerationRequests requests, JobCancellations cancellations, JobRetries retries,
+  public JobsController(GenerationRequests requests, CreditStandings creditStandings, JobCancellations cancellations, JobRetries retries,
       JobRepository jobs, OwnJobs ownJobs, JobStepRepository steps, JobOutputRepository outputs, JobEventLog events,
       GeneratorProperties properties) {
     this.requests = requests;
+    this.creditStandings = creditStandings;
     this.cancellations = cancellations;
     this.retries = retries;
     this.jobs = jobs;
@@ -71,8 +74,9 @@ public class JobsController {
   }
 
   /**
-   * Starts a generation: 202 {@code queued} when credits were reserved within the wait, 202
-   * {@code pending} when they have not decided yet (follow the job), 402 when they refused.
+   * Starts a generation: 202 {@code queued} when the owner's known credit standing covers it or
+   * credits were reserved within the wait, 202 {@code pending} when they have not decided yet
+   * (follow the job), 402 when they refused.
    */
   @PostMapping("/collections/{collectionId}/generations")
   @ResponseStatus(HttpStatus.ACCEPTED)
@@ -84,7 +88,7 @@ public class JobsController {
     String userId = caller.requireUserId();
     GenerationRequest request = body == null ? new GenerationRequest(null, null, null) : body;
     Job accepted = requests.accept(userId, collectionId, request, idempotencyKey);
-    return accepted(requests.awaitCreditDecision(accepted.id(), properties.creditDecisionWait()));
+    return accepted(creditStandings.admit(accepted.id(), properties.creditDecisionWait()));
   }
 
   private static ResponseEntity<ApiResponse<Accepted>> accepted(Job decided) {
@@ -129,7 +133,7 @@ public class JobsController {
   @PostMapping("/jobs/{jobId}/retry")
   public ResponseEntity<ApiResponse<Accepted>> retry(CallerIdentity caller, @PathVariable UUID jobId) {
     Job retry = retries.retry(caller.requireUserId(), jobId);
-    return accepted(requests.awaitCreditDecision(retry.id(), properties.creditDecisionWait()));
+    return accepted(creditStandings.admit(retry.id(), properties.creditDecisionWait()));
   }
 
   @GetMapping("/jobs")

@@ -1,5 +1,6 @@
 package io.emprops.generator.config;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -8,11 +9,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     on so that a new user can generate at once; off by default)
  * @param creditDecisionWait how long {@code POST .../generations} waits for credits to decide
  *     before answering 202 {@code pending} (ARCHITECTURE.md: about 3 s)
+ * @param startOnCreditStanding whether a generation whose owner's last known credit standing
+ *     covers it starts at once, before credits-service has decided (on by default; off, every
+ *     generation waits for the decision)
  */
 @ConfigurationProperties("emprops.generator")
-public record GeneratorProperties(String credentialsKey, boolean seedExamples, java.time.Duration creditDecisionWait) {
+public record GeneratorProperties(
+    String credentialsKey, boolean seedExamples, Duration creditDecisionWait, Boolean startOnCreditStanding) {
 
   public GeneratorProperties {
-    creditDecisionWait = creditDecisionWait == null ? java.time.Duration.ofSeconds(3) : creditDecisionWait;
+    creditDecisionWait = creditDecisionWait == null ? Duration.ofSeconds(3) : creditDecisionWait;
+    startOnCreditStanding = startOnCreditStanding == null || startOnCreditStanding;
   }
 }

@@ -79,6 +79,46 @@ public class JobRepository {
         .update() == 1;
   }
 
+  /**
+   * Starts a pending job on its owner's credit standing: queued, marked as not yet reserved.
+   *
+   * @return false when it was not pending
+   */
+  public boolean queueOnStanding(UUID id) {
+    return jdbc.sql("""
+            UPDATE jobs SET status = 'queued', credits_advanced = true, updated_at = now()
+            WHERE id = :id AND status = 'pending'""")
+        .param("id", id).update() == 1;
+  }
+
+  /**
+   * Credits-service decided on a job started on the standing: it is no longer marked.
+   *
+   * @return the job's status, or empty when it was not marked (it waited for the decision, or the
+   *     decision was handled already)
+   */
+  public Optional<String> clearOnStanding(UUID id) {
+    return jdbc.sql("UPDATE jobs SET credits_advanced = false WHERE id = :id AND credits_advanced RETURNING status")
+        .param("id", id).query(String.class).optional();
+  }
+
+  /** Whether the job runs on its owner's standing, credits-service not having decided yet. */
+  public boolean isOnStanding(UUID id) {
+    return jdbc.sql("SELECT credits_advanced FROM jobs WHERE id = :id").param("id", id)
+        .query(Boolean.class).optional().orElse(false);
+  }
+
+  /**
+   * What the user's jobs credits-service has not decided on will ask of it: the pending ones and
+   * those started on the standing.
+   */
+  public long undecidedCost(String userId) {
+    return jdbc.sql("""
+            SELECT coalesce(sum(cost), 0) FROM jobs
+            WHERE user_id = :user AND (status = 'pending' OR credits_advanced)""")
+        .param("user", userId).query(Long.class).single();
+  }
+
   /** The first step of a queued job started: the job is processing. @return false when it was not queued */
   public boolean startProcessing(UUID id) {
     return jdbc.sql("""

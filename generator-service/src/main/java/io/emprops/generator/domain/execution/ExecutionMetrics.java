@@ -12,8 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The saga as a dashboard sees it: unfinished jobs by status, steps in flight, outputs waiting for
- * storage-service, and the age of the
- * oldest job still running (a stuck saga shows here first). Read from the database every few
+ * storage-service, jobs running on their owner's credit standing before credits decided, and the
+ * age of the oldest job still running (a stuck saga shows here first). Read from the database every few
  * seconds, so every instance reports the same figures and a scrape costs nothing.
  */
 @Component
@@ -26,6 +26,7 @@ class ExecutionMetrics {
   private final AtomicLong stepsInFlight = new AtomicLong();
   private final AtomicLong oldestActiveSeconds = new AtomicLong();
   private final AtomicLong outputsStoring = new AtomicLong();
+  private final AtomicLong onCreditStanding = new AtomicLong();
 
   ExecutionMetrics(JdbcClient jdbc, MeterRegistry meters) {
     this.jdbc = jdbc;
@@ -41,6 +42,9 @@ class ExecutionMetrics {
         .description("Age of the oldest job not yet ended").register(meters);
     Gauge.builder("generator_outputs_storing", outputsStoring, AtomicLong::get)
         .description("Output files handed to storage-service and not yet answered for").register(meters);
+    Gauge.builder("generator_jobs_on_credit_standing", onCreditStanding, AtomicLong::get)
+        .description("Jobs started on the owner's credit standing whose reservation credits-service has not decided")
+        .register(meters);
   }
 
   @Scheduled(fixedDelayString = "${emprops.generator.execution.metrics-interval:10s}", initialDelay = 0)
@@ -58,5 +62,6 @@ class ExecutionMetrics {
             WHERE status IN ('pending', 'queued', 'processing')""")
         .query(Long.class).single());
     outputsStoring.set(jdbc.sql("SELECT count(*) FROM job_outputs WHERE status = 'storing'").query(Long.class).single());
+    onCreditStanding.set(jdbc.sql("SELECT count(*) FROM jobs WHERE credits_advanced").query(Long.class).single());
   }
 }

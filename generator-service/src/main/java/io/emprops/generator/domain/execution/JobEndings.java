@@ -41,8 +41,9 @@ class JobEndings {
 
   /**
    * Ends a running job whose steps have all completed, once storage-service has answered for every
-   * output: completed when all are durable, failed when one will not be. Called by
-   * {@link OutputStorage} with the job's row lock held.
+   * output (and credits-service reserved its credits): completed when all are durable, failed when
+   * one will not be. Called by {@link OutputStorage} and on a late reservation, with the job's row
+   * lock held.
    */
   void settle(Job job) {
     Job current = jobs.find(job.id()).orElseThrow();
@@ -82,6 +83,13 @@ class JobEndings {
 
   private void complete(Job job, List<JobStep> all) {
     List<JobOutput> files = outputs.ofJob(job.id());
+    if (jobs.isOnStanding(job.id())) {
+      // Started before credits-service decided: it completes, and is charged, once they are
+      // reserved (JobsAwaitingCollections#creditsReserved settles it again then).
+      events.appendLocked(job.id(), job.status(), JobEvent.JOB_STATUS, "All " + all.size()
+          + " steps completed; waiting for the credit reservation", data.object().put("status", job.status()));
+      return;
+    }
     List<GenerationOutput> stored = files.stream()
         .map(o -> new GenerationOutput(o.generation(), o.stepId(), o.assetId(), o.url(), o.mimeType())).toList();
     long spent = all.stream().mapToLong(JobStep::cost).sum();

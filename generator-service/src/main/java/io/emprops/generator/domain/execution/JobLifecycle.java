@@ -7,7 +7,10 @@ import io.emprops.generator.persistence.JobRepository;
 import io.emprops.generator.persistence.JobStepRepository;
 import io.emprops.generator.progress.JobEvent;
 import io.emprops.generator.progress.JobEventLog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,15 +36,18 @@ public class JobLifecycle {
   private final JobEventLog events;
   private final GenerationNotifications notifications;
   private final JsonMapper json;
+  private final Counter refusedOnStanding;
 
   public JobLifecycle(JobRepository jobs, JobStepRepository steps, StepDispatcher dispatcher, JobEventLog events,
-      GenerationNotifications notifications, JsonMapper json) {
+      GenerationNotifications notifications, JsonMapper json, MeterRegistry meters) {
     this.jobs = jobs;
     this.steps = steps;
     this.dispatcher = dispatcher;
     this.events = events;
     this.notifications = notifications;
     this.json = json;
+    this.refusedOnStanding = Counter.builder("generator_credit_standing_refusals_total")
+        .description("Jobs started on the owner's credit standing that credits-service then refused").register(meters);
   }
 
   /**
@@ -60,14 +66,59 @@ public class JobLifecycle {
   }
 
   /**
-   * Credits-service refused the pending job: it fails. No saga event: credits-service, which
-   * decided, holds nothing for it.
+   * The pending job starts on its owner's last known credit standing, which covers it and the
+   * owner's other undecided jobs: it is queued before credits-service has decided. The update holds
+   * the job's row lock for the rest of the transaction.
+   *
+   * @return whether it was pending (the caller then begins running it)
+   */
+  public boolean queueOnStanding(UUID jobId, long available) {
+    if (!jobs.queueOnStanding(jobId)) {
+      return false;
+    }
+    events.appendLocked(jobId, Job.QUEUED, JobEvent.JOB_STATUS,
+        "Started on the known credit standing (" + available + " available); credits are being reserved",
+        json.createObjectNode().put("status", Job.QUEUED));
+    return true;
+  }
+
+  /**
+   * Credits-service reserved {@code amount} for a job started on the standing: the reservation is
+   * noted on its history, and the job may now complete. The update holds the job's row lock.
+   *
+   * @return whether the job had started on the standing (the caller then ends it if its work is done)
+   */
+  public boolean confirmStanding(UUID jobId, long amount) {
+    Optional<String> status = jobs.clearOnStanding(jobId);
+    status.filter(Job::isActive).ifPresent(s -> events.appendLocked(jobId, s, JobEvent.JOB_STATUS,
+        "Credits reserved: " + amount, json.createObjectNode().put("status", s)));
+    return status.isPresent();
+  }
+
+  /**
+   * Credits-service refused the job: it fails. Pending, it fails with no saga event
+   * (credits-service, which decided, holds nothing for it). Started on the standing, its steps in
+   * flight are abandoned and it fails with nothing spent, which is what credits-service charges a
+   * job it refused: the work done on the standing is the GPU's loss, not the user's debt.
    */
   public void creditsRefused(UUID jobId, String code, String message) {
     if (jobs.transition(jobId, Job.PENDING, Job.FAILED, code, message)) {
       events.appendLocked(jobId, Job.FAILED, JobEvent.JOB_FAILED, message,
           json.createObjectNode().put("code", code).put("error", message));
+      return;
     }
+    if (jobs.clearOnStanding(jobId).isEmpty()) {
+      return;
+    }
+    Job current = jobs.find(jobId).orElseThrow();
+    if (!current.isActive() || !jobs.transition(jobId, current.status(), Job.FAILED, code, message)) {
+      return;
+    }
+    int stopped = stopInFlight(jobId, false, "Abandoned by EmProps: credits refused its job (" + message + ")");
+    events.appendLocked(jobId, Job.FAILED, JobEvent.JOB_FAILED, message,
+        json.createObjectNode().put("code", code).put("error", message).put("steps_stopped", stopped));
+    notifications.failed(current, code, message, null, 0);
+    refusedOnStanding.increment();
   }
 
   /** The first sign of work on a queued job: it is processing. The caller holds the job's row lock. */

@@ -44,15 +44,17 @@ public class JobsAwaitingCollections {
   private final JobRepository jobs;
   private final JobLifecycle lifecycle;
   private final JobExecution execution;
+  private final JobEndings endings;
   private final JsonMapper json;
 
   JobsAwaitingCollections(AwaitingCollectionRepository awaiting, CollectionViewRepository collections,
-      JobRepository jobs, JobLifecycle lifecycle, JobExecution execution, JsonMapper json) {
+      JobRepository jobs, JobLifecycle lifecycle, JobExecution execution, JobEndings endings, JsonMapper json) {
     this.awaiting = awaiting;
     this.collections = collections;
     this.jobs = jobs;
     this.lifecycle = lifecycle;
     this.execution = execution;
+    this.endings = endings;
     this.json = json;
   }
 
@@ -64,11 +66,17 @@ public class JobsAwaitingCollections {
 
   /**
    * Credits-service reserved {@code amount} for the pending job: it is queued, and begins unless
-   * its collection is still unknown (then the collection's arrival begins it). Runs in the
+   * its collection is still unknown (then the collection's arrival begins it). A job that started
+   * on its owner's credit standing runs already: it ends now if its work is done. Runs in the
    * transaction of the decision's inbox.
    */
   @Transactional(propagation = Propagation.MANDATORY)
   public void creditsReserved(UUID jobId, long amount) {
+    if (lifecycle.confirmStanding(jobId, amount)) {
+      // It started on the standing, and may have done its work waiting for this.
+      jobs.find(jobId).ifPresent(endings::settle);
+      return;
+    }
     // The row is inserted with the job and only ever deleted: absent now, absent for good.
     boolean awaited = awaiting.isAwaiting(jobId);
     if (awaited) {

@@ -35,6 +35,11 @@ public record Job(
 
   /** Not finished: a cancel still has something to stop. */
   public boolean isActive() {
+    return isActive(status);
+  }
+
+  /** Whether a job in {@code status} has not ended. */
+  public static boolean isActive(String status) {
     return PENDING.equals(status) || QUEUED.equals(status) || "processing".equals(status);
   }
 

@@ -1115,6 +1115,111 @@ class JobExecutionTest {
     assertThat(s.event(GenerationFailed.class).amountSpent()).as("the first step, done").isEqualTo(1);
   }
 
+  // --- starting on the owner's known credit standing --------------------------------------------
+
+  @Test
+  void aJobTheKnownStandingCoversRunsBeforeCreditsDecideAndCompletesOnlyOnceReserved() {
+    Scenario first = new Scenario(1, false);
+    WorkerSimulator worker = first.worker("w-standing");
+    worker.complete(first.claim(worker), image("https://cdn.test/first.png"));
+    first.awaitStatus("completed");
+
+    // Credits-service now decides nothing for this user until told to; its reservation of the
+    // first job told the generator what the user has left (100 - 1).
+    credits.silent.add(first.user);
+    Scenario second = first.following(first.generateAgain());
+    assertThat(second.job().get("status").asString()).as("answered queued with no decision made").isEqualTo("queued");
+    assertThat(second.historyMessages()).anyMatch(m -> m.startsWith("Started on the known credit standing (99 available)"));
+
+    String step = second.claim(worker);
+    worker.complete(step, image("https://cdn.test/on-standing.png"));
+    await().atMost(WAIT).until(() -> second.historyMessages().stream()
+        .anyMatch(m -> m.endsWith("waiting for the credit reservation")));
+    assertThat(second.job().get("status").asString()).as("done, but not reserved yet").isEqualTo("processing");
+    assertThat(second.eventCount("GenerationCompleted.v1")).isZero();
+
+    credits.decide(second.event(io.emprops.events.contract.GenerationRequested.class));
+    JsonNode completed = second.awaitStatus("completed");
+    assertThat(sources(completed)).containsExactly("https://cdn.test/on-standing.png");
+    assertThat(second.event(GenerationCompleted.class).amountSpent()).isEqualTo(1);
+    assertThat(second.historyMessages()).contains("Credits reserved: 1");
+  }
+
+  @Test
+  void aJobStartedOnTheStandingThatCreditsRefuseFailsItsStepsAbandonedAndNothingSpent() {
+    Scenario first = new Scenario(1, false);
+    WorkerSimulator worker = first.worker("w-refused");
+    worker.complete(first.claim(worker), image("https://cdn.test/first.png"));
+    first.awaitStatus("completed");
+
+    // The standing says 99; credits-service meanwhile knows better (another spend, say).
+    credits.silent.add(first.user);
+    Scenario second = first.following(first.generateAgain());
+    assertThat(second.job().get("status").asString()).isEqualTo("queued");
+    String step = second.claim(worker);
+    worker.start(step);
+    credits.budgets.put(first.user, 0L);
+    credits.decide(second.event(io.emprops.events.contract.GenerationRequested.class));
+
+    JsonNode failed = second.awaitStatus("failed");
+    assertThat(failed.get("error_code").asString()).isEqualTo("INSUFFICIENT_CREDITS");
+    GenerationFailed event = second.event(GenerationFailed.class);
+    assertThat(event.code()).isEqualTo("INSUFFICIENT_CREDITS");
+    assertThat(event.amountSpent()).as("a refused job spends nothing").isZero();
+    await().atMost(WAIT).until(() -> "failed".equals(field(step, "status")));
+    assertThat(json.readTree(redis.sync().hget(QueueKeys.FAILED, step)).get("error").asString())
+        .as("abandoned as the queue writes a failure, not a user's cancel").startsWith("Abandoned by EmProps");
+    // The worker finishes anyway: nothing changes.
+    long handledBefore = queueMessagesHandled();
+    worker.complete(step, image("https://cdn.test/too-late.png"));
+    await().atMost(WAIT).until(() -> queueMessagesHandled() > handledBefore);
+    assertThat(second.job().get("status").asString()).isEqualTo("failed");
+    assertThat(second.eventCount("GenerationCompleted.v1")).isZero();
+  }
+
+  @Test
+  void concurrentRequestsStartOnTheStandingOnlyAsFarAsItCoversTheirSumAndTheRestWaitForTheDecision()
+      throws Exception {
+    // 3 credits: the first job (1) leaves a standing of 2.
+    Scenario first = new Scenario(1, false, null, 3L);
+    first.awaitStatus("queued");
+    credits.silent.add(first.user);
+
+    List<java.util.concurrent.Future<java.net.http.HttpResponse<String>>> posts = new ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 3; i++) {
+        posts.add(pool.submit(first::generateAgain));
+      }
+    }
+    List<Scenario> jobs = new ArrayList<>();
+    for (var post : posts) {
+      jobs.add(first.following(post.get()));
+    }
+    // Each admission counts every undecided job of the user, this one included, under the
+    // standing's row lock: however the three interleave, the standing is never over-committed.
+    java.util.Map<Boolean, List<Scenario>> onStanding = jobs.stream().collect(java.util.stream.Collectors.partitioningBy(
+        j -> j.historyMessages().stream().anyMatch(m -> m.startsWith("Started on the known credit standing"))));
+    assertThat(onStanding.get(true)).as("the standing of 2 covers at most two, and at least the first admitted")
+        .hasSizeBetween(1, 2);
+    onStanding.get(true).forEach(j -> assertThat(j.job().get("status").asString()).isEqualTo("queued"));
+    onStanding.get(false).forEach(j -> assertThat(j.job().get("status").asString())
+        .as("waited its 3 s and is still undecided").isEqualTo("pending"));
+
+    // Credits decide: every job started on the standing is reserved; of those that waited, what
+    // the remaining budget covers is reserved and exactly one of the four jobs is refused.
+    for (Scenario job : onStanding.get(true)) {
+      credits.decide(job.event(io.emprops.events.contract.GenerationRequested.class));
+      await().atMost(WAIT).until(() -> job.historyMessages().contains("Credits reserved: 1"));
+    }
+    List<String> decided = new ArrayList<>();
+    for (Scenario waited : onStanding.get(false)) {
+      credits.decide(waited.event(io.emprops.events.contract.GenerationRequested.class));
+      decided.add(await().atMost(WAIT).until(() -> waited.job().get("status").asString(), s -> !"pending".equals(s)));
+    }
+    assertThat(decided.stream().filter("failed"::equals).count()).as("3 credits, four jobs of 1").isEqualTo(1);
+    assertThat(credits.budgets.get(first.user)).isZero();
+  }
+
   private double reconciliations(String outcome) {
     var counter = meters.find("generator_reconciliations_total").tag("outcome", outcome).counter();
     return counter == null ? 0 : counter.count();
@@ -1153,6 +1258,7 @@ class JobExecutionTest {
   private final class Scenario {
     final String service;
     final String user;
+    final UUID collection;
     final UUID jobId;
 
     Scenario(int generations) {
@@ -1166,8 +1272,16 @@ class JobExecutionTest {
 
     /** @param firstWorkflow the first step's workflow, or null for a queue workflow made here */
     Scenario(int generations, boolean withDependant, String firstWorkflow) {
+      this(generations, withDependant, firstWorkflow, null);
+    }
+
+    /** @param credits what credits-service holds for the new user, or null for its default */
+    Scenario(int generations, boolean withDependant, String firstWorkflow, Long credits) {
       service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
       user = "exec-" + UUID.randomUUID();
+      if (credits != null) {
+        JobExecutionTest.this.credits.budgets.put(user, credits);
+      }
       String workflow = firstWorkflow != null ? firstWorkflow : "wf-" + service;
       if (firstWorkflow == null) {
         workflows.create(new WorkflowDraft(workflow, "test", "direct_job", json.readTree("""
@@ -1194,7 +1308,7 @@ class JobExecutionTest {
            "variables": [{"name": "subject", "type": "text", "value": "fox"},
                          {"name": "mood", "type": "pick", "value": {"values": ["calm", "wild"], "weights": [1, 1]}}]}"""
           .formatted(workflow, refineStep, generations));
-      UUID collection = UUID.randomUUID();
+      collection = UUID.randomUUID();
       collections.apply(new CollectionSnapshot(collection, UUID.randomUUID(), user, 1, "t", "", CollectionStatus.DRAFT,
           false, data, null, null, null, null, null, false, null, false, false, false, Instant.now(), Instant.now()));
       JsonNode accepted = data(calls.post("/collections/" + collection + "/generations", GatewayCalls.user(user), "{}"));
@@ -1205,7 +1319,18 @@ class JobExecutionTest {
     private Scenario(Scenario of, UUID jobId) {
       this.service = of.service;
       this.user = of.user;
+      this.collection = of.collection;
       this.jobId = jobId;
+    }
+
+    /** The same user generates the same collection again: the request's answer, as it came. */
+    java.net.http.HttpResponse<String> generateAgain() {
+      return calls.post("/collections/" + collection + "/generations", GatewayCalls.user(user), "{}");
+    }
+
+    /** The job of an answer to {@link #generateAgain}, followed as this one. */
+    Scenario following(java.net.http.HttpResponse<String> accepted) {
+      return following(UUID.fromString(data(accepted).get("job_id").asString()));
     }
 
     /** The same user and service, following another job (a retry). */
