@@ -194,7 +194,9 @@ class TraceEndToEndTest {
    *             credits-service PRODUCER emprops.credits publish
    *               generator-service CONSUMER emprops.credits process
    *                 generator-service INTERNAL generator.credits-reserved handle  (link: the producer)
-   *                   = the step's job_span_id; the step is submitted here (job_trace_id: this trace)
+   *                   = the step's job_span_id when the job waited for the decision: the step is
+   *                   submitted here (job_trace_id: this trace); when the owner's credit standing
+   *                   covered it, the step was submitted by the POST's span, before the decision
    *                   dev-worker CONSUMER job_queue mock process
    *                     dev-worker PRODUCER job_claimed / update_job_progress / complete_job publish
    *                   generator-service CONSUMER job_queue complete_job process
@@ -234,14 +236,19 @@ class TraceEndToEndTest {
     ReceivedSpan reserved = inboxHandling(trace, reservedEvent, "generator-service", "generator.credits-reserved",
         "CreditsReserved.v1");
 
-    // The job-queue submission: the step's hash carries this trace and the submitting span.
-    ReceivedSpan step = childOf(trace, reserved, "dev-worker", "CONSUMER", "job_queue mock process");
+    // The job-queue submission: by the POST when the owner's credit standing covered the job, by
+    // the decision's handling when it waited for it. The step's hash carries this trace and the
+    // submitting span.
+    ReceivedSpan step = one(trace, "dev-worker", "CONSUMER", "job_queue mock process",
+        s -> s.parentSpanId().equals(request.spanId()) || s.parentSpanId().equals(reserved.spanId()));
+    ReceivedSpan submitter = step.parentSpanId().equals(request.spanId()) ? request : reserved;
+    System.out.println("the step was submitted by " + submitter.describe());
     String stepId = step.attribute("messaging.message.id");
     Map<String, String> hash = redisHash("job:" + stepId);
     assertThat(hash).as("job:" + stepId).containsEntry("job_trace_id", traceId)
-        .containsEntry("job_span_id", reserved.spanId())
+        .containsEntry("job_span_id", submitter.spanId())
         .containsEntry("workflow_trace_id", traceId)
-        .containsEntry("workflow_span_id", reserved.spanId())
+        .containsEntry("workflow_span_id", submitter.spanId())
         .containsEntry("workflow_id", jobId)
         .containsEntry("status", "completed");
     assertThat(step.attribute("emprops.queue.workflow_id")).isEqualTo(jobId);
@@ -251,7 +258,7 @@ class TraceEndToEndTest {
     for (String channel : List.of("job_claimed", "update_job_progress", "complete_job")) {
       childOf(trace, step, "dev-worker", "PRODUCER", channel + " publish");
     }
-    ReceivedSpan completion = childOf(trace, reserved, "generator-service", "CONSUMER",
+    ReceivedSpan completion = childOf(trace, submitter, "generator-service", "CONSUMER",
         "job_queue complete_job process");
     assertThat(completion.attribute("messaging.message.id")).isEqualTo(stepId);
 
