@@ -187,26 +187,38 @@ final class BridgeOverhead implements AutoCloseable {
 
   /**
    * Where a generation's time went, from its history (each event's time is its transaction's
-   * start): POST → accepted (pending), → credits reserved (queued), → a worker started it,
-   * → the step completed, → the job completed.
+   * start): POST → accepted (pending), → queued (on the owner's credit standing, or credits
+   * reserved), → a worker started it, → the step completed, → the job completed.
    */
   /** The phase that compares with the bare path: everything but storing the output. */
   static final String POST_TO_STEP_COMPLETED = "POST -> step completed (all but storing the output)";
+
+  /** Present only for a job that started on its owner's credit standing. */
+  static final String STANDING_RESERVED = "started on the credit standing: accepted -> credits reserved (beside the work)";
 
   static Map<String, Long> phases(GatewayCalls calls, String user, Generation generation) {
     JsonNode history = JSON.readTree(calls.get("/jobs/" + generation.jobId() + "/history", GatewayCalls.user(user)).body())
         .get("data");
     Map<String, Long> at = new java.util.LinkedHashMap<>();
+    Long creditsReserved = null;
+    boolean onStanding = false;
     for (JsonNode event : history) {
       String name = event.get("event").asString() + ":" + event.get("status").asString();
-      at.putIfAbsent(name, Instant.parse(event.get("created_at").asString()).toEpochMilli() * 1000
-          + Instant.parse(event.get("created_at").asString()).getNano() / 1000 % 1000);
+      Instant created = Instant.parse(event.get("created_at").asString());
+      long micros = created.toEpochMilli() * 1000 + created.getNano() / 1000 % 1000;
+      at.putIfAbsent(name, micros);
+      String message = event.get("message").asString();
+      onStanding |= message.startsWith("Started on the known credit standing");
+      if (creditsReserved == null && message.startsWith("Credits reserved")) {
+        creditsReserved = micros;
+      }
     }
     long posted = generation.postedAt().toEpochMilli() * 1000 + generation.postedAt().getNano() / 1000 % 1000;
     Map<String, Long> phases = new java.util.LinkedHashMap<>();
     long previous = posted;
     for (String[] step : new String[][] {{"job_status:pending", "POST -> accepted"},
-        {"job_status:queued", "accepted -> credits reserved"}, {"node_started:processing", "reserved -> worker started"},
+        {"job_status:queued", "accepted -> queued (on the credit standing, or credits reserved)"},
+        {"node_started:processing", "queued -> worker started"},
         {"node_completed:processing", "started -> step completed"}, {"job_completed:completed", "step -> job completed"}}) {
       Long time = at.get(step[0]);
       if (time != null) {
@@ -218,8 +230,13 @@ final class BridgeOverhead implements AutoCloseable {
     if (stepCompleted != null) {
       phases.put(POST_TO_STEP_COMPLETED, (stepCompleted - posted) * 1000);
     }
+    Long accepted = at.get("job_status:pending");
+    if (onStanding && creditsReserved != null && accepted != null) {
+      // Started on the standing: the decision runs beside the work and gates only its completion.
+      phases.put(STANDING_RESERVED, (creditsReserved - accepted) * 1000);
+    }
     Long reserved = at.get("job_status:queued");
-    if (reserved != null) {
+    if (!onStanding && reserved != null) {
       // How soon the waiting request answered once credits were decided (the decision's
       // transaction started then; it also lays the job out before it commits).
       phases.put("credits reserved -> 202 received", posted * 1000 + generation.acceptedNanos() - reserved * 1000);

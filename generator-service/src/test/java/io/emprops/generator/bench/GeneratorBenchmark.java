@@ -59,7 +59,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Progress throttling is off for the latency phase (every message is an event), so the figures
  * are the relay's own.
  *
- * <pre>./run bench generator [submit] [relay] [idle] [bridge] [collgen]</pre>  (the first four by default)
+ * <pre>./run bench generator [submit] [relay] [idle] [bridge] [bridge-decision] [collgen]</pre>  (the first four by default)
  */
 public final class GeneratorBenchmark {
 
@@ -119,7 +119,12 @@ public final class GeneratorBenchmark {
         bench.idleStreams(List.of(1_000, 5_000, 10_000));
       }
       if (phases.contains("bridge")) {
-        bench.bridgeOverhead();
+        bench.bridgeOverhead(true);
+      }
+      if (phases.contains("bridge-decision")) {
+        // The same with every request waiting for the credit decision (the path before issue 13's
+        // start on the credit standing), for a before/after in one run.
+        bench.bridgeOverhead(false);
       }
       if (phases.contains("collgen")) {
         bench.collectionGenerate();
@@ -343,20 +348,23 @@ public final class GeneratorBenchmark {
    * client's submit → {@code complete_job}, same worker, alternating; with the real credits-service
    * deciding and the real storage-service storing each output (both sagas are on that path), and
    * the generator restarted with its production settings (progress throttled at 250 ms). Then the freshness of reported progress on the SSE stream.
+   *
+   * @param onStanding whether jobs start on the owner's credit standing (the default), or every
+   *     request waits for the credit decision
    */
-  private void bridgeOverhead() throws Exception {
+  private void bridgeOverhead(boolean onStanding) throws Exception {
     stopGenerator();
     // Earlier phases left steps nobody serves in jobs:pending; every claim scans the set (as the
     // queue's own findMatchingJob does), so they would slow both paths and Redis for everyone.
     redis.sync().del(QueueKeys.PENDING);
-    startGenerator(Map.of());
+    startGenerator(Map.of("emprops.generator.start-on-credit-standing", String.valueOf(onStanding)));
     Process creditsService = startApp(App.CREDITS, Map.of());
     ImageHost images = new ImageHost(IMAGE_SIDE);
     // The real storage-service stores every output before its job completes (the stored-outputs saga).
     Process storageService = startApp(App.STORAGE, Map.of("emprops.storage.outputs.allowed-hosts", "127.0.0.1",
         "emprops.storage.outputs.allow-private-addresses", "true"));
     try {
-      String user = "bench-bridge-user";
+      String user = "bench-bridge-user-" + (onStanding ? "standing" : "decision");
       // The real credits-service decides for this user, the stand-in never does.
       credits.silent.add(user);
       GatewayCalls creditsCalls = new GatewayCalls(appUrls.get(App.CREDITS), AppProperties.internalSecret(infra));
@@ -387,15 +395,14 @@ public final class GeneratorBenchmark {
                 .forEach((phase, nanos) -> phases.computeIfAbsent(phase, k -> new ArrayList<>()).add(nanos));
           }
         }
-        List<Long> staleness = new ArrayList<>();
-        for (int i = 0; i < PROGRESS_JOBS; i++) {
-          staleness.addAll(bridge.staleness(bridge.generate(calls, user, slow, jobId -> streamRequest(user, jobId))));
-        }
         double overhead = (BridgeOverhead.median(bridged) - BridgeOverhead.median(bare)) / 1e6;
         List<Long> beforeStorage = phases.getOrDefault(BridgeOverhead.POST_TO_STEP_COMPLETED, List.of());
-        rows.add(new String[] {"bridge overhead", "our API: POST -> SSE job_completed (credit saga on credits-service,"
+        rows.add(new String[] {"bridge overhead" + (onStanding ? "" : ", waiting for credits"),
+            "our API: POST -> SSE job_completed (credit saga on credits-service,"
             + String.format(" a %d KB PNG stored by storage-service)", images.size() / 1024), BridgeOverhead.summary(bridged)});
-        rows.add(new String[] {"", "  of which POST -> 202 (credits decided)", BridgeOverhead.summary(accepted)});
+        long started = phases.getOrDefault(BridgeOverhead.STANDING_RESERVED, List.of()).size();
+        rows.add(new String[] {"", String.format("  of which POST -> 202 (%d of %d started on the credit standing)",
+            started, accepted.size()), BridgeOverhead.summary(accepted)});
         rows.add(new String[] {"", "bare queue client: submit -> complete_job (same worker, alternating)",
             BridgeOverhead.summary(bare)});
         rows.add(new String[] {"", "difference of the p50s", String.format("%.1f ms", overhead)});
@@ -403,6 +410,13 @@ public final class GeneratorBenchmark {
             String.format("%.1f ms", (BridgeOverhead.median(beforeStorage) - BridgeOverhead.median(bare)) / 1e6)});
         rows.add(new String[] {"", "worker complete_job PUBLISH -> SSE job_completed", BridgeOverhead.summary(completionToStream)});
         phases.forEach((phase, nanos) -> rows.add(new String[] {"", "  history: " + phase, BridgeOverhead.summary(nanos)}));
+        if (!onStanding) {
+          return;
+        }
+        List<Long> staleness = new ArrayList<>();
+        for (int i = 0; i < PROGRESS_JOBS; i++) {
+          staleness.addAll(bridge.staleness(bridge.generate(calls, user, slow, jobId -> streamRequest(user, jobId))));
+        }
         long beyond = staleness.stream().filter(n -> n > 250_000_000L).count();
         rows.add(new String[] {"progress freshness", PROGRESS_JOBS + " steps of ~0.8 s with bursts, throttle 250 ms: "
             + "report -> its value (or a later one) on the stream", BridgeOverhead.summary(staleness)
