@@ -383,7 +383,11 @@ public final class GeneratorBenchmark {
       List<Long> completionToStream = new ArrayList<>();
       Map<String, List<Long>> phases = new LinkedHashMap<>();
       try (BridgeOverhead bridge = new BridgeOverhead(redisClient, service, images)) {
+        Map<String, Double> serverBefore = Map.of();
         for (int i = 0; i < BRIDGE_WARM_UP + BRIDGE_SAMPLES; i++) {
+          if (i == BRIDGE_WARM_UP) {
+            serverBefore = serverTimers();
+          }
           BridgeOverhead.Generation generation = bridge.generate(calls, user, quick, jobId -> streamRequest(user, jobId));
           long direct = bridge.bareStep(queue, user);
           if (i >= BRIDGE_WARM_UP) {
@@ -395,6 +399,7 @@ public final class GeneratorBenchmark {
                 .forEach((phase, nanos) -> phases.computeIfAbsent(phase, k -> new ArrayList<>()).add(nanos));
           }
         }
+        String serverSide = serverSide(serverBefore, serverTimers());
         double overhead = (BridgeOverhead.median(bridged) - BridgeOverhead.median(bare)) / 1e6;
         List<Long> beforeStorage = phases.getOrDefault(BridgeOverhead.POST_TO_STEP_COMPLETED, List.of());
         rows.add(new String[] {"bridge overhead" + (onStanding ? "" : ", waiting for credits"),
@@ -409,6 +414,7 @@ public final class GeneratorBenchmark {
         rows.add(new String[] {"", "difference of the p50s without storing the output (POST -> step completed)",
             String.format("%.1f ms", (BridgeOverhead.median(beforeStorage) - BridgeOverhead.median(bare)) / 1e6)});
         rows.add(new String[] {"", "worker complete_job PUBLISH -> SSE job_completed", BridgeOverhead.summary(completionToStream)});
+        rows.add(new String[] {"", "generator, during the counted pairs", serverSide});
         phases.forEach((phase, nanos) -> rows.add(new String[] {"", "  history: " + phase, BridgeOverhead.summary(nanos)}));
         if (!onStanding) {
           return;
