@@ -1117,10 +1117,12 @@ class JobExecutionTest {
 
   // --- starting on the owner's known credit standing --------------------------------------------
 
-  @Test
-  void aJobTheKnownStandingCoversRunsBeforeCreditsDecideAndCompletesOnlyOnceReserved() {
+  /** A user's second job, started on the standing its first job's reservation left, credits silent since. */
+  private record OnStanding(Scenario first, Scenario second, WorkerSimulator worker) {}
+
+  private OnStanding aSecondJobOnTheStanding(String workerId) {
     Scenario first = new Scenario(1, false);
-    WorkerSimulator worker = first.worker("w-standing");
+    WorkerSimulator worker = first.worker(workerId);
     worker.complete(first.claim(worker), image("https://cdn.test/first.png"));
     first.awaitStatus("completed");
 
@@ -1130,6 +1132,14 @@ class JobExecutionTest {
     Scenario second = first.following(first.generateAgain());
     assertThat(second.job().get("status").asString()).as("answered queued with no decision made").isEqualTo("queued");
     assertThat(second.historyMessages()).anyMatch(m -> m.startsWith("Started on the known credit standing (99 available)"));
+    return new OnStanding(first, second, worker);
+  }
+
+  @Test
+  void aJobTheKnownStandingCoversRunsBeforeCreditsDecideAndCompletesOnlyOnceReserved() {
+    OnStanding started = aSecondJobOnTheStanding("w-standing");
+    Scenario second = started.second();
+    WorkerSimulator worker = started.worker();
 
     String step = second.claim(worker);
     worker.complete(step, image("https://cdn.test/on-standing.png"));
@@ -1147,15 +1157,11 @@ class JobExecutionTest {
 
   @Test
   void aJobStartedOnTheStandingThatCreditsRefuseFailsItsStepsAbandonedAndNothingSpent() {
-    Scenario first = new Scenario(1, false);
-    WorkerSimulator worker = first.worker("w-refused");
-    worker.complete(first.claim(worker), image("https://cdn.test/first.png"));
-    first.awaitStatus("completed");
-
+    OnStanding started = aSecondJobOnTheStanding("w-refused");
+    Scenario first = started.first();
+    Scenario second = started.second();
+    WorkerSimulator worker = started.worker();
     // The standing says 99; credits-service meanwhile knows better (another spend, say).
-    credits.silent.add(first.user);
-    Scenario second = first.following(first.generateAgain());
-    assertThat(second.job().get("status").asString()).isEqualTo("queued");
     String step = second.claim(worker);
     worker.start(step);
     credits.budgets.put(first.user, 0L);
