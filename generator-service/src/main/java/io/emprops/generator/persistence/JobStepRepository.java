@@ -9,9 +9,11 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -101,6 +103,14 @@ public class JobStepRepository {
       }
     }
     return queued;
+  }
+
+  /** Of these submissions, those whose step is still queued or running. */
+  public Set<String> inFlightOf(List<String> queueStepIds) {
+    return new HashSet<>(jdbc.sql("""
+            SELECT queue_step_id FROM job_steps
+            WHERE queue_step_id = ANY(:ids) AND status IN ('queued', 'running')""")
+        .param("ids", queueStepIds.toArray(String[]::new)).query(String.class).list());
   }
 
   public List<JobStep> bySubmissions(List<String> queueStepIds) {

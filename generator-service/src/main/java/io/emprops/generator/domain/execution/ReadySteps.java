@@ -9,8 +9,10 @@ import io.emprops.generator.persistence.WorkflowRepository;
 import io.emprops.web.api.ApiException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -65,7 +67,9 @@ class ReadySteps {
       }
     }
     if (!ready.isEmpty()) {
-      dispatcher.dispatchAfterCommit(steps.queueAll(ready));
+      Set<String> queued = new HashSet<>(steps.queueAll(ready));
+      dispatcher.dispatchPreparedAfterCommit(job, counts,
+          ready.stream().filter(p -> queued.contains(p.queueStepId())).toList());
     }
   }
 

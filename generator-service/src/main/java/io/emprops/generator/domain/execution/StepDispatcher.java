@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -85,6 +87,36 @@ public class StepDispatcher implements AutoCloseable {
     });
   }
 
+  /**
+   * Dispatches steps the current transaction prepared, once it commits: queue steps are submitted
+   * from what the transaction holds ({@code job}, the job's step {@code counts} when they were
+   * prepared, each step's payload), with one read after commit for which are still in flight (a
+   * cancel may have come in between); fetch_api steps go through {@link #dispatchAfterCommit}.
+   * Reading the steps, the job and the counts again after commit cost the path from a request
+   * to the worker three round trips.
+   */
+  public void dispatchPreparedAfterCommit(Job job, JobStepRepository.Counts counts,
+      List<JobStepRepository.Prepared> prepared) {
+    List<StepSubmission> submissions = new ArrayList<>();
+    List<String> fetches = new ArrayList<>();
+    for (JobStepRepository.Prepared step : prepared) {
+      if (step.step().kind() == JobStep.Kind.FETCH) {
+        fetches.add(step.queueStepId());
+      } else {
+        submissions.add(submission(job, counts, step.queueStepId(), step.step().serviceRequired(), step.payload()));
+      }
+    }
+    if (!submissions.isEmpty()) {
+      afterCommit(() -> {
+        Set<String> inFlight = steps.inFlightOf(submissions.stream().map(StepSubmission::stepId).toList());
+        submit(submissions.stream().filter(s -> inFlight.contains(s.stepId())).toList());
+      });
+    }
+    if (!fetches.isEmpty()) {
+      dispatchAfterCommit(fetches);
+    }
+  }
+
   /** Submits (or runs) the steps now, queue steps in one pipeline. Safe to repeat. */
   public void dispatch(List<String> queueStepIds) {
     List<JobStep> inFlight = steps.bySubmissions(queueStepIds).stream().filter(JobStep::isInFlight).toList();
@@ -102,11 +134,20 @@ public class StepDispatcher implements AutoCloseable {
     for (JobStep step : forQueue) {
       Job job = jobsById.computeIfAbsent(step.jobId(), id -> jobs.find(id).orElseThrow());
       JobStepRepository.Counts count = counts.computeIfAbsent(step.jobId(), steps::countsForJob);
-      submissions.add(new StepSubmission(step.queueStepId(), step.serviceRequired(), properties.priority(),
-          json.writeValueAsString(step.payload()), job.userId(), clock.instant(), StepSubmission.DEFAULT_MAX_RETRIES,
-          job.id().toString(), properties.priority(), job.createdAt().toEpochMilli(),
-          currentStep(count.total(), count.completed()), count.total(), null, null, null, null, null));
+      submissions.add(submission(job, count, step.queueStepId(), step.serviceRequired(), step.payload()));
     }
+    submit(submissions);
+  }
+
+  private StepSubmission submission(Job job, JobStepRepository.Counts count, String queueStepId,
+      String serviceRequired, JsonNode payload) {
+    return new StepSubmission(queueStepId, serviceRequired, properties.priority(), json.writeValueAsString(payload),
+        job.userId(), clock.instant(), StepSubmission.DEFAULT_MAX_RETRIES, job.id().toString(), properties.priority(),
+        job.createdAt().toEpochMilli(), currentStep(count.total(), count.completed()), count.total(),
+        null, null, null, null, null);
+  }
+
+  private void submit(List<StepSubmission> submissions) {
     if (submissions.isEmpty()) {
       return;
     }
