@@ -52,7 +52,7 @@ public class WebhooksConfiguration {
     return new DeliverySettings(
         new RetryPolicy(d.initialBackoff(), d.backoffMultiplier(), d.maxBackoff(), d.jitter()),
         d.retryFor(), d.disableAfter(), d.progressInterval(), d.concurrency(), d.perEndpointConcurrency(),
-        d.batchSize(), d.lease(), d.pollInterval());
+        d.batchSize(), d.lease(), d.pollInterval(), d.completionHold());
   }
 
   @Bean

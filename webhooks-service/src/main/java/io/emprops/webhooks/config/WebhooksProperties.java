@@ -22,7 +22,7 @@ public record WebhooksProperties(
     maxEndpointsPerUser = maxEndpointsPerUser == null ? 25 : maxEndpointsPerUser;
     maxRotationOverlap = maxRotationOverlap == null ? Duration.ofDays(7) : maxRotationOverlap;
     delivery = delivery == null ? new Delivery(null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null) : delivery;
+        null, null, null, null, null) : delivery;
     retention = retention == null ? Duration.ofDays(30) : retention;
   }
 
@@ -45,12 +45,15 @@ public record WebhooksProperties(
    *     this instance wakes it at once) (500 ms)
    * @param progressInterval least time between two {@code job.progress} deliveries of one job to
    *     one endpoint; the progress in between is coalesced into the next (500 ms: 2 a second)
+   * @param completionHold the longest a {@code job.completed} waits, for an endpoint subscribed to
+   *     {@code asset.stored} too, for the {@code asset.stored} of its outputs (read from another
+   *     topic) to go first; then it is sent anyway (60 s; zero: it does not wait)
    */
   public record Delivery(
       Duration timeout, Duration connectTimeout, DataSize maxResponseSize, Duration retryFor,
       Duration initialBackoff, Double backoffMultiplier, Duration maxBackoff, Double jitter, Duration disableAfter,
       Integer concurrency, Integer perEndpointConcurrency, Integer batchSize, Duration lease, Duration pollInterval,
-      Duration progressInterval) {
+      Duration progressInterval, Duration completionHold) {
 
     public Delivery {
       timeout = timeout == null ? Duration.ofSeconds(15) : timeout;
@@ -68,6 +71,7 @@ public record WebhooksProperties(
       lease = lease == null ? Duration.ofSeconds(60) : lease;
       pollInterval = pollInterval == null ? Duration.ofMillis(500) : pollInterval;
       progressInterval = progressInterval == null ? Duration.ofMillis(500) : progressInterval;
+      completionHold = completionHold == null ? Duration.ofSeconds(60) : completionHold;
       if (!timeout.isPositive() || !connectTimeout.isPositive() || lease.compareTo(timeout) <= 0) {
         throw new IllegalArgumentException(
             "emprops.webhooks.delivery.timeout and .connect-timeout must be positive and .lease longer than .timeout");
@@ -76,6 +80,9 @@ public record WebhooksProperties(
           || maxBackoff.compareTo(initialBackoff) < 0) {
         throw new IllegalArgumentException("emprops.webhooks.delivery backoff: initial > 0, max >= initial,"
             + " multiplier >= 1, 0 <= jitter < 1");
+      }
+      if (completionHold.isNegative()) {
+        throw new IllegalArgumentException("emprops.webhooks.delivery.completion-hold must not be negative");
       }
       if (concurrency < 1 || perEndpointConcurrency < 1 || batchSize < 1) {
         throw new IllegalArgumentException("emprops.webhooks.delivery.concurrency, .per-endpoint-concurrency"

@@ -21,9 +21,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -34,6 +37,8 @@ class JdbcDeliveryRepository implements DeliveryRepository {
 
   private static final UUID NONE = new UUID(0, 0);
   private static final String ACTIVE = "('queued', 'pending', 'sending')";
+  /** In its lane: not held (a held delivery is outside its lane until released). */
+  private static final String IN_LANE = " AND held_until IS NULL ";
 
   private final JdbcClient jdbc;
   /** The service's time for due deliveries, leases and expired secrets (the database's own clock is not used). */
@@ -83,16 +88,95 @@ class JdbcDeliveryRepository implements DeliveryRepository {
   public void enqueue(NewDelivery d) {
     jdbc.sql("""
             INSERT INTO deliveries (id, endpoint_id, message_id, event_type, ordering_key, status, next_attempt_at,
-                                    deliver_by, replay_of)
+                                    deliver_by, replay_of, asset_id)
             SELECT :id, :endpoint, :message, :type, :key,
                    CASE WHEN EXISTS (SELECT 1 FROM deliveries WHERE endpoint_id = :endpoint AND ordering_key = :key
-                                     AND status IN""" + ACTIVE + """
+                                     AND status IN""" + ACTIVE + IN_LANE + """
             ) THEN 'queued' ELSE 'pending' END,
-                   :notBefore, :deliverBy, :replayOf""")
+                   :notBefore, :deliverBy, :replayOf, :asset""")
         .param("id", d.id()).param("endpoint", d.endpointId()).param("message", d.messageId())
         .param("type", d.eventType()).param("key", d.orderingKey()).param("notBefore", ts(d.notBefore()))
-        .param("deliverBy", ts(d.deliverBy())).param("replayOf", d.replayOf())
+        .param("deliverBy", ts(d.deliverBy())).param("replayOf", d.replayOf()).param("asset", d.assetId())
         .update();
+  }
+
+  @Override
+  public void enqueueHeld(NewDelivery d, Instant until, Collection<UUID> awaitedAssets) {
+    // next_attempt_at: the latest it joins its lane (what the log shows as its next attempt).
+    jdbc.sql("""
+            INSERT INTO deliveries (id, endpoint_id, message_id, event_type, ordering_key, status, next_attempt_at,
+                                    deliver_by, replay_of, asset_id, held_until, awaited_assets)
+            VALUES (:id, :endpoint, :message, :type, :key, 'queued', :until, :deliverBy, :replayOf, :asset, :until,
+                    CAST(string_to_array(:awaited, ',') AS uuid[]))""")
+        .param("id", d.id()).param("endpoint", d.endpointId()).param("message", d.messageId())
+        .param("type", d.eventType()).param("key", d.orderingKey()).param("until", ts(until))
+        .param("deliverBy", ts(d.deliverBy())).param("replayOf", d.replayOf()).param("asset", d.assetId())
+        .param("awaited", awaitedAssets.stream().map(UUID::toString).collect(Collectors.joining(",")))
+        .update();
+  }
+
+  @Override
+  public Map<UUID, Set<UUID>> storedAssetsDelivered(String orderingKey, Collection<UUID> endpointIds,
+      Collection<UUID> assets) {
+    Map<UUID, Set<UUID>> delivered = new HashMap<>();
+    if (endpointIds.isEmpty() || assets.isEmpty()) {
+      return delivered;
+    }
+    jdbc.sql("""
+            SELECT endpoint_id, asset_id FROM deliveries
+            WHERE endpoint_id IN (:endpoints) AND ordering_key = :key AND event_type = 'asset.stored'
+              AND asset_id IN (:assets)""")
+        .param("endpoints", List.copyOf(endpointIds)).param("key", orderingKey).param("assets", List.copyOf(assets))
+        .query((rs, n) -> delivered.computeIfAbsent(rs.getObject("endpoint_id", UUID.class), e -> new HashSet<>())
+            .add(rs.getObject("asset_id", UUID.class)))
+        .list();
+    return delivered;
+  }
+
+  @Override
+  public List<HeldDelivery> assetArrived(String orderingKey, Collection<UUID> endpointIds, UUID assetId) {
+    if (endpointIds.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql("""
+            UPDATE deliveries SET awaited_assets = array_remove(awaited_assets, CAST(:asset AS uuid))
+            WHERE endpoint_id IN (:endpoints) AND ordering_key = :key AND held_until IS NOT NULL
+              AND status = 'queued' AND CAST(:asset AS uuid) = ANY (awaited_assets)
+            RETURNING id, endpoint_id, ordering_key, cardinality(awaited_assets) AS awaiting""")
+        .param("asset", assetId).param("endpoints", List.copyOf(endpointIds)).param("key", orderingKey)
+        .query((rs, n) -> rs.getInt("awaiting") == 0 ? held(rs) : null)
+        .list().stream().filter(Objects::nonNull).toList();
+  }
+
+  @Override
+  public List<HeldDelivery> holdsEnded(Instant now, int limit) {
+    return jdbc.sql("""
+            SELECT id, endpoint_id, ordering_key FROM deliveries
+            WHERE held_until IS NOT NULL AND held_until <= :now AND status = 'queued'
+            ORDER BY held_until LIMIT :limit""")
+        .param("now", ts(now)).param("limit", limit)
+        .query((rs, n) -> held(rs))
+        .list();
+  }
+
+  @Override
+  public boolean release(UUID deliveryId) {
+    // seq = DEFAULT: a new place, after everything its lane holds now (a lane's order is seq's).
+    return jdbc.sql("""
+            UPDATE deliveries d SET held_until = NULL, awaited_assets = NULL, seq = DEFAULT,
+                   next_attempt_at = CAST(:now AS timestamptz),
+                   status = CASE WHEN EXISTS (SELECT 1 FROM deliveries o WHERE o.endpoint_id = d.endpoint_id
+                                               AND o.ordering_key = d.ordering_key AND o.id <> d.id
+                                               AND o.held_until IS NULL AND o.status IN""" + ACTIVE + """
+                                 ) THEN 'queued' ELSE 'pending' END
+            WHERE d.id = :id AND d.held_until IS NOT NULL AND d.status = 'queued'""")
+        .param("id", deliveryId).param("now", now())
+        .update() == 1;
+  }
+
+  private static HeldDelivery held(ResultSet rs) throws SQLException {
+    return new HeldDelivery(rs.getObject("id", UUID.class),
+        new Lane(rs.getObject("endpoint_id", UUID.class), rs.getString("ordering_key")));
   }
 
   @Override
@@ -100,7 +184,7 @@ class JdbcDeliveryRepository implements DeliveryRepository {
     return jdbc.sql("""
             UPDATE deliveries SET message_id = :message
             WHERE id = (SELECT id FROM deliveries WHERE endpoint_id = :endpoint AND ordering_key = :key
-                        AND status IN""" + ACTIVE + """
+                        AND status IN""" + ACTIVE + IN_LANE + """
              ORDER BY seq DESC LIMIT 1)
               AND event_type = 'job.progress' AND status IN ('queued', 'pending') AND attempts = 0""")
         .param("message", messageId).param("endpoint", lane.endpointId()).param("key", lane.orderingKey())
@@ -223,7 +307,7 @@ class JdbcDeliveryRepository implements DeliveryRepository {
     jdbc.sql("""
             UPDATE deliveries SET status = 'pending', next_attempt_at = greatest(next_attempt_at, CAST(:now AS timestamptz))
             WHERE id = (SELECT id FROM deliveries WHERE endpoint_id = :endpoint AND ordering_key = :key
-                        AND status = 'queued' ORDER BY seq LIMIT 1)
+                        AND status = 'queued' AND held_until IS NULL ORDER BY seq LIMIT 1)
               AND NOT EXISTS (SELECT 1 FROM deliveries WHERE endpoint_id = :endpoint AND ordering_key = :key
                               AND status IN ('pending', 'sending'))""")
         .param("endpoint", lane.endpointId()).param("key", lane.orderingKey()).param("now", now()).update();
@@ -231,8 +315,8 @@ class JdbcDeliveryRepository implements DeliveryRepository {
 
   @Override
   public int failUnfinished(UUID endpointId, String reason) {
-    return jdbc.sql("UPDATE deliveries SET status = 'failed', finished_at = :now, last_error = :reason"
-            + " WHERE endpoint_id = :endpoint AND status IN" + ACTIVE)
+    return jdbc.sql("UPDATE deliveries SET status = 'failed', finished_at = :now, last_error = :reason,"
+            + " held_until = NULL, awaited_assets = NULL WHERE endpoint_id = :endpoint AND status IN" + ACTIVE)
         .param("endpoint", endpointId).param("reason", reason).param("now", now()).update();
   }
 

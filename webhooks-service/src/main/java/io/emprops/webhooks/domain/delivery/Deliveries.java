@@ -13,10 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -65,6 +69,12 @@ public class Deliveries {
    * yet is replaced by the newer one, and progress deliveries are at least
    * {@code progress-interval} apart.
    *
+   * <p>A job's outputs are stored before it completes, but {@code asset.stored} and
+   * {@code job.completed} come from two topics, read independently. To an endpoint subscribed to
+   * both, a {@code job.completed} whose outputs' {@code asset.stored} its lane has not had yet is
+   * held: outside the lane until the last of them arrives (each goes into the lane as usual) or
+   * {@code completion-hold} passes ({@link CompletionHolds}); then it joins the lane's end.
+   *
    * @return the deliveries created (coalesced progress counts as none)
    */
   public int publish(WebhookEvent event) {
@@ -82,6 +92,8 @@ public class Deliveries {
     List<Lane> lanes = targets.stream().map(e -> new Lane(e.id(), event.orderingKey())).sorted().toList();
     deliveries.lockLanes(lanes);
     Instant now = clock.instant();
+    Map<UUID, Set<UUID>> awaited = awaitedAssets(event, targets);
+    UUID storedAsset = event.storedAsset().orElse(null);
     int created = 0;
     for (Lane lane : lanes) {
       Instant notBefore = now;
@@ -93,13 +105,53 @@ public class Deliveries {
         notBefore = deliveries.lastProgressAttempt(lane).map(t -> t.plus(settings.progressInterval()))
             .filter(now::isBefore).orElse(now);
       }
-      deliveries.enqueue(new DeliveryRepository.NewDelivery(UUID.randomUUID(), lane.endpointId(), message.id(),
-          message.eventType(), lane.orderingKey(), notBefore, now.plus(settings.retryFor()), null));
+      DeliveryRepository.NewDelivery delivery = new DeliveryRepository.NewDelivery(UUID.randomUUID(),
+          lane.endpointId(), message.id(), message.eventType(), lane.orderingKey(), notBefore,
+          now.plus(settings.retryFor()), null, storedAsset);
+      Set<UUID> missing = awaited.getOrDefault(lane.endpointId(), Set.of());
+      if (missing.isEmpty()) {
+        deliveries.enqueue(delivery);
+      } else {
+        deliveries.enqueueHeld(delivery, now.plus(settings.completionHold()), missing);
+      }
       created++;
+    }
+    if (storedAsset != null) {
+      // After the asset.stored deliveries joined their lanes: a job.completed released now goes behind them.
+      for (DeliveryRepository.HeldDelivery ready : deliveries.assetArrived(event.orderingKey(),
+          lanes.stream().map(Lane::endpointId).toList(), storedAsset)) {
+        if (deliveries.release(ready.id())) {
+          metrics.completionReleased(DeliveryMetrics.RELEASED_BY_ASSETS);
+        }
+      }
     }
     metrics.fannedOut(event.type().wireName(), created);
     wakeAfterCommit();
     return created;
+  }
+
+  /**
+   * For a {@code job.completed}: endpoint → the outputs whose {@code asset.stored} it waits for,
+   * for each target subscribed to {@code asset.stored} too whose lane has not had them all.
+   */
+  private Map<UUID, Set<UUID>> awaitedAssets(WebhookEvent event, List<Endpoint> targets) {
+    Set<UUID> outputs = event.awaitedAssets();
+    if (outputs.isEmpty() || !settings.completionHold().isPositive()) {
+      return Map.of();
+    }
+    List<UUID> subscribed = targets.stream()
+        .filter(e -> EventTypeFilter.matches(e.eventTypes(), WebhookEventType.ASSET_STORED))
+        .map(Endpoint::id)
+        .toList();
+    if (subscribed.isEmpty()) {
+      return Map.of();
+    }
+    Map<UUID, Set<UUID>> had = deliveries.storedAssetsDelivered(event.orderingKey(), subscribed, outputs);
+    return subscribed.stream().collect(Collectors.toMap(id -> id, id -> {
+      Set<UUID> missing = new LinkedHashSet<>(outputs);
+      missing.removeAll(had.getOrDefault(id, Set.of()));
+      return missing;
+    }));
   }
 
   /**
@@ -206,6 +258,11 @@ public class Deliveries {
   }
 
   private void wakeAfterCommit() {
+    wakeAfterCommit(wakeup);
+  }
+
+  /** Wakes the dispatcher once the current transaction committed (at once without one). */
+  static void wakeAfterCommit(DeliveryWakeup wakeup) {
     if (TransactionSynchronizationManager.isSynchronizationActive()) {
       TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
         @Override

@@ -16,15 +16,21 @@ import org.springframework.stereotype.Component;
  * {@code webhooks_attempt_seconds}, {@code webhooks_delivery_latency_seconds} (event → first
  * successful attempt of a first delivery), {@code webhooks_progress_coalesced_total},
  * {@code webhooks_endpoints_disabled_total}, {@code webhooks_deliveries_due} and
- * {@code webhooks_deliveries_oldest_due_age_seconds} (a backlog shows here first).
+ * {@code webhooks_deliveries_oldest_due_age_seconds} (a backlog shows here first),
+ * {@code webhooks_completion_holds_released_total{by}} (a held {@code job.completed} released by
+ * its outputs' {@code asset.stored}, {@code assets}, or by {@code completion-hold}, {@code bound}).
  */
 @Component
 public class DeliveryMetrics {
+
+  static final String RELEASED_BY_ASSETS = "assets";
+  static final String RELEASED_BY_BOUND = "bound";
 
   private final MeterRegistry registry;
   private final Map<String, Counter> created = new ConcurrentHashMap<>();
   private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
   private final Map<String, Counter> finished = new ConcurrentHashMap<>();
+  private final Map<String, Counter> released = new ConcurrentHashMap<>();
   private final Timer attemptTime;
   private final Timer latency;
   private final Counter coalesced;
@@ -79,6 +85,12 @@ public class DeliveryMetrics {
 
   void delivered(Duration sinceEvent) {
     latency.record(sinceEvent);
+  }
+
+  void completionReleased(String by) {
+    released.computeIfAbsent(by, b -> Counter.builder("webhooks.completion.holds.released").tag("by", b)
+        .description("Held job.completed deliveries released: by their outputs' asset.stored, or by the bound")
+        .register(registry)).increment();
   }
 
   void disabled() {

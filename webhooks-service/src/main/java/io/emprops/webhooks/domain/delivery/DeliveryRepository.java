@@ -4,19 +4,38 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * The messages and the delivery queue. A lane is an endpoint's deliveries with one ordering key;
  * only its oldest unfinished delivery is ever due, so a lane's deliveries arrive in order. Methods
  * that change a lane take its lock first ({@link #lockLanes}), always in ascending lock order.
+ *
+ * <p>A held delivery (a {@code job.completed} waiting for its outputs' {@code asset.stored}) is
+ * {@code queued} but outside its lane: the lane's other deliveries neither wait for it nor are
+ * overtaken by it, until it is {@linkplain #release released} to the lane's end.
  */
 public interface DeliveryRepository {
 
-  /** A delivery to create. */
+  /**
+   * A delivery to create.
+   *
+   * @param assetId for an {@code asset.stored} delivery, the asset (null for other types)
+   */
   record NewDelivery(UUID id, UUID endpointId, UUID messageId, String eventType, String orderingKey,
-      Instant notBefore, Instant deliverBy, UUID replayOf) {}
+      Instant notBefore, Instant deliverBy, UUID replayOf, UUID assetId) {
+
+    public NewDelivery(UUID id, UUID endpointId, UUID messageId, String eventType, String orderingKey,
+        Instant notBefore, Instant deliverBy, UUID replayOf) {
+      this(id, endpointId, messageId, eventType, orderingKey, notBefore, deliverBy, replayOf, null);
+    }
+  }
+
+  /** A held delivery and its lane. */
+  record HeldDelivery(UUID id, Lane lane) {}
 
   /** @return false when the message exists already (a redelivered event) */
   boolean insertMessage(Message message);
@@ -28,6 +47,37 @@ public interface DeliveryRepository {
 
   /** Adds the delivery at the end of its lane: due at once if the lane is empty, queued otherwise. */
   void enqueue(NewDelivery delivery);
+
+  /**
+   * Adds the delivery held, outside its lane, waiting for the {@code asset.stored} of
+   * {@code awaitedAssets} until {@code until} at the latest.
+   */
+  void enqueueHeld(NewDelivery delivery, Instant until, Collection<UUID> awaitedAssets);
+
+  /**
+   * Which of {@code assets} have had an {@code asset.stored} delivery (in any status) in the lanes
+   * of {@code endpointIds} with {@code orderingKey}: endpoint → those asset ids.
+   */
+  Map<UUID, Set<UUID>> storedAssetsDelivered(String orderingKey, Collection<UUID> endpointIds, Collection<UUID> assets);
+
+  /**
+   * The asset's {@code asset.stored} joined the lanes of {@code endpointIds} with
+   * {@code orderingKey}: their held deliveries stop waiting for it.
+   *
+   * @return the held deliveries that now wait for nothing more
+   */
+  List<HeldDelivery> assetArrived(String orderingKey, Collection<UUID> endpointIds, UUID assetId);
+
+  /** Held deliveries whose hold has run out at {@code now}, oldest first. */
+  List<HeldDelivery> holdsEnded(Instant now, int limit);
+
+  /**
+   * Moves a held delivery to the end of its lane: due at once when nothing else of the lane is
+   * unfinished, queued otherwise. The caller holds the lane's lock.
+   *
+   * @return false when it is not held (released already, failed)
+   */
+  boolean release(UUID deliveryId);
 
   /**
    * Replaces the message of the lane's last delivery if it is a {@code job.progress} not attempted

@@ -1,7 +1,10 @@
 package io.emprops.webhooks.domain.event;
 
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -23,6 +26,25 @@ public record WebhookEvent(
     Objects.requireNonNull(orderingKey);
     Objects.requireNonNull(occurredAt);
     Objects.requireNonNull(data);
+  }
+
+  /**
+   * The assets whose {@code asset.stored} comes before this event to an endpoint subscribed to
+   * both: a {@code job.completed}'s stored outputs (the generator completes a job only once each
+   * of them is stored). Empty for every other event.
+   */
+  public Set<UUID> awaitedAssets() {
+    Set<UUID> assets = new LinkedHashSet<>();
+    if (type == WebhookEventType.JOB_COMPLETED && data instanceof EventPayloads.JobCompleted completed) {
+      completed.outputs().stream().map(EventPayloads.JobOutput::assetId).filter(Objects::nonNull).forEach(assets::add);
+    }
+    return assets;
+  }
+
+  /** The asset an {@code asset.stored} event is about. */
+  public Optional<UUID> storedAsset() {
+    return type == WebhookEventType.ASSET_STORED && data instanceof EventPayloads.AssetStored stored
+        ? Optional.of(stored.assetId()) : Optional.empty();
   }
 
   public static String jobKey(UUID jobId) {
