@@ -253,25 +253,31 @@ class DeliveryTest {
     try {
       client.register(receiver.url(path), "job.*", "asset.stored");
       UUID collection = UUID.randomUUID();
+      UUID first = UUID.randomUUID();
+      UUID second = UUID.randomUUID();
       events.send(new GenerationStarted(slowJob, user, collection, 1, 2, Instant.now()));
-      events.send(new AssetStored(UUID.randomUUID(), user, collection, slowJob, 0, 1, "https://s3/1", null,
+      events.send(new AssetStored(first, user, collection, slowJob, 0, 1, "https://s3/1", null,
           "image/png", 1, "a", Instant.now()));
-      events.send(new AssetStored(UUID.randomUUID(), user, collection, slowJob, 0, 2, "https://s3/2", null,
+      events.send(new AssetStored(second, user, collection, slowJob, 0, 2, "https://s3/2", null,
           "image/png", 1, "b", Instant.now()));
-      events.send(new GenerationCompleted(slowJob, user, collection, 2, List.of(), Instant.now()));
+      events.send(new GenerationCompleted(slowJob, user, collection, 2,
+          List.of(new GenerationOutput(0, 1, first, "https://s3/1", "image/png"),
+              new GenerationOutput(0, 2, second, "https://s3/2", "image/png")), Instant.now()));
       events.send(new GenerationStarted(otherJob, user, collection, 1, 1, Instant.now()));
 
       List<Received> all = receivedAt(path, 8);
       List<String> slow = all.stream().filter(r -> r.bodyText().contains(slowJob.toString()))
           .map(r -> body(r).get("type").asString() + (r.bodyText().contains("https://s3/2") ? "#2" : ""))
           .toList();
-      // Order holds for what the service consumes in order: a job's generation events share a
-      // topic partition, so job.completed waits behind the retried job.started. Asset events come
-      // from another topic, consumed independently: they arrive, in whatever order they were read.
+      // A job's generation events share a topic partition, consumed in order: job.completed waits
+      // behind the retried job.started. Asset events come from another topic, consumed
+      // independently: they arrive in whatever order they were read, but before job.completed
+      // (CompletedAfterAssetsTest: also when read after it).
       assertThat(slow.stream().filter(type -> type.startsWith("job.")).toList())
           .containsExactly("job.started", "job.started", "job.started", "job.started", "job.completed");
       assertThat(slow.stream().filter(type -> type.startsWith("asset.")).toList())
           .containsExactlyInAnyOrder("asset.stored", "asset.stored#2");
+      assertThat(slow.getLast()).isEqualTo("job.completed");
       Received other = all.stream().filter(r -> r.bodyText().contains(otherJob.toString())).findFirst().orElseThrow();
       Received firstSuccess = all.stream().filter(r -> r.bodyText().contains(slowJob.toString())).toList().get(3);
       assertThat(other.at()).as("another job is not held up by the retries").isBefore(firstSuccess.at());
