@@ -6,7 +6,8 @@ import java.util.UUID;
 /**
  * A message's delivery to one endpoint, as its log shows it.
  *
- * @param status {@code queued} (behind an earlier delivery of its job or collection), {@code pending}
+ * @param status {@code queued} (behind an earlier delivery of its job or collection, or a
+ *     {@code job.completed} held for its outputs' {@code asset.stored}), {@code pending}
  *     (due at {@code nextAttemptAt}), {@code sending}, {@code delivered}, {@code failed}, or
  *     {@code notice} (a note to the owner, never sent)
  * @param replayOf the delivery this one replays, if it is a replay
