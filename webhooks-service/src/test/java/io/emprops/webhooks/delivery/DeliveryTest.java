@@ -261,8 +261,8 @@ class DeliveryTest {
       events.send(new AssetStored(second, user, collection, slowJob, 0, 2, "https://s3/2", null,
           "image/png", 1, "b", Instant.now()));
       events.send(new GenerationCompleted(slowJob, user, collection, 2,
-          List.of(new GenerationOutput(0, 1, first, "https://s3/1", "image/png"),
-              new GenerationOutput(0, 2, second, "https://s3/2", "image/png")), Instant.now()));
+          List.of(new GenerationOutput(0, 1, first, "https://cdn.example/1.png", "image/png"),
+              new GenerationOutput(0, 2, second, "https://cdn.example/2.png", "image/png")), Instant.now()));
       events.send(new GenerationStarted(otherJob, user, collection, 1, 1, Instant.now()));
 
       List<Received> all = receivedAt(path, 8);
