@@ -6,17 +6,20 @@ import static org.awaitility.Awaitility.await;
 import io.emprops.events.contract.AssetStored;
 import io.emprops.events.contract.GenerationCompleted;
 import io.emprops.events.contract.GenerationOutput;
+import io.emprops.events.contract.GenerationStarted;
 import io.emprops.events.contract.Topic;
 import io.emprops.events.testing.EventDelivery;
 import io.emprops.web.testing.AdjustableClock;
 import io.emprops.webhooks.support.WebhookReceiver;
 import io.emprops.webhooks.support.WebhookReceiver.Received;
+import io.emprops.webhooks.support.WebhookReceiver.Reply;
 import io.emprops.webhooks.support.WebhooksClient;
 import io.emprops.webhooks.support.WebhooksServiceTest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,6 +100,39 @@ class CompletedAfterAssetsTest {
     await().atMost(WAIT).until(() -> client.deliveries(id).valueStream()
         .allMatch(d -> "delivered".equals(d.get("status").asString())));
     assertThat(client.deliveries(id)).hasSize(4);
+  }
+
+  @Test
+  void aReleasedJobCompletedJoinsItsLaneBehindTheAssetsQueuedThereBehindARetriedHead() {
+    String path = path();
+    AtomicBoolean assetsQueued = new AtomicBoolean();
+    receiver.answer(r -> r.path().equals(path) && r.bodyText().contains("\"job.started\"") && !assetsQueued.get()
+        ? Reply.status(503) : Reply.status(200));
+    try {
+      String id = client.register(receiver.url(path), "job.*", "asset.stored").get("id").asString();
+      UUID first = UUID.randomUUID();
+      UUID second = UUID.randomUUID();
+      events.send(new GenerationStarted(job, user, collection, 1, 2, Instant.now()));
+      events.send(completed(first, second));
+      await().atMost(WAIT).until(() -> client.deliveries(id).size() == 2);
+      events.send(stored(first, 0));
+      events.send(stored(second, 1));
+      // Both queued behind job.started, which is still being retried; job.completed released after them.
+      await().atMost(WAIT).until(() -> client.deliveries(id).size() == 4);
+      assetsQueued.set(true);
+
+      List<String> types = types(receivedAt(path, 2));
+      await().atMost(WAIT).until(() -> types(receiver.received(path)).stream()
+          .filter(t -> !t.startsWith("job.started")).count() == 3);
+      List<String> after = types(receiver.received(path)).stream().filter(t -> !t.startsWith("job.started")).toList();
+      assertThat(after.subList(0, 2)).containsExactlyInAnyOrder("asset.stored " + first, "asset.stored " + second);
+      assertThat(after.get(2)).isEqualTo("job.completed " + job);
+      assertThat(types.getFirst()).isEqualTo("job.started " + job);
+      assertThat(types(receiver.received(path)).subList(0, receiver.received(path).size() - 3))
+          .as("job.started, until it succeeded, first").allMatch(t -> t.startsWith("job.started"));
+    } finally {
+      receiver.answer(r -> Reply.status(200));
+    }
   }
 
   @Test
@@ -238,10 +274,10 @@ class CompletedAfterAssetsTest {
     return receiver.received(path);
   }
 
-  /** "asset.stored <asset id>" or "job.completed <job id>", in the order received. */
+  /** "asset.stored <asset id>" or "job.… <job id>", in the order received. */
   private static List<String> types(List<Received> received) {
     return received.stream().map(r -> WebhooksClient.json(r.bodyText())).map(b -> b.get("type").asString() + " "
-        + b.get("data").get(b.get("type").asString().equals("job.completed") ? "job_id" : "asset_id").asString())
+        + b.get("data").get(b.get("type").asString().startsWith("job.") ? "job_id" : "asset_id").asString())
         .toList();
   }
 }
