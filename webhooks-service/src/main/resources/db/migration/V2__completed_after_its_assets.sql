@@ -14,3 +14,7 @@ ALTER TABLE deliveries
     ADD COLUMN awaited_assets uuid[];
 
 CREATE INDEX deliveries_held ON deliveries (held_until) WHERE held_until IS NOT NULL;
+
+-- Whether an endpoint has had an output's asset.stored, in whichever lane (a retry's job.completed
+-- lists outputs stored under the job it retries).
+CREATE INDEX deliveries_stored_assets ON deliveries (asset_id) WHERE asset_id IS NOT NULL;

@@ -116,17 +116,15 @@ class JdbcDeliveryRepository implements DeliveryRepository {
   }
 
   @Override
-  public Map<UUID, Set<UUID>> storedAssetsDelivered(String orderingKey, Collection<UUID> endpointIds,
-      Collection<UUID> assets) {
+  public Map<UUID, Set<UUID>> storedAssetsDelivered(Collection<UUID> endpointIds, Collection<UUID> assets) {
     Map<UUID, Set<UUID>> delivered = new HashMap<>();
     if (endpointIds.isEmpty() || assets.isEmpty()) {
       return delivered;
     }
     jdbc.sql("""
             SELECT endpoint_id, asset_id FROM deliveries
-            WHERE endpoint_id IN (:endpoints) AND ordering_key = :key AND event_type = 'asset.stored'
-              AND asset_id IN (:assets)""")
-        .param("endpoints", List.copyOf(endpointIds)).param("key", orderingKey).param("assets", List.copyOf(assets))
+            WHERE asset_id IN (:assets) AND endpoint_id IN (:endpoints) AND event_type = 'asset.stored'""")
+        .param("endpoints", List.copyOf(endpointIds)).param("assets", List.copyOf(assets))
         .query((rs, n) -> delivered.computeIfAbsent(rs.getObject("endpoint_id", UUID.class), e -> new HashSet<>())
             .add(rs.getObject("asset_id", UUID.class)))
         .list();
@@ -138,20 +136,26 @@ class JdbcDeliveryRepository implements DeliveryRepository {
     if (endpointIds.isEmpty()) {
       return List.of();
     }
+    // A hold in another lane (a retry's job.completed awaiting an output stored under the original
+    // job) that now awaits nothing is due at once: CompletionHolds releases it under its own lane's lock.
     return jdbc.sql("""
-            UPDATE deliveries SET awaited_assets = array_remove(awaited_assets, CAST(:asset AS uuid))
-            WHERE endpoint_id IN (:endpoints) AND ordering_key = :key AND held_until IS NOT NULL
+            UPDATE deliveries SET awaited_assets = array_remove(awaited_assets, CAST(:asset AS uuid)),
+                   held_until = CASE WHEN ordering_key <> :key
+                                      AND cardinality(array_remove(awaited_assets, CAST(:asset AS uuid))) = 0
+                                     THEN CAST(:now AS timestamptz) ELSE held_until END
+            WHERE endpoint_id IN (:endpoints) AND held_until IS NOT NULL
               AND status = 'queued' AND CAST(:asset AS uuid) = ANY (awaited_assets)
             RETURNING id, endpoint_id, ordering_key, cardinality(awaited_assets) AS awaiting""")
         .param("asset", assetId).param("endpoints", List.copyOf(endpointIds)).param("key", orderingKey)
-        .query((rs, n) -> rs.getInt("awaiting") == 0 ? held(rs) : null)
+        .param("now", now())
+        .query((rs, n) -> rs.getInt("awaiting") == 0 && orderingKey.equals(rs.getString("ordering_key")) ? held(rs) : null)
         .list().stream().filter(Objects::nonNull).toList();
   }
 
   @Override
   public List<HeldDelivery> holdsEnded(Instant now, int limit) {
     return jdbc.sql("""
-            SELECT id, endpoint_id, ordering_key FROM deliveries
+            SELECT id, endpoint_id, ordering_key, cardinality(awaited_assets) AS awaiting FROM deliveries
             WHERE held_until IS NOT NULL AND held_until <= :now AND status = 'queued'
             ORDER BY held_until LIMIT :limit""")
         .param("now", ts(now)).param("limit", limit)
@@ -176,7 +180,8 @@ class JdbcDeliveryRepository implements DeliveryRepository {
 
   private static HeldDelivery held(ResultSet rs) throws SQLException {
     return new HeldDelivery(rs.getObject("id", UUID.class),
-        new Lane(rs.getObject("endpoint_id", UUID.class), rs.getString("ordering_key")));
+        new Lane(rs.getObject("endpoint_id", UUID.class), rs.getString("ordering_key")),
+        rs.getInt("awaiting") == 0);
   }
 
   @Override

@@ -206,6 +206,48 @@ class CompletedAfterAssetsTest {
   }
 
   @Test
+  void aRetrysJobCompletedListingOutputsStoredUnderTheOriginalJobIsNotHeld() {
+    String path = path();
+    client.register(receiver.url(path), "job.completed", "asset.stored");
+    UUID original = job;
+    UUID reused = UUID.randomUUID();
+    events.send(storedFor(original, reused, 0));
+    receivedAt(path, 1);
+
+    // The retry reuses the original's stored output and stores one of its own.
+    job = UUID.randomUUID();
+    UUID fresh = UUID.randomUUID();
+    events.send(storedFor(job, fresh, 1));
+    receivedAt(path, 2);
+    Instant sent = Instant.now();
+    events.send(completed(reused, fresh));
+    List<Received> all = receivedAt(path, 3);
+    assertThat(types(all)).containsExactly("asset.stored " + reused, "asset.stored " + fresh, "job.completed " + job);
+    assertThat(Duration.between(sent, all.get(2).at())).as("not held for the original's output")
+        .isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void anOutputStoredUnderTheOriginalJobAfterTheRetryCompletedReleasesTheRetrysJobCompleted() {
+    String path = path();
+    String id = client.register(receiver.url(path), "job.completed", "asset.stored").get("id").asString();
+    UUID original = job;
+    UUID reused = UUID.randomUUID();
+    job = UUID.randomUUID();
+    events.send(completed(reused));
+    await().atMost(WAIT).until(() -> client.deliveries(id).size() == 1);
+    pause();
+    assertThat(receiver.received(path)).as("held for the original's output").isEmpty();
+
+    Instant stored = Instant.now();
+    events.send(storedFor(original, reused, 0));
+    List<Received> all = receivedAt(path, 2);
+    assertThat(types(all)).containsExactly("asset.stored " + reused, "job.completed " + job);
+    assertThat(Duration.between(stored, all.get(1).at())).as("released by the asset, not by the bound")
+        .isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
   void redeliveredEventsChangeNothing() {
     String path = path();
     String id = client.register(receiver.url(path), "job.completed", "asset.stored").get("id").asString();
@@ -251,7 +293,11 @@ class CompletedAfterAssetsTest {
   }
 
   private AssetStored stored(UUID asset, int step) {
-    return new AssetStored(asset, user, collection, job, 0, step + 1, "https://s3/" + asset, null, "image/png", 1,
+    return storedFor(job, asset, step);
+  }
+
+  private AssetStored storedFor(UUID jobId, UUID asset, int step) {
+    return new AssetStored(asset, user, collection, jobId, 0, step + 1, "https://s3/" + asset, null, "image/png", 1,
         "ab", Instant.now());
   }
 

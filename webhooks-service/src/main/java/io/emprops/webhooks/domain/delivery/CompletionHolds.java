@@ -12,6 +12,8 @@ import org.springframework.transaction.annotation.Transactional;
  * Releases held {@code job.completed} deliveries whose {@code completion-hold} has passed: an
  * awaited {@code asset.stored} may come much later (its topic's consumer is behind) or never to
  * this endpoint (it was created, enabled or subscribed in between), and nothing waits forever.
+ * Also those of another lane than the {@code asset.stored} that ended their wait (a retry's
+ * outputs stored under the original job), made due at once.
  * Every poll interval, on every instance: a release takes the lane's lock and happens once.
  */
 @Component
@@ -45,7 +47,8 @@ class CompletionHolds {
     for (DeliveryRepository.HeldDelivery held : ended) {
       // Under the lane's lock: false when its last awaited asset.stored released it meanwhile.
       if (deliveries.release(held.id())) {
-        metrics.completionReleased(DeliveryMetrics.RELEASED_BY_BOUND);
+        metrics.completionReleased(held.awaitsNothing() ? DeliveryMetrics.RELEASED_BY_ASSETS
+            : DeliveryMetrics.RELEASED_BY_BOUND);
         released++;
       }
     }

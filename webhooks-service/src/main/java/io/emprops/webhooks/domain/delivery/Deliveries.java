@@ -146,7 +146,7 @@ public class Deliveries {
     if (subscribed.isEmpty()) {
       return Map.of();
     }
-    Map<UUID, Set<UUID>> had = deliveries.storedAssetsDelivered(event.orderingKey(), subscribed, outputs);
+    Map<UUID, Set<UUID>> had = deliveries.storedAssetsDelivered(subscribed, outputs);
     return subscribed.stream().collect(Collectors.toMap(id -> id, id -> {
       Set<UUID> missing = new LinkedHashSet<>(outputs);
       missing.removeAll(had.getOrDefault(id, Set.of()));

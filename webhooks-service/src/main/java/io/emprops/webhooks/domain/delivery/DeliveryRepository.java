@@ -34,8 +34,12 @@ public interface DeliveryRepository {
     }
   }
 
-  /** A held delivery and its lane. */
-  record HeldDelivery(UUID id, Lane lane) {}
+  /**
+   * A held delivery and its lane.
+   *
+   * @param awaitsNothing whether every awaited {@code asset.stored} arrived (else its bound ran out)
+   */
+  record HeldDelivery(UUID id, Lane lane, boolean awaitsNothing) {}
 
   /** @return false when the message exists already (a redelivered event) */
   boolean insertMessage(Message message);
@@ -55,16 +59,19 @@ public interface DeliveryRepository {
   void enqueueHeld(NewDelivery delivery, Instant until, Collection<UUID> awaitedAssets);
 
   /**
-   * Which of {@code assets} have had an {@code asset.stored} delivery (in any status) in the lanes
-   * of {@code endpointIds} with {@code orderingKey}: endpoint → those asset ids.
+   * Which of {@code assets} have had an {@code asset.stored} delivery (in any status, in any lane:
+   * a retry lists outputs stored under the job it retries) to {@code endpointIds}: endpoint → those
+   * asset ids.
    */
-  Map<UUID, Set<UUID>> storedAssetsDelivered(String orderingKey, Collection<UUID> endpointIds, Collection<UUID> assets);
+  Map<UUID, Set<UUID>> storedAssetsDelivered(Collection<UUID> endpointIds, Collection<UUID> assets);
 
   /**
    * The asset's {@code asset.stored} joined the lanes of {@code endpointIds} with
-   * {@code orderingKey}: their held deliveries stop waiting for it.
+   * {@code orderingKey}: their held deliveries stop waiting for it. A held delivery of another lane
+   * (a retry's {@code job.completed}, the asset stored under the original job) that now waits for
+   * nothing becomes due for {@link #holdsEnded} at once.
    *
-   * @return the held deliveries that now wait for nothing more
+   * @return the held deliveries of the {@code orderingKey} lanes that now wait for nothing more
    */
   List<HeldDelivery> assetArrived(String orderingKey, Collection<UUID> endpointIds, UUID assetId);
 
