@@ -7,8 +7,10 @@ import org.springframework.util.unit.DataSize;
 /**
  * How the generator runs jobs and watches the job queue ({@code emprops.generator.execution}).
  *
- * @param progressInterval least time between two progress events of a job (default 250 ms, i.e.
- *     at most 4 per second); state changes and terminal events are never throttled
+ * @param progressInterval the longest a worker's progress report waits to be on the job's stream
+ *     (default 250 ms); a job's progress events are spaced four fifths of it apart (at 250 ms, at
+ *     most 5 a second), the rest being the room a held-back report needs to reach clients; state
+ *     changes and terminal events are never throttled
  * @param reconcileInterval how often the reconciler runs
  * @param reconcileAfter how long a step in flight may go without news before the reconciler reads
  *     its state from the queue's hashes (pub/sub messages can be lost)
