@@ -87,8 +87,8 @@ public class JobsController {
       @RequestHeader(name = IdempotencyKey.HEADER, required = false) @IdempotencyKey String idempotencyKey) {
     String userId = caller.requireUserId();
     GenerationRequest request = body == null ? new GenerationRequest(null, null, null) : body;
-    Job accepted = requests.accept(userId, collectionId, request, idempotencyKey);
-    return accepted(creditStandings.admit(accepted.id(), properties.creditDecisionWait()));
+    return accepted(creditStandings.admit(() -> requests.accept(userId, collectionId, request, idempotencyKey),
+        properties.creditDecisionWait()));
   }
 
   private static ResponseEntity<ApiResponse<Accepted>> accepted(Job decided) {
@@ -132,8 +132,8 @@ public class JobsController {
    */
   @PostMapping("/jobs/{jobId}/retry")
   public ResponseEntity<ApiResponse<Accepted>> retry(CallerIdentity caller, @PathVariable UUID jobId) {
-    Job retry = retries.retry(caller.requireUserId(), jobId);
-    return accepted(creditStandings.admit(retry.id(), properties.creditDecisionWait()));
+    String userId = caller.requireUserId();
+    return accepted(creditStandings.admit(() -> retries.retry(userId, jobId), properties.creditDecisionWait()));
   }
 
   @GetMapping("/jobs")

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Propagation;
@@ -69,17 +70,30 @@ public class CreditStandings {
   }
 
   /**
-   * What a generation request answers with, for a job just accepted ({@code pending}): the job
-   * started on its owner's standing, or as credits-service decided within {@code wait} (still
-   * {@code pending} when it has not).
+   * What a generation request answers with: the job {@code accept} makes ({@code pending}) started
+   * on its owner's standing in the same transaction, or as credits-service decided within
+   * {@code wait} (still {@code pending} when it has not). One transaction: a job accepted and
+   * started on the standing commits once, with its pending and queued events.
    */
-  public Job admit(UUID jobId, Duration wait) {
-    if (enabled && Boolean.TRUE.equals(transaction.execute(status -> startOnStanding(jobId)))) {
-      startedOnStanding.increment();
-      return jobs.find(jobId).orElseThrow();
+  public Job admit(Supplier<Job> accept, Duration wait) {
+    if (!enabled) {
+      return waitForDecision(accept.get(), wait);
     }
+    record Admission(Job accepted, boolean started) {}
+    Admission admission = transaction.execute(status -> {
+      Job accepted = accept.get();
+      return new Admission(accepted, startOnStanding(accepted.id()));
+    });
+    if (admission.started()) {
+      startedOnStanding.increment();
+      return jobs.find(admission.accepted().id()).orElseThrow();
+    }
+    return waitForDecision(admission.accepted(), wait);
+  }
+
+  private Job waitForDecision(Job accepted, Duration wait) {
     waitedForDecision.increment();
-    return requests.awaitCreditDecision(jobId, wait);
+    return requests.awaitCreditDecision(accepted.id(), wait);
   }
 
   /**
