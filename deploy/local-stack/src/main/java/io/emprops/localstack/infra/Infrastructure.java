@@ -44,6 +44,7 @@ public final class Infrastructure implements AutoCloseable {
   private volatile String chainUnavailable;
   private volatile boolean chainLeftOut;
   private volatile ChainServer.Options chainOptions = ChainServer.Options.DEFAULT;
+  private volatile boolean synchronousCommit;
   private final Lazy<Optional<AzuriteServer>> azurite;
   private volatile String azuriteUnavailable;
 
@@ -51,7 +52,7 @@ public final class Infrastructure implements AutoCloseable {
     this.layout = layout;
     this.secrets = secrets;
     this.postgres = new Lazy<>(() -> track(PostgresServer.start(layout.port("postgres"),
-        layout.data("postgres"), layout.fresh() || !layout.persistent())));
+        layout.data("postgres"), layout.fresh() || !layout.persistent(), synchronousCommit)));
     this.kafka = new Lazy<>(() -> track(KafkaServer.start(layout.port("kafka"),
         layout.port("kafka-controller"), layout.data("kafka"))));
     this.redis = new Lazy<>(() -> track(RedisServer.start(layout.port("redis"),
@@ -102,6 +103,11 @@ public final class Infrastructure implements AutoCloseable {
 
   public static Path issuerKeyFile(StackLayout layout) {
     return layout.data("dev-issuer").resolve("signing-key.json");
+  }
+
+  /** Whether Postgres commits wait for their WAL to be flushed, as in production; set before it starts. */
+  public void synchronousCommit(boolean on) {
+    this.synchronousCommit = on;
   }
 
   /** How the local chain mines; set before it starts. */

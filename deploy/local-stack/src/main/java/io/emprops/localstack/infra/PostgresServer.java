@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -35,6 +36,15 @@ public final class PostgresServer implements InfraComponent {
    * @param dataDirectory kept between runs unless {@code fresh}
    */
   public static PostgresServer start(int port, Path dataDirectory, boolean fresh) {
+    return start(port, dataDirectory, fresh, false);
+  }
+
+  /**
+   * @param synchronousCommit commits wait for their WAL to be flushed, as in production: what a
+   *     client saw committed survives the postmaster's {@code kill -9} (zonky's default is off,
+   *     which is faster and loses the last few milliseconds of commits on a crash)
+   */
+  public static PostgresServer start(int port, Path dataDirectory, boolean fresh, boolean synchronousCommit) {
     try {
       Files.createDirectories(dataDirectory);
       EmbeddedPostgres postgres = EmbeddedPostgres.builder()
@@ -50,6 +60,7 @@ public final class PostgresServer implements InfraComponent {
           .setServerConfig("wal_writer_delay", "10ms")
           .setServerConfig("max_connections", "300")
           .setServerConfig("shared_buffers", "128MB")
+          .setServerConfig("synchronous_commit", synchronousCommit ? "on" : "off")
           .setPGStartupWait(Duration.ofSeconds(90))
           .start();
       PostgresServer server = new PostgresServer(postgres, port, dataDirectory);
@@ -140,6 +151,70 @@ public final class PostgresServer implements InfraComponent {
         Thread.currentThread().interrupt();
       }
     });
+  }
+
+  /** The postmaster, while it runs. */
+  public java.util.Optional<ProcessHandle> process() {
+    return postmaster().filter(ProcessHandle::isAlive);
+  }
+
+  /**
+   * Starts the server again on the same data, port and settings after its postmaster died (the
+   * launcher's supervisor): crash recovery replays the WAL, so every commit whose WAL was flushed
+   * survives. The command comes from {@code postmaster.opts}, which Postgres writes at every start.
+   * Backends of the dead postmaster may hold its shared memory for a moment: until they are gone
+   * the start is refused, and tried again.
+   *
+   * @param log where pg_ctl and the new postmaster write
+   */
+  public synchronized void restart(Path log) {
+    try {
+      List<String> command = quotedWords(Files.readString(dataDirectory.resolve("postmaster.opts")));
+      Path pgCtl = Path.of(command.getFirst()).resolveSibling("pg_ctl");
+      List<String> options = new java.util.ArrayList<>();
+      for (int i = 1; i < command.size(); i++) {
+        if (command.get(i).equals("-D")) {
+          i++; // pg_ctl passes the data directory itself
+        } else {
+          options.add('"' + command.get(i) + '"');
+        }
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (true) {
+        List<String> start = new java.util.ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+          // As zonky does: Postgres refuses to run as root, so as root in a user namespace of its own.
+          start.addAll(List.of("unshare", "-U"));
+        }
+        start.addAll(List.of(pgCtl.toString(), "-D", dataDirectory.toString(), "-w", "-t", "60",
+            "-o", String.join(" ", options), "start"));
+        Process pgCtlStart = new ProcessBuilder(start)
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (pgCtlStart.waitFor(90, java.util.concurrent.TimeUnit.SECONDS) && pgCtlStart.exitValue() == 0) {
+          return;
+        }
+        pgCtlStart.destroyForcibly();
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("PostgreSQL did not start again within 60 s; see " + log);
+        }
+        Thread.sleep(500);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restart PostgreSQL", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while restarting PostgreSQL", e);
+    }
+  }
+
+  /** The words of {@code postmaster.opts}: the binary, then each argument in double quotes. */
+  static List<String> quotedWords(String text) {
+    List<String> words = new java.util.ArrayList<>();
+    java.util.regex.Matcher word = Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(text.strip());
+    while (word.find()) {
+      words.add(word.group(1) != null ? word.group(1) : word.group(2));
+    }
+    return words;
   }
 
   /** The running postmaster, from its pid file (it daemonizes: it is not this JVM's child). */

@@ -38,6 +38,8 @@ public record StackLayout(
       "s3", 14,
       "chain", 15);
   public static final int PORT_BLOCK = 16;
+  /** How far a further instance of an application is from the first ({@code ./run --instances}). */
+  public static final int INSTANCE_PORT_STEP = 100;
 
   public StackLayout {
     // Layout order (applications first), so messages listing ports read in a stable order.
@@ -73,6 +75,17 @@ public record StackLayout(
       return Path.of(configured);
     }
     return Path.of(System.getProperty("user.home"), ".cache", "emprops");
+  }
+
+  /**
+   * The port of instance {@code instance} (from 1) of application {@code name}: the first has the
+   * application's own port, instance k that port + {@value #INSTANCE_PORT_STEP}·(k − 1).
+   */
+  public int port(String name, int instance) {
+    if (instance < 1) {
+      throw new IllegalArgumentException("instances count from 1: " + instance);
+    }
+    return port(name) + INSTANCE_PORT_STEP * (instance - 1);
   }
 
   public int port(String name) {

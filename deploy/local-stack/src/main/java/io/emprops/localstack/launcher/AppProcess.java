@@ -21,18 +21,23 @@ final class AppProcess {
       .connectTimeout(Duration.ofSeconds(1)).build();
 
   private final App app;
+  private final int instance;
   private final int port;
   private final ChildProcess process;
   private final Instant startedAt;
 
-  private AppProcess(App app, int port, ChildProcess process) {
+  private AppProcess(App app, int instance, int port, ChildProcess process) {
     this.app = app;
+    this.instance = instance;
     this.port = port;
     this.process = process;
     this.startedAt = Instant.now();
   }
 
-  static AppProcess start(App app, int port, Path root, Path logs, List<String> jvmOptions,
+  /**
+   * @param instance which instance of {@code app} this is, from 1 ({@code ./run --instances N})
+   */
+  static AppProcess start(App app, int instance, int port, Path root, Path logs, List<String> jvmOptions,
       Map<String, String> environment) {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>();
@@ -40,12 +45,26 @@ final class AppProcess {
     command.addAll(jvmOptions);
     command.add("-jar");
     command.add(app.jar(root).toString());
-    return new AppProcess(app, port,
-        ChildProcess.start(app.module(), command, environment, root, logs.resolve(app.module() + ".log")));
+    String name = name(app, instance);
+    return new AppProcess(app, instance, port,
+        ChildProcess.start(name, command, environment, root, logs.resolve(name + ".log")));
+  }
+
+  /** How an instance is known in logs, {@code pids.properties} and messages: the module, then {@code module-2}, … */
+  static String name(App app, int instance) {
+    return instance == 1 ? app.module() : app.module() + "-" + instance;
   }
 
   App app() {
     return app;
+  }
+
+  int instance() {
+    return instance;
+  }
+
+  String name() {
+    return name(app, instance);
   }
 
   int port() {
@@ -67,7 +86,7 @@ final class AppProcess {
         .timeout(Duration.ofSeconds(2)).GET().build();
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(app.module() + " exited during start-up; last log lines:\n"
+        throw new IllegalStateException(name() + " exited during start-up; last log lines:\n"
             + process.logTail(30));
       }
       try {
@@ -87,7 +106,7 @@ final class AppProcess {
         throw new IllegalStateException("interrupted", e);
       }
     }
-    throw new IllegalStateException(app.module() + " not ready within " + timeout
+    throw new IllegalStateException(name() + " not ready within " + timeout
         + "; last log lines:\n" + process.logTail(30));
   }
 }

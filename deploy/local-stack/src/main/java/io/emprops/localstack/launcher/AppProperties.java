@@ -18,8 +18,17 @@ public final class AppProperties {
 
   private AppProperties() {}
 
-  /** Everything {@code app} needs to run against {@code infra}. */
+  /** Everything {@code app} needs to run against {@code infra}, one instance of each application. */
   public static Map<String, String> forApp(App app, Infrastructure infra) {
+    return forApp(app, infra, 1);
+  }
+
+  /**
+   * Everything {@code app} needs to run against {@code infra} when every service runs as
+   * {@code instances} instances: the gateway is given all of them (it balances across them), and
+   * each instance its own {@code server.port} ({@link #forInstance}).
+   */
+  public static Map<String, String> forApp(App app, Infrastructure infra, int instances) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("server.port", Integer.toString(infra.layout().port(app.module())));
     p.put("server.address", Ports.LOOPBACK);
@@ -32,8 +41,10 @@ public final class AppProperties {
         p.put("emprops.gateway.service-keys.job-queue", sha256Hex(jobQueueKey(infra)));
         for (App target : App.values()) {
           if (target != App.GATEWAY) {
-            p.put("emprops.gateway.services." + target.shortName(),
-                "http://" + Ports.LOOPBACK + ":" + infra.layout().port(target.module()));
+            p.put("emprops.gateway.services." + target.shortName(), java.util.stream.IntStream
+                .rangeClosed(1, instances)
+                .mapToObj(i -> "http://" + Ports.LOOPBACK + ":" + infra.layout().port(target.module(), i))
+                .collect(java.util.stream.Collectors.joining(",")));
           }
         }
       }
@@ -59,6 +70,14 @@ public final class AppProperties {
         p.put("emprops.webhooks.local-mode", "true");
       }
     }
+    return p;
+  }
+
+  /** The same properties for instance {@code instance} (from 1) of {@code app}: its own port. */
+  public static Map<String, String> forInstance(Map<String, String> properties, App app, Infrastructure infra,
+      int instance) {
+    Map<String, String> p = new LinkedHashMap<>(properties);
+    p.put("server.port", Integer.toString(infra.layout().port(app.module(), instance)));
     return p;
   }
 

@@ -29,8 +29,9 @@ import java.util.stream.Collectors;
  * children first, by PID, when it receives SIGTERM or Ctrl-C.
  *
  * <p>It supervises what it started as separate processes (unless {@code --no-restart}): an
- * application, the development worker or Redis whose process dies is started again at once with
- * the same command, environment, port and data, as an orchestrator restarts a crashed container
+ * application instance, the development worker, Redis or Postgres whose process dies is started
+ * again at once with the same command, environment, port and data, as an orchestrator restarts a
+ * crashed container
  * (five restarts of one component within five minutes and it gives up on it, reporting a crash
  * loop). The current PIDs are in {@code <data>/pids.properties}, rewritten on every (re)start.
  */
@@ -54,8 +55,8 @@ public final class StackLauncher {
   private final StackOptions options;
   private final StackLayout layout;
   private final List<AppProcess> apps = new ArrayList<>();
-  /** How each application was started, to start it again the same way. */
-  private final Map<App, Launch> launches = new java.util.concurrent.ConcurrentHashMap<>();
+  /** How each application instance (by {@link AppProcess#name}) was started, to start it again the same way. */
+  private final Map<String, Launch> launches = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile ChildProcess devWorker;
   private List<String> devWorkerCommand;
   private Map<String, String> devWorkerEnvironment;
@@ -79,7 +80,13 @@ public final class StackLauncher {
   /** @return the process exit code */
   public int run() {
     Instant start = Instant.now();
-    List<String> busy = layout.ports().entrySet().stream()
+    Map<String, Integer> ports = new java.util.LinkedHashMap<>(layout.ports());
+    for (App app : options.apps()) {
+      for (int i = 2; i <= options.instancesOf(app); i++) {
+        ports.put(AppProcess.name(app, i), layout.port(app.module(), i));
+      }
+    }
+    List<String> busy = ports.entrySet().stream()
         .filter(e -> !Ports.isFree(e.getValue()))
         .map(e -> e.getKey() + " (port " + e.getValue() + ")")
         .toList();
@@ -116,6 +123,7 @@ public final class StackLauncher {
       }
       infrastructure = new Infrastructure(layout, Secrets.loadOrCreate(layout.data("secrets.properties")));
       infrastructure.chainOptions(ChainServer.Options.blockTime(options.chainBlockTime()));
+      infrastructure.synchronousCommit(options.synchronousCommit());
       say("Starting infrastructure (Postgres, Kafka, Redis, S3" + (options.chain() ? ", EVM chain" : "") + ") …");
       infrastructure.startAll(options.chain());
       if (options.chain() && infrastructure.chain().isEmpty()) {
@@ -129,7 +137,7 @@ public final class StackLauncher {
         startDevWorker();
       }
       writePids();
-      Map<App, Duration> readyAfter = awaitApps();
+      Map<String, Duration> readyAfter = awaitApps();
       printSummary(readyAfter, Duration.between(start, Instant.now()));
     } catch (RuntimeException | Error e) {
       System.err.println("local-stack: start failed: " + describe(e));
@@ -148,17 +156,22 @@ public final class StackLauncher {
   private void startApps() {
     Path envDir = layout.dataDirectory().resolve("env");
     for (App app : options.apps()) {
-      Map<String, String> env = AppProperties.toEnvironment(AppProperties.forApp(app, infrastructure));
-      List<String> jvmOptions = new ArrayList<>(options.jvmOptions(app));
-      if (options.otel()) {
-        env.putAll(OpenTelemetryAgent.environment(app.module(), options.otelEndpoint()));
-        jvmOptions.addAll(OpenTelemetryAgent.jvmOptions(options.root()));
-      }
-      writeEnvFile(envDir.resolve(app.module() + ".env"), env);
-      launches.put(app, new Launch(List.copyOf(jvmOptions), Map.copyOf(env)));
-      synchronized (apps) {
-        apps.add(AppProcess.start(app, layout.port(app.module()), options.root(), layout.logs(),
-            jvmOptions, env));
+      Map<String, String> properties = AppProperties.forApp(app, infrastructure, options.instances());
+      for (int instance = 1; instance <= options.instancesOf(app); instance++) {
+        String name = AppProcess.name(app, instance);
+        Map<String, String> env = AppProperties.toEnvironment(
+            AppProperties.forInstance(properties, app, infrastructure, instance));
+        List<String> jvmOptions = new ArrayList<>(options.jvmOptions(app));
+        if (options.otel()) {
+          env.putAll(OpenTelemetryAgent.environment(app.module(), options.otelEndpoint()));
+          jvmOptions.addAll(OpenTelemetryAgent.jvmOptions(options.root()));
+        }
+        writeEnvFile(envDir.resolve(name + ".env"), env);
+        launches.put(name, new Launch(List.copyOf(jvmOptions), Map.copyOf(env)));
+        synchronized (apps) {
+          apps.add(AppProcess.start(app, instance, layout.port(app.module(), instance), options.root(), layout.logs(),
+              jvmOptions, env));
+        }
       }
     }
     // A real EmProps job queue run against this stack (instead of, or with, the dev worker).
@@ -194,14 +207,14 @@ public final class StackLauncher {
     return options.root().resolve("deploy/dev-worker/target/dev-worker.jar");
   }
 
-  private Map<App, Duration> awaitApps() {
+  private Map<String, Duration> awaitApps() {
     // One waiting thread per application (the common pool has one thread on two cores: it probed
     // them one after the other, and each "ready after" was when the one before it was seen ready).
     var waiting = java.util.concurrent.Executors.newThreadPerTaskExecutor(
         Thread.ofPlatform().name("await-ready-", 0).factory());
     try {
-      List<CompletableFuture<Map.Entry<App, Duration>>> waits = apps.stream()
-          .map(a -> CompletableFuture.supplyAsync(() -> Map.entry(a.app(),
+      List<CompletableFuture<Map.Entry<String, Duration>>> waits = apps.stream()
+          .map(a -> CompletableFuture.supplyAsync(() -> Map.entry(a.name(),
               a.awaitReady(options.otel() ? READY_TIMEOUT_OTEL : READY_TIMEOUT)), waiting))
           .toList();
       return waits.stream().map(CompletableFuture::join)
@@ -213,11 +226,11 @@ public final class StackLauncher {
     }
   }
 
-  private void printSummary(Map<App, Duration> readyAfter, Duration total) {
+  private void printSummary(Map<String, Duration> readyAfter, Duration total) {
     StringBuilder table = new StringBuilder("\n  %-20s %-28s %-8s %s%n".formatted("component", "url", "pid", "ready after"));
     for (AppProcess a : apps) {
-      table.append("  %-20s %-28s %-8d %s%n".formatted(a.app().module(), a.url(), a.process().pid(),
-          seconds(readyAfter.get(a.app()))));
+      table.append("  %-20s %-28s %-8d %s%n".formatted(a.name(), a.url(), a.process().pid(),
+          seconds(readyAfter.get(a.name()))));
     }
     if (devWorker != null) {
       table.append("  %-20s %-28s %-8d%n".formatted("dev-worker", "queue service \"mock\"", devWorker.pid()));
@@ -262,11 +275,11 @@ public final class StackLauncher {
         }
         for (AppProcess a : current) {
           if (!a.process().isAlive() && !stopping && !reported.contains(a)) {
-            if (options.restart() && mayRestart(a.app().module())) {
+            if (options.restart() && mayRestart(a.name())) {
               restartApp(a);
             } else {
               reported.add(a);
-              System.err.println("local-stack: " + a.app().module() + " exited (code " + a.process().exitCode()
+              System.err.println("local-stack: " + a.name() + " exited (code " + a.process().exitCode()
                   + "); see " + a.process().logFile());
             }
           }
@@ -283,6 +296,10 @@ public final class StackLauncher {
         if (options.restart() && !stopping && infrastructure.redis().process().isEmpty()
             && !givenUp.contains("redis") && mayRestart("redis")) {
           restartRedis();
+        }
+        if (options.restart() && !stopping && infrastructure.postgres().process().isEmpty()
+            && !givenUp.contains("postgres") && mayRestart("postgres")) {
+          restartPostgres();
         }
         try {
           Thread.sleep(250);
@@ -319,23 +336,22 @@ public final class StackLauncher {
     if (stopping) {
       return;
     }
-    App app = dead.app();
-    Launch launch = launches.get(app);
-    AppProcess fresh = AppProcess.start(app, dead.port(), options.root(), layout.logs(), launch.jvmOptions(),
-        launch.environment());
+    Launch launch = launches.get(dead.name());
+    AppProcess fresh = AppProcess.start(dead.app(), dead.instance(), dead.port(), options.root(), layout.logs(),
+        launch.jvmOptions(), launch.environment());
     synchronized (apps) {
       apps.set(apps.indexOf(dead), fresh);
     }
     writePids();
-    say(app.module() + " (pid " + dead.process().pid() + ") exited with code " + dead.process().exitCode()
+    say(dead.name() + " (pid " + dead.process().pid() + ") exited with code " + dead.process().exitCode()
         + "; restarted as pid " + fresh.process().pid());
-    Thread.ofVirtual().name("local-stack-ready-" + app.module()).start(() -> {
+    Thread.ofVirtual().name("local-stack-ready-" + dead.name()).start(() -> {
       try {
         Duration after = fresh.awaitReady(READY_TIMEOUT);
-        say(app.module() + " (pid " + fresh.process().pid() + ") ready again after " + seconds(after));
+        say(dead.name() + " (pid " + fresh.process().pid() + ") ready again after " + seconds(after));
       } catch (RuntimeException e) {
         if (!stopping && fresh.process().isAlive()) {
-          System.err.println("local-stack: restarted " + app.module() + " not ready: " + describe(e));
+          System.err.println("local-stack: restarted " + dead.name() + " not ready: " + describe(e));
         }
       }
     });
@@ -366,6 +382,20 @@ public final class StackLauncher {
     }
   }
 
+  private synchronized void restartPostgres() {
+    if (stopping) {
+      return;
+    }
+    try {
+      infrastructure.postgres().restart(layout.logs().resolve("postgres.log"));
+      writePids();
+      say("postgres died; restarted as pid " + infrastructure.postgres().process().map(ProcessHandle::pid).orElse(-1L)
+          + " on its data (crash recovery)");
+    } catch (RuntimeException e) {
+      System.err.println("local-stack: cannot restart postgres: " + describe(e));
+    }
+  }
+
   /**
    * {@code <data>/pids.properties}: the PID of every process of the stack (the launcher, each
    * application, the dev worker, Redis, the chain), written at start and after every restart, so
@@ -376,7 +406,7 @@ public final class StackLauncher {
     text.append("launcher=").append(ProcessHandle.current().pid()).append('\n');
     synchronized (apps) {
       for (AppProcess a : apps) {
-        text.append(a.app().module()).append('=').append(a.process().pid()).append('\n');
+        text.append(a.name()).append('=').append(a.process().pid()).append('\n');
       }
     }
     ChildProcess worker = devWorker;
@@ -384,6 +414,7 @@ public final class StackLauncher {
       text.append("dev-worker=").append(worker.pid()).append('\n');
     }
     infrastructure.redis().process().ifPresent(p -> text.append("redis=").append(p.pid()).append('\n'));
+    infrastructure.postgres().process().ifPresent(p -> text.append("postgres=").append(p.pid()).append('\n'));
     if (options.chain()) {
       infrastructure.chain().ifPresent(c -> text.append("chain=").append(c.pid()).append('\n'));
     }
@@ -433,7 +464,7 @@ public final class StackLauncher {
     }
     if (!running.isEmpty()) {
       say("Stopping applications …");
-      running.forEach(a -> stops.add(Thread.ofPlatform().name("stop-" + a.app().module())
+      running.forEach(a -> stops.add(Thread.ofPlatform().name("stop-" + a.name())
           .start(() -> a.process().stop(Duration.ofSeconds(25)))));
     }
     for (Thread stop : stops) {

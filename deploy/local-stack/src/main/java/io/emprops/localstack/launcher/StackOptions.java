@@ -13,17 +13,25 @@ import java.util.Set;
 public record StackOptions(
     Path root, Path dataDirectory, int portBase, Map<String, Integer> portOverrides,
     boolean fresh, boolean chain, boolean devWorker, Set<App> apps, List<String> jvmOverride,
-    java.time.Duration chainBlockTime, String otelEndpoint, boolean restart) {
+    java.time.Duration chainBlockTime, String otelEndpoint, boolean restart, int instances,
+    boolean synchronousCommit) {
+
+  /** The most instances of each service {@code --instances} starts (each is a JVM of ~300 MB). */
+  public static final int MAX_INSTANCES = 4;
 
   public static final String USAGE = """
       usage: ./run [up] [options]
         --fresh              wipe .local/ data (databases, topics, objects, chain) before starting
         --no-chain           do not start the local EVM chain (publishing runs disabled)
         --no-worker          do not start the development worker (queue service "mock")
-        --no-restart         do not restart an application, the dev worker or Redis whose process
-                             dies (default: restarted at once, as before; pids in DATA/pids.properties)
+        --no-restart         do not restart an application, the dev worker, Redis or Postgres whose
+                             process dies (default: restarted at once, as before; pids in DATA/pids.properties)
         --chain-block-time S mine a block every S seconds (default: a block per transaction)
         --without APP[,APP]  do not start these applications (to run one yourself, see README)
+        --instances N        run N instances of every service behind the gateway, which balances
+                             across them (default 1; instance k listens on its port + 100·(k-1))
+        --synchronous-commit Postgres commits wait for their WAL flush, as in production (default
+                             off locally: faster, and a killed Postgres may lose its last commits)
         --port-base N        lay all ports out from N (default 8080, or EMPROPS_PORT_BASE; table in README)
         --port NAME=N        override one port (names: gateway, collections-service, …, postgres, kafka)
         --data-dir DIR       where data, logs and secrets live (default .local, or EMPROPS_DATA_DIR)
@@ -69,6 +77,8 @@ public record StackOptions(
     java.time.Duration blockTime = null;
     String otel = null;
     boolean restart = true;
+    int instances = 1;
+    boolean synchronousCommit = false;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
@@ -76,6 +86,7 @@ public record StackOptions(
         case "--no-chain" -> chain = false;
         case "--no-worker" -> devWorker = false;
         case "--no-restart" -> restart = false;
+        case "--synchronous-commit" -> synchronousCommit = true;
         case "--root" -> root = Path.of(value(args, ++i, arg)).toAbsolutePath();
         case "--data-dir" -> data = Path.of(value(args, ++i, arg)).toAbsolutePath();
         case "--port-base" -> base = parseInt(value(args, ++i, arg), arg);
@@ -99,6 +110,12 @@ public record StackOptions(
             throw new IllegalArgumentException("--chain-block-time takes a positive number of seconds");
           }
         }
+        case "--instances" -> {
+          instances = parseInt(value(args, ++i, arg), arg);
+          if (instances < 1 || instances > MAX_INSTANCES) {
+            throw new IllegalArgumentException("--instances takes 1 to " + MAX_INSTANCES);
+          }
+        }
         case "--jvm-opts" -> jvm = List.of(value(args, ++i, arg).trim().split("\\s+"));
         case "--otel" -> otel = otel == null ? OpenTelemetryAgent.DEFAULT_ENDPOINT : otel;
         case "--otel-endpoint" -> otel = value(args, ++i, arg);
@@ -110,7 +127,12 @@ public record StackOptions(
           + StackLayout.PORT_BLOCK + " ports between 1024 and 65535");
     }
     return new StackOptions(root, data == null ? root.resolve(".local") : data, base,
-        Map.copyOf(overrides), fresh, chain, devWorker, apps, jvm == null ? null : List.copyOf(jvm), blockTime, otel, restart);
+        Map.copyOf(overrides), fresh, chain, devWorker, apps, jvm == null ? null : List.copyOf(jvm), blockTime, otel, restart, instances, synchronousCommit);
+  }
+
+  /** How many instances of {@code app} run: the gateway one, every service {@link #instances()}. */
+  public int instancesOf(App app) {
+    return app == App.GATEWAY ? 1 : instances;
   }
 
   /** Whether the OpenTelemetry Java agent is attached ({@code --otel}). */

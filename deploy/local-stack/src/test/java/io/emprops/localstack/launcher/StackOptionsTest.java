@@ -44,7 +44,22 @@ class StackOptionsTest {
   }
 
   @Test
+  void instancesRunEveryServiceThatManyTimesOnPortsAHundredApartAndTheGatewayOnce() {
+    StackOptions options = StackOptions.parse(List.of("--instances", "2", "--port-base", "20000"));
+    assertThat(options.instancesOf(App.GENERATOR)).isEqualTo(2);
+    assertThat(options.instancesOf(App.GATEWAY)).isEqualTo(1);
+    assertThat(StackOptions.parse(List.of()).instancesOf(App.CREDITS)).isEqualTo(1);
+    StackLayout layout = options.layout();
+    assertThat(layout.port("generator-service", 1)).isEqualTo(20_003);
+    assertThat(layout.port("generator-service", 2)).isEqualTo(20_103);
+    assertThat(AppProcess.name(App.GENERATOR, 1)).isEqualTo("generator-service");
+    assertThat(AppProcess.name(App.GENERATOR, 2)).isEqualTo("generator-service-2");
+  }
+
+  @Test
   void mistakesAreRefusedNamingWhatIsWrong() {
+    assertThatThrownBy(() -> StackOptions.parse(List.of("--instances", "0"))).hasMessageContaining("--instances takes 1 to");
+    assertThatThrownBy(() -> StackOptions.parse(List.of("--instances", "9"))).hasMessageContaining("--instances takes 1 to");
     assertThatThrownBy(() -> StackOptions.parse(List.of("--without", "billing")))
         .hasMessageContaining("no application named billing");
     assertThatThrownBy(() -> StackOptions.parse(List.of("--frsh"))).hasMessageContaining("unknown option --frsh");
