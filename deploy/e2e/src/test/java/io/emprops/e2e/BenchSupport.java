@@ -24,12 +24,25 @@ final class BenchSupport implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final JsonMapper json = JsonMapper.builder().build();
   private final RunningStack stack;
-  private final Connection db;
+  private Connection db;
 
   BenchSupport(RunningStack stack) throws Exception {
     this.stack = stack;
-    this.db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + stack.port("postgres") + "/emprops",
+    this.db = connect();
+  }
+
+  private Connection connect() throws java.sql.SQLException {
+    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + stack.port("postgres") + "/emprops",
         "postgres", "postgres");
+  }
+
+  /** The connection, opened again when Postgres was restarted under it (a chaos run kills Postgres). */
+  private Connection db() throws java.sql.SQLException {
+    if (!db.isValid(2)) {
+      db.close();
+      db = connect();
+    }
+    return db;
   }
 
   /** The response's {@code data}, or null for an empty body; anything but {@code expected} throws. */
@@ -45,14 +58,14 @@ final class BenchSupport implements AutoCloseable {
   }
 
   synchronized long count(String sql) throws Exception {
-    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = db().createStatement(); ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
   synchronized String scalar(String sql) throws Exception {
-    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = db().createStatement(); ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getString(1) : null;
     }
   }
@@ -60,7 +73,7 @@ final class BenchSupport implements AutoCloseable {
   /** The first column of every row, as longs; then as strings with {@link #rows}. */
   synchronized List<Long> longs(String sql) throws Exception {
     List<Long> values = new ArrayList<>();
-    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = db().createStatement(); ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         values.add(rs.getLong(1));
       }
@@ -71,7 +84,7 @@ final class BenchSupport implements AutoCloseable {
   /** Every row's columns as strings. */
   synchronized List<List<String>> rows(String sql) throws Exception {
     List<List<String>> rows = new ArrayList<>();
-    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = db().createStatement(); ResultSet rs = s.executeQuery(sql)) {
       int columns = rs.getMetaData().getColumnCount();
       while (rs.next()) {
         List<String> row = new ArrayList<>(columns);

@@ -48,14 +48,47 @@ import tools.jackson.databind.json.JsonMapper;
  * the public API, the services' tables and the Kafka topics, one line each, PASS or FAIL with
  * counts, and the figures are printed.
  *
- * <p>Out of scope here (issue 20's later slices): Postgres, Kafka and the object store live inside
- * the launcher's JVM and are not killed; one instance of each service; no overload phase.
+ * <p>{@code --instances N} (default 2) runs every service as N instances behind the gateway, which
+ * balances across them: each instance is killed on its own (the others serve meanwhile: only the
+ * requests it was serving may fail), then two components at once ({@code a+b}), including both
+ * instances of a service. Postgres runs with {@code synchronous_commit} on and is killed too.
+ * Out of scope here (issue 20's later slices): Kafka and the object store live in the launcher's
+ * JVM and are not killed; no overload phase (that is {@code ./run bench overload}).
  */
 public final class ChaosRun {
 
-  /** What is killed, in order; each is restarted by the launcher before the next fault. */
-  static final List<String> COMPONENTS = List.of("collections-service", "credits-service", "generator-service",
-      "storage-service", "publishing-service", "webhooks-service", "gateway", "dev-worker", "redis");
+  /** The services, each run as one or more instances behind the gateway. */
+  static final List<String> SERVICES = List.of("collections-service", "credits-service", "generator-service",
+      "storage-service", "publishing-service", "webhooks-service");
+  /** One instance per service: what is killed, in order; each is restarted by the launcher before the next fault. */
+  static final List<String> COMPONENTS = components(1);
+
+  /**
+   * What a run with {@code instances} instances of every service kills, in order: every instance
+   * on its own, the gateway, the development worker, Redis and Postgres (which the run starts with
+   * {@code synchronous_commit} on, as in production); then, with several instances, two
+   * at once ({@code a+b}): every instance of the generator (an outage of the image path), and a
+   * credits-service instance with Redis.
+   */
+  static List<String> components(int instances) {
+    List<String> killed = new ArrayList<>();
+    for (String service : SERVICES) {
+      for (int i = 1; i <= instances; i++) {
+        killed.add(instance(service, i));
+      }
+    }
+    killed.addAll(List.of("gateway", "dev-worker", "redis", "postgres"));
+    if (instances > 1) {
+      killed.add("generator-service+generator-service-2");
+      killed.add("credits-service-2+redis");
+    }
+    return List.copyOf(killed);
+  }
+
+  /** The launcher's name of instance {@code i} (from 1) of {@code service}: the module, then {@code module-i}. */
+  static String instance(String service, int i) {
+    return i == 1 ? service : service + "-" + i;
+  }
   private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled");
   /** A failure within this long after a component is ready again still counts as its fault's. */
   static final long GRACE_MILLIS = 5_000;
@@ -65,8 +98,11 @@ public final class ChaosRun {
   record Action(long start, long end, String client, String kind, String user, String request, int status,
       String ids, String error) {}
 
-  /** One fault: the process killed and when it answered again. */
-  record Fault(String component, long pid, long killedAt, long newPid, long restartedAt, long readyAt) {
+  /**
+   * One fault: the processes killed ({@code component} names them, {@code a+b} for two at once,
+   * {@code pids} as {@code 12+34}) and when all of them answered again.
+   */
+  record Fault(String component, String pid, long killedAt, String newPid, long restartedAt, long readyAt) {
     long downMillis() {
       return readyAt - killedAt;
     }
@@ -126,9 +162,11 @@ public final class ChaosRun {
     double minutes = 3;
     double rate = DEFAULT_RATE;
     int clients = DEFAULT_CLIENTS;
-    List<String> faults = COMPONENTS;
+    int instances = 2;
+    List<String> faults = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
+        case "--instances" -> instances = Integer.parseInt(args[++i]);
         case "--minutes" -> minutes = Double.parseDouble(args[++i]);
         case "--rate" -> rate = Double.parseDouble(args[++i]);
         case "--clients" -> clients = Integer.parseInt(args[++i]);
@@ -137,11 +175,16 @@ public final class ChaosRun {
           faults = list.equals("none") ? List.of() : List.of(list.split(","));
         }
         default -> throw new IllegalArgumentException(
-            "usage: ./run chaos [--minutes N] [--rate ACTIONS_PER_S] [--clients C] [--faults none|COMPONENT,…]");
+            "usage: ./run chaos [--minutes N] [--rate ACTIONS_PER_S] [--clients C] [--instances N]"
+                + " [--faults none|COMPONENT[+COMPONENT],…]");
       }
     }
+    if (faults == null) {
+      faults = components(instances);
+    }
     int code;
-    try (RunningStack stack = RunningStack.startForTool("chaos")) {
+    try (RunningStack stack = RunningStack.startForTool("chaos", Map.of(), "--instances", Integer.toString(instances),
+        "--synchronous-commit")) {
       ChaosRun run = new ChaosRun(stack, faults);
       try {
         code = run.run(Duration.ofMillis((long) (minutes * 60_000)), rate, clients);
@@ -222,7 +265,7 @@ public final class ChaosRun {
         sleepUntil(Math.max(due, lastReady + 5_000));
         faults.add(kill(components.get(i)));
         Fault f = faults.getLast();
-        System.out.printf("  fault %d/%d: kill -9 %s (pid %d) at +%.1f s; restarted as pid %d, ready after %.1f s%n",
+        System.out.printf("  fault %d/%d: kill -9 %s (pid %s) at +%.1f s; restarted as pid %s, ready after %.1f s%n",
             i + 1, components.size(), f.component(), f.pid(), (f.killedAt() - start) / 1000.0, f.newPid(),
             f.downMillis() / 1000.0);
       }
@@ -232,24 +275,50 @@ public final class ChaosRun {
     }
   }
 
-  private Fault kill(String component) throws Exception {
-    long pid = Long.parseLong(pids().getProperty(component, "-1"));
-    ProcessHandle process = ProcessHandle.of(pid)
-        .orElseThrow(() -> new IllegalStateException(component + ": no process " + pid + " (pids.properties)"));
+  /** Kills every process {@code fault} names ({@code a+b}: both at once), waits until all are back. */
+  private Fault kill(String fault) throws Exception {
+    List<String> killed = List.of(fault.split("\\+"));
+    List<Long> pids = new ArrayList<>();
+    for (String component : killed) {
+      long pid = Long.parseLong(pids().getProperty(component, "-1"));
+      ProcessHandle.of(pid)
+          .orElseThrow(() -> new IllegalStateException(component + ": no process " + pid + " (pids.properties)"));
+      pids.add(pid);
+    }
     long killedAt = System.currentTimeMillis();
-    process.destroyForcibly(); // SIGKILL
+    pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly)); // SIGKILL
     long deadline = killedAt + 60_000;
-    long newPid = pid;
-    while (newPid == pid || newPid <= 0) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException(component + " not restarted within 60 s");
+    List<Long> newPids = new ArrayList<>();
+    for (int i = 0; i < killed.size(); i++) {
+      long newPid = pids.get(i);
+      while (newPid == pids.get(i) || newPid <= 0) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException(killed.get(i) + " not restarted within 60 s");
+        }
+        Thread.sleep(100);
+        newPid = Long.parseLong(pids().getProperty(killed.get(i), "-1"));
       }
-      Thread.sleep(100);
-      newPid = Long.parseLong(pids().getProperty(component, "-1"));
+      newPids.add(newPid);
     }
     long restartedAt = System.currentTimeMillis();
-    awaitReady(component, restartedAt + 420_000);
-    return new Fault(component, pid, killedAt, newPid, restartedAt, System.currentTimeMillis());
+    for (String component : killed) {
+      awaitReady(component, restartedAt + 420_000);
+    }
+    return new Fault(fault, join(pids), killedAt, join(newPids), restartedAt, System.currentTimeMillis());
+  }
+
+  /** Whether {@code component} is one instance of a service of which another instance runs. */
+  private static boolean alsoRunsElsewhere(String component, Properties running) {
+    if (component.contains("+")) {
+      return false;
+    }
+    return SERVICES.stream().anyMatch(service -> (component.equals(service) || component.startsWith(service + "-"))
+        && running.stringPropertyNames().stream().anyMatch(name -> !name.equals(component)
+            && (name.equals(service) || name.startsWith(service + "-"))));
+  }
+
+  private static String join(List<Long> pids) {
+    return pids.stream().map(String::valueOf).collect(Collectors.joining("+"));
   }
 
   /** An application answers its readiness probe; Redis accepts connections; the dev worker runs 3 s. */
@@ -262,6 +331,13 @@ public final class ChaosRun {
       if (component.equals("redis")) {
         if (!Ports.isFree(stack.port("redis"))) {
           return;
+        }
+      } else if (component.equals("postgres")) {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + stack.port("postgres")
+            + "/emprops", "postgres", "postgres")) {
+          return; // crash recovery done: it accepts connections
+        } catch (java.sql.SQLException e) {
+          // not accepting connections yet
         }
       } else {
         try {
@@ -681,6 +757,22 @@ public final class ChaosRun {
             GRACE_MILLIS / 1000, unexplained.isEmpty() ? "" : ": " + unexplained.stream().limit(5)
                 .map(a -> "+" + (a.start() - start) / 1000 + "s " + a.request() + " " + a.status() + " " + a.error())
                 .collect(Collectors.joining("; "))));
+    // 7b. With several instances of a service, a killed instance is scaling's normal case: the gateway
+    //     sends what it cannot connect to elsewhere, so only the requests that instance was serving
+    //     at the kill may fail.
+    Properties running = pids();
+    List<Fault> instanceFaults = faults.stream().filter(f -> alsoRunsElsewhere(f.component(), running)).toList();
+    if (!instanceFaults.isEmpty()) {
+      List<Action> notInFlight = failures.stream().filter(a -> instanceFaults.stream().anyMatch(f ->
+          a.start() > f.killedAt() && a.start() <= f.readyAt() + GRACE_MILLIS)).toList();
+      long inFlight = failures.stream().filter(a -> instanceFaults.stream().anyMatch(f ->
+          a.start() <= f.killedAt() && a.end() >= f.killedAt())).count();
+      verdict(notInFlight.isEmpty(), "a killed instance with another one up fails only what it was serving",
+          "%d instance kills; %d failures of requests in flight at a kill, %d of requests sent after it%s".formatted(
+              instanceFaults.size(), inFlight, notInFlight.size(), notInFlight.isEmpty() ? "" : ": "
+                  + notInFlight.stream().limit(5).map(a -> "+" + (a.start() - start) / 1000 + "s " + a.request() + " "
+                      + a.status() + " " + a.error()).collect(Collectors.joining("; "))));
+    }
     // 8. Every request carries a valid token: a 401, fault or not, is a gateway judging a good token
     //    bad (found by this run: a restarted gateway before it had fetched its issuer's keys).
     List<Action> refused = actions.stream().filter(a -> a.status() == 401).toList();

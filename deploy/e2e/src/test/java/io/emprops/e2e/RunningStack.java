@@ -71,15 +71,16 @@ final class RunningStack implements AutoCloseable {
     return startForTool(name, Map.of());
   }
 
-  /** The same, with more environment for {@code ./run} (which its applications inherit). */
-  static RunningStack startForTool(String name, Map<String, String> environment)
+  /** The same, with more environment for {@code ./run} (which its applications inherit) and its options. */
+  static RunningStack startForTool(String name, Map<String, String> environment, String... options)
       throws IOException, InterruptedException {
     Path data = Files.createDirectories(repositoryRoot().resolve("target")
         .resolve(name + "-" + java.time.LocalDateTime.now().toString().replace(':', '-')));
     System.out.println("Starting the stack (" + data + ") …");
     Map<String, String> env = new java.util.HashMap<>(environment);
     env.put("EMPROPS_READY_TIMEOUT", "600");
-    RunningStack stack = start(Duration.ofMinutes(12), env, data, Ports.freeBlock(29_500, StackLayout.PORT_BLOCK));
+    RunningStack stack = start(Duration.ofMinutes(12), env, data, Ports.freeBlock(29_500, StackLayout.PORT_BLOCK),
+        options);
     System.out.println("Stack ready: gateway " + stack.gatewayUrl + ", launcher output " + stack.output);
     return stack;
   }
@@ -194,8 +195,15 @@ final class RunningStack implements AutoCloseable {
     return read(output);
   }
 
+  /** The port of a component by its launcher name; {@code generator-service-2} is instance 2 ({@code --instances}). */
   int port(String name) {
-    return portBase + StackLayout.PORT_OFFSETS.get(name);
+    Integer offset = StackLayout.PORT_OFFSETS.get(name);
+    if (offset != null) {
+      return portBase + offset;
+    }
+    int dash = name.lastIndexOf('-');
+    return portBase + StackLayout.PORT_OFFSETS.get(name.substring(0, dash))
+        + StackLayout.INSTANCE_PORT_STEP * (Integer.parseInt(name.substring(dash + 1)) - 1);
   }
 
   /** The local stack's CDN: the bucket, whose public-read objects anyone can read. */
