@@ -2,6 +2,8 @@ package io.emprops.localstack;
 
 import io.emprops.localstack.infra.DevTokenIssuer;
 import io.emprops.localstack.infra.Infrastructure;
+import io.emprops.localstack.infra.KafkaServer;
+import io.emprops.localstack.infra.ObjectStoreServer;
 import io.emprops.localstack.infra.StackLayout;
 import io.emprops.localstack.launcher.StackLauncher;
 import io.emprops.localstack.launcher.StackOptions;
@@ -34,6 +36,7 @@ public final class LocalStack {
       switch (command) {
         case "up" -> System.exit(new StackLauncher(StackOptions.parse(rest)).run());
         case "token" -> printToken(rest);
+        case "serve" -> serve(rest);
         case "help", "--help", "-h" -> System.out.print(StackOptions.USAGE);
         default -> {
           if (command.startsWith("--")) {
@@ -46,6 +49,38 @@ public final class LocalStack {
       System.err.println("local-stack: " + e.getMessage());
       System.err.print(StackOptions.USAGE);
       System.exit(2);
+    }
+  }
+
+  /**
+   * {@code serve kafka PORT CONTROLLER_PORT LOG_DIR} or {@code serve s3 PORT DIRECTORY BUCKET}: one
+   * server in this JVM until SIGTERM (the launcher runs Kafka and the object store so, see
+   * {@code ServerJvm}).
+   */
+  private static void serve(List<String> args) {
+    if (args.size() != 4) {
+      throw new IllegalArgumentException("serve kafka PORT CONTROLLER_PORT LOG_DIR | serve s3 PORT DIRECTORY BUCKET");
+    }
+    int port = Integer.parseInt(args.get(1));
+    AutoCloseable server = switch (args.getFirst()) {
+      case "kafka" -> KafkaServer.start(port, Integer.parseInt(args.get(2)), Path.of(args.get(3)));
+      case "s3" -> ObjectStoreServer.start(port, Path.of(args.get(2)),
+          System.getenv(ObjectStoreServer.ACCESS_KEY_VARIABLE), System.getenv(ObjectStoreServer.SECRET_KEY_VARIABLE),
+          args.get(3));
+      default -> throw new IllegalArgumentException("nothing to serve named " + args.getFirst());
+    };
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.close();
+      } catch (Exception e) {
+        System.err.println("local-stack serve: " + e);
+      }
+    }, "serve-stop"));
+    System.out.println("local-stack: serving " + args.getFirst() + " on port " + port);
+    try {
+      Thread.currentThread().join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -45,6 +45,7 @@ public final class Infrastructure implements AutoCloseable {
   private volatile boolean chainLeftOut;
   private volatile ChainServer.Options chainOptions = ChainServer.Options.DEFAULT;
   private volatile boolean synchronousCommit;
+  private volatile ServerJvm.Launch ownJvms;
   private final Lazy<Optional<AzuriteServer>> azurite;
   private volatile String azuriteUnavailable;
 
@@ -53,13 +54,19 @@ public final class Infrastructure implements AutoCloseable {
     this.secrets = secrets;
     this.postgres = new Lazy<>(() -> track(PostgresServer.start(layout.port("postgres"),
         layout.data("postgres"), layout.fresh() || !layout.persistent(), synchronousCommit)));
-    this.kafka = new Lazy<>(() -> track(KafkaServer.start(layout.port("kafka"),
-        layout.port("kafka-controller"), layout.data("kafka"))));
+    this.kafka = new Lazy<>(() -> track(ownJvms == null
+        ? KafkaServer.start(layout.port("kafka"), layout.port("kafka-controller"), layout.data("kafka"))
+        : KafkaServer.startInOwnJvm(ownJvms, layout.port("kafka"), layout.port("kafka-controller"),
+            layout.data("kafka"))));
     this.redis = new Lazy<>(() -> track(RedisServer.start(layout.port("redis"),
         layout.persistent() ? layout.data("redis") : null, secrets.get("redis.password"))));
-    this.objectStore = new Lazy<>(() -> track(ObjectStoreServer.start(layout.port("s3"),
-        layout.data("s3"), "local-" + secrets.get("s3.access-key").substring(0, 12),
-        secrets.get("s3.secret-key"), BUCKET)));
+    this.objectStore = new Lazy<>(() -> {
+      String accessKey = "local-" + secrets.get("s3.access-key").substring(0, 12);
+      return track(ownJvms == null
+          ? ObjectStoreServer.start(layout.port("s3"), layout.data("s3"), accessKey, secrets.get("s3.secret-key"), BUCKET)
+          : ObjectStoreServer.startInOwnJvm(ownJvms, layout.port("s3"), layout.data("s3"), accessKey,
+              secrets.get("s3.secret-key"), BUCKET));
+    });
     this.issuer = new Lazy<>(() -> track(DevTokenIssuer.start(layout.port("dev-issuer"),
         issuerKeyFile(layout))));
     this.chain = new Lazy<>(this::startChain);
@@ -103,6 +110,15 @@ public final class Infrastructure implements AutoCloseable {
 
   public static Path issuerKeyFile(StackLayout layout) {
     return layout.data("dev-issuer").resolve("signing-key.json");
+  }
+
+  /**
+   * Kafka and the object store each in a JVM of its own, started as {@code launch} says (the
+   * launcher: so that each can be killed and restarted alone); set before they start. Tests keep
+   * them in their JVM.
+   */
+  public void ownJvms(ServerJvm.Launch launch) {
+    this.ownJvms = launch;
   }
 
   /** Whether Postgres commits wait for their WAL to be flushed, as in production; set before it starts. */

@@ -23,19 +23,37 @@ import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A single-node KRaft Kafka (broker and controller in one) inside this JVM. Storage is formatted
- * on first start and reused afterwards, so topics and offsets survive a restart of the stack.
+ * A single-node KRaft Kafka (broker and controller in one), inside this JVM or, for the launcher,
+ * in a JVM of its own ({@link #startInOwnJvm}) that can be killed and restarted alone. Storage is
+ * formatted on first start and reused afterwards, so topics and offsets survive a restart.
  */
 public final class KafkaServer implements InfraComponent {
 
   private static final String CONTROLLER = "CONTROLLER";
 
+  /** The broker when it runs in this JVM, else null. */
   private final KafkaRaftServer server;
   private final int port;
+  /** The broker's own JVM when it runs in one. */
+  private volatile ServerJvm jvm;
 
   private KafkaServer(KafkaRaftServer server, int port) {
     this.server = server;
     this.port = port;
+  }
+
+  /** The same broker in a JVM of its own ({@code serve kafka PORT CONTROLLER_PORT LOG_DIR}). */
+  public static KafkaServer startInOwnJvm(ServerJvm.Launch launch, int port, int controllerPort, Path logDirectory) {
+    KafkaServer kafka = new KafkaServer(null, port);
+    kafka.jvm = ServerJvm.start(launch, "kafka",
+        List.of(Integer.toString(port), Integer.toString(controllerPort), logDirectory.toString()), Map.of(),
+        () -> kafka.awaitReady(Duration.ofSeconds(90)));
+    return kafka;
+  }
+
+  /** Its own JVM, when it runs in one. */
+  public java.util.Optional<ServerJvm> ownJvm() {
+    return java.util.Optional.ofNullable(jvm);
   }
 
   /**
@@ -144,6 +162,10 @@ public final class KafkaServer implements InfraComponent {
 
   @Override
   public void close() {
+    if (jvm != null) {
+      jvm.close();
+      return;
+    }
     server.shutdown();
     server.awaitShutdown();
   }

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -20,7 +22,10 @@ public final class ObjectStoreServer implements InfraComponent {
 
   public static final String REGION = "us-east-1";
 
+  /** The proxy when it runs in this JVM, else null. */
   private final S3Proxy proxy;
+  /** Its own JVM when it runs in one. */
+  private volatile ServerJvm jvm;
   private final int port;
   private final String accessKey;
   private final String secretKey;
@@ -58,6 +63,29 @@ public final class ObjectStoreServer implements InfraComponent {
     }
   }
 
+  /**
+   * The same store in a JVM of its own ({@code serve s3 PORT DIRECTORY BUCKET}, the keys in
+   * {@code EMPROPS_S3_ACCESS_KEY} / {@code EMPROPS_S3_SECRET_KEY}), killable and restartable alone;
+   * its objects are files, so a restart finds them all.
+   */
+  public static ObjectStoreServer startInOwnJvm(ServerJvm.Launch launch, int port, Path baseDirectory,
+      String accessKey, String secretKey, String bucket) {
+    ObjectStoreServer store = new ObjectStoreServer(null, port, accessKey, secretKey, bucket);
+    store.jvm = ServerJvm.start(launch, "s3", List.of(Integer.toString(port), baseDirectory.toString(), bucket),
+        Map.of(ACCESS_KEY_VARIABLE, accessKey, SECRET_KEY_VARIABLE, secretKey),
+        () -> Ports.awaitListening("object store", port, java.time.Duration.ofSeconds(60)));
+    return store;
+  }
+
+  /** Where {@code serve s3} finds its keys (never on a command line, which {@code ps} shows). */
+  public static final String ACCESS_KEY_VARIABLE = "EMPROPS_S3_ACCESS_KEY";
+  public static final String SECRET_KEY_VARIABLE = "EMPROPS_S3_SECRET_KEY";
+
+  /** Its own JVM, when it runs in one. */
+  public java.util.Optional<ServerJvm> ownJvm() {
+    return java.util.Optional.ofNullable(jvm);
+  }
+
   @Override
   public String name() {
     return "s3";
@@ -91,6 +119,10 @@ public final class ObjectStoreServer implements InfraComponent {
 
   @Override
   public void close() {
+    if (jvm != null) {
+      jvm.close();
+      return;
+    }
     try {
       proxy.stop();
     } catch (Exception e) {

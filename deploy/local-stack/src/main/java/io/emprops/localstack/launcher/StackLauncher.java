@@ -5,6 +5,7 @@ import io.emprops.localstack.infra.ChildProcess;
 import io.emprops.localstack.infra.Infrastructure;
 import io.emprops.localstack.infra.Ports;
 import io.emprops.localstack.infra.Secrets;
+import io.emprops.localstack.infra.ServerJvm;
 import io.emprops.localstack.infra.StackLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,14 +25,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 
 /**
- * Runs the whole suite locally: embedded infrastructure in this JVM (Postgres and Redis as its
- * child processes, anvil too), each application as its own JVM. Everything it starts it stops,
- * children first, by PID, when it receives SIGTERM or Ctrl-C.
+ * Runs the whole suite locally: embedded infrastructure (Postgres, Redis and anvil as child
+ * processes, Kafka and the object store each in a JVM of its own, the token issuer in this one),
+ * each application as its own JVM. Everything it starts it stops, children first, by PID, when it
+ * receives SIGTERM or Ctrl-C.
  *
  * <p>It supervises what it started as separate processes (unless {@code --no-restart}): an
- * application instance, the development worker, Redis or Postgres whose process dies is started
- * again at once with the same command, environment, port and data, as an orchestrator restarts a
- * crashed container
+ * application instance, the development worker, Redis, Postgres, Kafka or the object store whose
+ * process dies is started again at once with the same command, environment, port and data, as an
+ * orchestrator restarts a crashed container
  * (five restarts of one component within five minutes and it gives up on it, reporting a crash
  * loop). The current PIDs are in {@code <data>/pids.properties}, rewritten on every (re)start.
  */
@@ -124,6 +126,7 @@ public final class StackLauncher {
       infrastructure = new Infrastructure(layout, Secrets.loadOrCreate(layout.data("secrets.properties")));
       infrastructure.chainOptions(ChainServer.Options.blockTime(options.chainBlockTime()));
       infrastructure.synchronousCommit(options.synchronousCommit());
+      infrastructure.ownJvms(ServerJvm.Launch.likeThisJvm(launcherJar(), "512m", options.root(), layout.logs()));
       say("Starting infrastructure (Postgres, Kafka, Redis, S3" + (options.chain() ? ", EVM chain" : "") + ") …");
       infrastructure.startAll(options.chain());
       if (options.chain() && infrastructure.chain().isEmpty()) {
@@ -201,6 +204,10 @@ public final class StackLauncher {
     devWorkerCommand = List.copyOf(command);
     devWorkerEnvironment = Map.copyOf(env);
     devWorker = ChildProcess.start("dev-worker", command, env, options.root(), layout.logs().resolve("dev-worker.log"));
+  }
+
+  private Path launcherJar() {
+    return options.root().resolve("deploy/local-stack/target/local-stack-exec.jar");
   }
 
   private Path devWorkerJar() {
@@ -293,13 +300,11 @@ public final class StackLauncher {
             System.err.println("local-stack: dev-worker exited (code " + worker.exitCode() + "); see " + worker.logFile());
           }
         }
-        if (options.restart() && !stopping && infrastructure.redis().process().isEmpty()
-            && !givenUp.contains("redis") && mayRestart("redis")) {
-          restartRedis();
-        }
-        if (options.restart() && !stopping && infrastructure.postgres().process().isEmpty()
-            && !givenUp.contains("postgres") && mayRestart("postgres")) {
-          restartPostgres();
+        for (SupervisedServer server : supervisedServers()) {
+          if (options.restart() && !stopping && server.process().get().isEmpty()
+              && !givenUp.contains(server.name()) && mayRestart(server.name())) {
+            restartServer(server);
+          }
         }
         try {
           Thread.sleep(250);
@@ -368,31 +373,38 @@ public final class StackLauncher {
         + devWorker.pid());
   }
 
-  private synchronized void restartRedis() {
-    if (stopping) {
-      return;
-    }
-    try {
-      infrastructure.redis().restart();
-      writePids();
-      say("redis died; restarted as pid " + infrastructure.redis().process().map(ProcessHandle::pid).orElse(-1L)
-          + " on its append-only file");
-    } catch (RuntimeException e) {
-      System.err.println("local-stack: cannot restart redis: " + describe(e));
-    }
+  /**
+   * A server of the infrastructure that runs as a process of its own: its process while it runs,
+   * how it is started again, and on what (for the launcher's message).
+   */
+  private record SupervisedServer(String name, java.util.function.Supplier<java.util.Optional<ProcessHandle>> process,
+      Runnable restart, String restartedOn) {}
+
+  /** Redis, Postgres, and Kafka and the object store in their own JVMs; anvil is not restarted (its chain is in memory). */
+  private List<SupervisedServer> supervisedServers() {
+    List<SupervisedServer> servers = new ArrayList<>(List.of(
+        new SupervisedServer("redis", () -> infrastructure.redis().process(), () -> infrastructure.redis().restart(),
+            "its append-only file"),
+        new SupervisedServer("postgres", () -> infrastructure.postgres().process(),
+            () -> infrastructure.postgres().restart(layout.logs().resolve("postgres.log")), "its data (crash recovery)")));
+    infrastructure.kafka().ownJvm().ifPresent(jvm ->
+        servers.add(new SupervisedServer("kafka", jvm::process, jvm::restart, "its log directory")));
+    infrastructure.objectStore().ownJvm().ifPresent(jvm ->
+        servers.add(new SupervisedServer("s3", jvm::process, jvm::restart, "its objects' folder")));
+    return servers;
   }
 
-  private synchronized void restartPostgres() {
+  private synchronized void restartServer(SupervisedServer server) {
     if (stopping) {
       return;
     }
     try {
-      infrastructure.postgres().restart(layout.logs().resolve("postgres.log"));
+      server.restart().run();
       writePids();
-      say("postgres died; restarted as pid " + infrastructure.postgres().process().map(ProcessHandle::pid).orElse(-1L)
-          + " on its data (crash recovery)");
+      say(server.name() + " died; restarted as pid " + server.process().get().map(ProcessHandle::pid).orElse(-1L)
+          + " on " + server.restartedOn());
     } catch (RuntimeException e) {
-      System.err.println("local-stack: cannot restart postgres: " + describe(e));
+      System.err.println("local-stack: cannot restart " + server.name() + ": " + describe(e));
     }
   }
 
@@ -413,8 +425,9 @@ public final class StackLauncher {
     if (worker != null) {
       text.append("dev-worker=").append(worker.pid()).append('\n');
     }
-    infrastructure.redis().process().ifPresent(p -> text.append("redis=").append(p.pid()).append('\n'));
-    infrastructure.postgres().process().ifPresent(p -> text.append("postgres=").append(p.pid()).append('\n'));
+    for (SupervisedServer server : supervisedServers()) {
+      server.process().get().ifPresent(p -> text.append(server.name()).append('=').append(p.pid()).append('\n'));
+    }
     if (options.chain()) {
       infrastructure.chain().ifPresent(c -> text.append("chain=").append(c.pid()).append('\n'));
     }

@@ -24,8 +24,9 @@ public record StackOptions(
         --fresh              wipe .local/ data (databases, topics, objects, chain) before starting
         --no-chain           do not start the local EVM chain (publishing runs disabled)
         --no-worker          do not start the development worker (queue service "mock")
-        --no-restart         do not restart an application, the dev worker, Redis or Postgres whose
-                             process dies (default: restarted at once, as before; pids in DATA/pids.properties)
+        --no-restart         do not restart an application, the dev worker, Redis, Postgres, Kafka or
+                             the S3 store whose process dies (default: restarted at once, as before;
+                             pids in DATA/pids.properties)
         --chain-block-time S mine a block every S seconds (default: a block per transaction)
         --without APP[,APP]  do not start these applications (to run one yourself, see README)
         --instances N        run N instances of every service behind the gateway, which balances
