@@ -51,9 +51,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>{@code --instances N} (default 2) runs every service as N instances behind the gateway, which
  * balances across them: each instance is killed on its own (the others serve meanwhile: only the
  * requests it was serving may fail), then two components at once ({@code a+b}), including both
- * instances of a service. Postgres runs with {@code synchronous_commit} on and is killed too.
- * Out of scope here (issue 20's later slices): Kafka and the object store live in the launcher's
- * JVM and are not killed; no overload phase (that is {@code ./run bench overload}).
+ * instances of a service. Postgres runs with {@code synchronous_commit} on and is killed too, and
+ * so are Kafka and the object store (the launcher runs each in a JVM of its own). Out of scope
+ * here: the chain node (anvil keeps its chain only when it exits cleanly); no overload phase
+ * (that is {@code ./run bench overload}).
  */
 public final class ChaosRun {
 
@@ -65,8 +66,9 @@ public final class ChaosRun {
 
   /**
    * What a run with {@code instances} instances of every service kills, in order: every instance
-   * on its own, the gateway, the development worker, Redis and Postgres (which the run starts with
-   * {@code synchronous_commit} on, as in production); then, with several instances, two
+   * on its own, the gateway, the development worker, Redis, Postgres (which the run starts with
+   * {@code synchronous_commit} on, as in production), Kafka and the object store (each in a JVM of
+   * its own); then, with several instances, two
    * at once ({@code a+b}): every instance of the generator (an outage of the image path), and a
    * credits-service instance with Redis.
    */
@@ -77,7 +79,7 @@ public final class ChaosRun {
         killed.add(instance(service, i));
       }
     }
-    killed.addAll(List.of("gateway", "dev-worker", "redis", "postgres"));
+    killed.addAll(List.of("gateway", "dev-worker", "redis", "postgres", "kafka", "s3"));
     if (instances > 1) {
       killed.add("generator-service+generator-service-2");
       killed.add("credits-service-2+redis");
@@ -328,8 +330,8 @@ public final class ChaosRun {
         Thread.sleep(3_000);
         return;
       }
-      if (component.equals("redis")) {
-        if (!Ports.isFree(stack.port("redis"))) {
+      if (component.equals("redis") || component.equals("kafka") || component.equals("s3")) {
+        if (!Ports.isFree(stack.port(component))) {
           return;
         }
       } else if (component.equals("postgres")) {
