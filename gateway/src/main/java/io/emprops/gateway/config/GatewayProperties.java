@@ -4,6 +4,7 @@ import io.emprops.gateway.ratelimit.RateLimitClass;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -20,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
 public record GatewayProperties(
     Jwt jwt,
     Services services,
+    @DefaultValue Balancing balancing,
     @DefaultValue RateLimits rateLimits,
     @DefaultValue ApiKeys apiKeys,
     @DefaultValue Cors cors,
@@ -49,27 +51,61 @@ public record GatewayProperties(
       @DefaultValue("10m") Duration jwksRefreshInterval,
       @DefaultValue("10s") Duration jwksMinRefreshInterval) {}
 
-  /** Base URIs of the services behind the gateway. */
-  public record Services(URI collections, URI credits, URI generator, URI publishing, URI storage, URI webhooks) {
+  /**
+   * Base URIs of the services behind the gateway, each one URI or a comma-separated list of the
+   * instances of that service. One URI is routed to directly (in Kubernetes, a Service that
+   * balances itself); several are balanced by the gateway.
+   */
+  public record Services(
+      List<URI> collections,
+      List<URI> credits,
+      List<URI> generator,
+      List<URI> publishing,
+      List<URI> storage,
+      List<URI> webhooks) {
 
     public Services {
-      if (collections == null || credits == null || generator == null || publishing == null
-          || storage == null || webhooks == null) {
-        throw new IllegalArgumentException(
-            "emprops.gateway.services.collections|credits|generator|publishing|storage|webhooks must all be set");
-      }
+      collections = instances("collections", collections);
+      credits = instances("credits", credits);
+      generator = instances("generator", generator);
+      publishing = instances("publishing", publishing);
+      storage = instances("storage", storage);
+      webhooks = instances("webhooks", webhooks);
     }
 
-    public Map<String, URI> byName() {
-      return Map.of(
-          "collections", collections,
-          "credits", credits,
-          "generator", generator,
-          "publishing", publishing,
-          "storage", storage,
-          "webhooks", webhooks);
+    private static List<URI> instances(String service, List<URI> uris) {
+      String property = "emprops.gateway.services." + service;
+      if (uris == null || uris.isEmpty()) {
+        throw new IllegalArgumentException(property + " must be set: one URI or a comma-separated list");
+      }
+      for (URI uri : uris) {
+        // Without a host a route or balancer would fail per request instead of at startup.
+        if (uri == null || uri.getHost() == null
+            || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+          throw new IllegalArgumentException(property + ": '" + uri + "' is not an absolute http(s) URI");
+        }
+      }
+      return List.copyOf(uris);
+    }
+
+    /** The instances of each service, in the order of the suite's services. */
+    public Map<String, List<URI>> byName() {
+      Map<String, List<URI>> byName = new LinkedHashMap<>();
+      byName.put("collections", collections);
+      byName.put("credits", credits);
+      byName.put("generator", generator);
+      byName.put("publishing", publishing);
+      byName.put("storage", storage);
+      byName.put("webhooks", webhooks);
+      return byName;
     }
   }
+
+  /**
+   * @param skipRefusedFor how long an instance of a balanced service that refused a connection is
+   *     left out before it is tried again
+   */
+  public record Balancing(@DefaultValue("5s") Duration skipRefusedFor) {}
 
   /** One limit: at most {@code limit} requests per fixed {@code window}. */
   public record Limit(int limit, Duration window) {

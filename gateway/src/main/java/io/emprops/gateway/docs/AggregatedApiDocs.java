@@ -46,7 +46,7 @@ class AggregatedApiDocs {
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
   private static final Duration KEPT_FOR = Duration.ofSeconds(30);
 
-  private final Map<String, URI> services = new LinkedHashMap<>();
+  private final Map<String, List<URI>> services = new LinkedHashMap<>();
   private final InternalCredential credential;
   private final Environment environment;
   private final WebClient client;
@@ -55,13 +55,11 @@ class AggregatedApiDocs {
 
   AggregatedApiDocs(GatewayProperties properties, InternalCredential credential, JsonMapper json,
       Environment environment) {
-    GatewayProperties.Services s = properties.services();
-    services.put("collections", s.collections());
-    services.put("generator", s.generator());
-    services.put("credits", s.credits());
-    services.put("storage", s.storage());
-    services.put("publishing", s.publishing());
-    services.put("webhooks", s.webhooks());
+    Map<String, List<URI>> byName = properties.services().byName();
+    // The order of the merged document.
+    for (String service : List.of("collections", "generator", "credits", "storage", "publishing", "webhooks")) {
+      services.put(service, byName.get(service));
+    }
     this.credential = credential;
     this.environment = environment;
     this.json = json;
@@ -113,8 +111,9 @@ class AggregatedApiDocs {
   }
 
   /**
-   * The service's own document, read as an anonymous caller through the internal credential,
-   * reduced to the paths routed to it; the gateway's own from its springdoc endpoint.
+   * The service's own document, read as an anonymous caller through the internal credential from
+   * the first of its instances that answers, reduced to the paths routed to it; the gateway's own
+   * from its springdoc endpoint.
    */
   private Mono<JsonNode> document(String service) {
     if (GATEWAY.equals(service)) {
@@ -122,8 +121,10 @@ class AggregatedApiDocs {
       return port == null ? Mono.empty() : read(client.get()
           .uri(URI.create("http://127.0.0.1:" + port + PATH + "/" + GATEWAY)));
     }
-    return read(client.get().uri(services.get(service).resolve(PATH))
-        .header(IdentityHeaders.INTERNAL_AUTH, credential.sign("GET", PATH, CallerIdentity.anonymous())))
+    return Flux.fromIterable(services.get(service))
+        .concatMap(instance -> read(client.get().uri(instance.resolve(PATH))
+            .header(IdentityHeaders.INTERNAL_AUTH, credential.sign("GET", PATH, CallerIdentity.anonymous()))))
+        .next()
         .map(document -> routedOnly(document, service));
   }
 

@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.client.PrematureCloseException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -93,6 +94,8 @@ public class EnvelopeErrorHandler implements ErrorWebExceptionHandler {
           || cause instanceof UnknownHostException
           || cause instanceof PrematureCloseException
           || cause instanceof ClosedChannelException
+          // The service dropped the connection (it died while handling the request).
+          || AbortedException.isConnectionReset(cause)
           || cause instanceof CallNotPermittedException) {
         return ErrorCode.SERVICE_UNAVAILABLE;
       }

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * counts). Not a test: run with
  * {@code ./mvnw -B -q -o -pl gateway test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.emprops.gateway.bench.GatewayBenchmark} ({@code -Dbench.path=/health/credits}
- * in MAVEN_OPTS measures another path).
+ * in MAVEN_OPTS measures another path, {@code -Dbench.instances=2} the balanced route: the stub
+ * configured as that many instances).
  */
 public final class GatewayBenchmark {
 
@@ -41,6 +43,7 @@ public final class GatewayBenchmark {
   private static final Duration WARM_UP = Duration.ofSeconds(5);
   private static final Duration MEASURE = Duration.ofSeconds(8);
   private static final String PATH = System.getProperty("bench.path", "/credits/balance");
+  private static final int INSTANCES = Integer.getInteger("bench.instances", 1);
 
   private GatewayBenchmark() {}
 
@@ -64,8 +67,8 @@ public final class GatewayBenchmark {
         Latencies directLatency = latencyAtRate(http, direct, token, rate);
         Latencies gatewayLatency = latencyAtRate(http, proxied, token, rate);
 
-        System.out.printf("%nGET %s with a bearer token, %d connections, %d cores%n", PATH, CONCURRENCY,
-            Runtime.getRuntime().availableProcessors());
+        System.out.printf("%nGET %s with a bearer token, %d connections, %d cores, %d instance(s)%n", PATH,
+            CONCURRENCY, Runtime.getRuntime().availableProcessors(), INSTANCES);
         System.out.printf("max throughput   direct %8.0f req/s   gateway %8.0f req/s   ratio %.2f%n",
             directMax, gatewayMax, gatewayMax / directMax);
         System.out.printf("at %.0f req/s      direct p50 %6.2f ms p99 %6.2f ms   gateway p50 %6.2f ms p99 %6.2f ms%n",
@@ -83,7 +86,8 @@ public final class GatewayBenchmark {
     Map<String, Object> properties = new HashMap<>(AppProperties.forApp(App.GATEWAY, SharedInfrastructure.get()));
     properties.put("server.port", "0");
     for (String service : List.of("collections", "credits", "generator", "publishing", "storage", "webhooks")) {
-      properties.put("emprops.gateway.services." + service, credits.baseUrl());
+      properties.put("emprops.gateway.services." + service,
+          String.join(",", Collections.nCopies(INSTANCES, credits.baseUrl())));
     }
     // Counting stays on (one Redis round trip per request), the limit is out of reach.
     properties.put("emprops.gateway.rate-limits.standard.limit", "1000000000");

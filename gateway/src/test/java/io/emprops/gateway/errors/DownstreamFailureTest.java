@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emprops.gateway.support.GatewayTestSupport;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -82,13 +80,5 @@ class DownstreamFailureTest extends GatewayTestSupport {
     assertThat(service("credits").takeRequest().method()).isEqualTo("POST");
     client.get().uri("/credits/balance").header("Authorization", token).exchange().expectStatus().isOk();
     assertThat(service("credits").takeRequest().method()).isEqualTo("GET");
-  }
-
-  private static int unusedPort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -7,6 +7,10 @@ import io.emprops.localstack.infra.Infrastructure;
 import io.emprops.localstack.launcher.AppProperties;
 import io.emprops.localstack.testing.EmbeddedInfrastructure;
 import io.emprops.localstack.testing.SharedInfrastructure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Collection;
@@ -89,6 +93,15 @@ public abstract class GatewayTestSupport {
     org.assertj.core.api.Assertions.assertThat(service(name).takeRequest().uri())
         .as("the first request %s received after the refused ones", name)
         .endsWith("marker=" + marker);
+  }
+
+  /** A port on 127.0.0.1 where nothing listens (until a test starts something there). */
+  protected static int unusedPort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   protected static Infrastructure infrastructure() {

@@ -1,5 +1,6 @@
 package io.emprops.gateway.support;
 
+import io.netty.channel.ChannelOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -40,18 +41,24 @@ public final class ServiceStandIn implements AutoCloseable {
   private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
   private volatile Duration responseDelay = Duration.ZERO;
   private volatile Sinks.Empty<Void> streamRelease = Sinks.empty();
+  private volatile boolean resetConnections;
 
-  private ServiceStandIn(String name) {
+  private ServiceStandIn(String name, int port) {
     this.name = name;
     this.server = HttpServer.create()
         .host("127.0.0.1")
-        .port(0)
+        .port(port)
         .handle(this::handle)
         .bindNow();
   }
 
   public static ServiceStandIn start(String name) {
-    return new ServiceStandIn(name);
+    return new ServiceStandIn(name, 0);
+  }
+
+  /** A stand-in on a given port (an instance that comes back where it was). */
+  public static ServiceStandIn start(String name, int port) {
+    return new ServiceStandIn(name, port);
   }
 
   public String name() {
@@ -69,6 +76,15 @@ public final class ServiceStandIn implements AutoCloseable {
   /** Delays every ordinary answer (to make the gateway time out). */
   public void delayResponses(Duration delay) {
     this.responseDelay = delay;
+  }
+
+  /**
+   * Makes the service reset each connection (TCP RST) once it has received and recorded a request,
+   * instead of answering: a service that dies while handling it.
+   */
+  public ServiceStandIn resetConnections() {
+    this.resetConnections = true;
+    return this;
   }
 
   /** Lets the currently open SSE streams send their last event and end. */
@@ -117,6 +133,13 @@ public final class ServiceStandIn implements AutoCloseable {
     return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
         .flatMap(body -> {
           received.add(new Received(request.method().name(), request.uri(), headers, body));
+          if (resetConnections) {
+            request.withConnection(connection -> {
+              connection.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+              connection.channel().close();
+            });
+            return Mono.never();
+          }
           if (path.endsWith("/events")) {
             return sse(response);
           }
