@@ -21,15 +21,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import reactor.core.publisher.Flux;
@@ -98,14 +95,7 @@ class InstanceBalancingTest extends GatewayTestSupport {
   void eventStreamsTakeTurnsAmongTheInstances() {
     try {
       for (String job : List.of("j1", "j2")) {
-        ServerSentEvent<String> first = WebClient.create(gatewayUrl()).get()
-            .uri("/jobs/" + job + "/events")
-            .header(HttpHeaders.AUTHORIZATION, bearer(token(newUserId())))
-            .accept(MediaType.TEXT_EVENT_STREAM)
-            .retrieve()
-            .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {})
-            .blockFirst(Duration.ofSeconds(10));
-        assertThat(first.event()).isEqualTo("job_status");
+        assertThat(firstStreamEvent(job).event()).isEqualTo("job_status");
       }
       assertThat(Stream.of(service("generator"), SECOND_GENERATOR).map(stub -> stub.received().size()))
           .as("streams opened on each instance")

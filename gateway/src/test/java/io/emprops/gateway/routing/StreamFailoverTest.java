@@ -11,13 +11,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import reactor.core.publisher.Mono;
@@ -68,14 +64,7 @@ class StreamFailoverTest extends GatewayTestSupport {
     forgetRefusals();
     try {
       for (String job : List.of("j1", "j2")) {
-        ServerSentEvent<String> first = WebClient.create(gatewayUrl()).get()
-            .uri("/jobs/" + job + "/events")
-            .header(HttpHeaders.AUTHORIZATION, bearer(token(newUserId())))
-            .accept(MediaType.TEXT_EVENT_STREAM)
-            .retrieve()
-            .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {})
-            .blockFirst(Duration.ofSeconds(10));
-        assertThat(first.event()).isEqualTo("job_status");
+        assertThat(firstStreamEvent(job).event()).isEqualTo("job_status");
       }
       assertThat(refused.isSkipped(CLOSED_GENERATOR)).as("the closed port refused one of them").isTrue();
       assertThat(service("generator").received()).hasSize(2);

@@ -20,8 +20,13 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * A real gateway on a random port, configured exactly as the local stack configures it (real
@@ -69,6 +74,17 @@ public abstract class GatewayTestSupport {
 
   protected String gatewayUrl() {
     return "http://127.0.0.1:" + port;
+  }
+
+  /** The first event of job {@code job}'s SSE stream through the gateway, for a new user. */
+  protected ServerSentEvent<String> firstStreamEvent(String job) {
+    return WebClient.create(gatewayUrl()).get()
+        .uri("/jobs/" + job + "/events")
+        .header(HttpHeaders.AUTHORIZATION, bearer(token(newUserId())))
+        .accept(MediaType.TEXT_EVENT_STREAM)
+        .retrieve()
+        .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {})
+        .blockFirst(Duration.ofSeconds(10));
   }
 
   protected static ServiceStandIn service(String name) {
