@@ -3,6 +3,8 @@ package io.emprops.generator.config;
 import io.emprops.generator.domain.workflow.WorkflowCatalog;
 import io.emprops.generator.domain.workflow.WorkflowDraft;
 import io.emprops.generator.persistence.WorkflowRepository;
+import io.emprops.web.api.ApiException;
+import io.emprops.web.api.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,8 +42,15 @@ class ExampleWorkflows implements ApplicationRunner {
   public void run(ApplicationArguments args) {
     for (WorkflowDraft example : examples()) {
       if (workflows.findByName(example.name()).isEmpty()) {
-        catalog.create(example);
-        log.info("Created example workflow {}", example.name());
+        try {
+          catalog.create(example);
+          log.info("Created example workflow {}", example.name());
+        } catch (ApiException e) {
+          // Another instance starting at the same moment created it first (names are unique).
+          if (e.code() != ErrorCode.CONFLICT || workflows.findByName(example.name()).isEmpty()) {
+            throw e;
+          }
+        }
       }
     }
   }
