@@ -39,6 +39,8 @@ public final class DevWorker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DevWorker.class);
   static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(30);
+  /** How often a completion that Redis refused is tried again. */
+  static final Duration REDIS_RETRY = Duration.ofMillis(500);
   /** Prompt marker: fail the first attempt of this step input, succeed on the next. */
   static final String FAIL_ONCE = "[fail-once]";
   static final Duration FAIL_ONCE_MEMORY = Duration.ofDays(1);
@@ -142,7 +144,7 @@ public final class DevWorker implements AutoCloseable {
       if (cancelled(stepId)) {
         return true;
       }
-      queue.progress(stepId, i * 100 / (progressSteps + 1), "painting " + i + "/" + progressSteps);
+      reportProgress(stepId, i * 100 / (progressSteps + 1), "painting " + i + "/" + progressSteps);
     }
     long started = System.nanoTime();
     byte[] png = DeterministicArt.png(prompt, payload.path("seed").asLong(0),
@@ -154,9 +156,32 @@ public final class DevWorker implements AutoCloseable {
     data.put("image_base64", Base64.getEncoder().encodeToString(png));
     data.put("mime_type", "image/png");
     data.put("size_bytes", png.length);
-    queue.complete(stepId, queue.connectorResult(data, (System.nanoTime() - started) / 1_000_000));
+    ObjectNode result = queue.connectorResult(data, (System.nanoTime() - started) / 1_000_000);
+    // A step in hand is never dropped because Redis went away meanwhile: its image is made, so the
+    // completion (idempotent writes, the message a hint) is written once Redis answers again.
+    while (true) {
+      try {
+        queue.complete(stepId, result);
+        break;
+      } catch (RuntimeException e) {
+        if (!running.get()) {
+          throw e;
+        }
+        log.warn("Completing step {} failed ({}); trying again once Redis answers", stepId, e.toString());
+        Thread.sleep(REDIS_RETRY.toMillis());
+      }
+    }
     log.info("Completed step {} ({} bytes of PNG)", stepId, png.length);
     return true;
+  }
+
+  /** Progress is a hint: one that cannot be written (Redis away for a moment) is skipped, not fatal to the step. */
+  private void reportProgress(String stepId, int percent, String text) {
+    try {
+      queue.progress(stepId, percent, text);
+    } catch (RuntimeException e) {
+      log.warn("Progress of step {} not reported: {}", stepId, e.toString());
+    }
   }
 
   /** True only the first time this exact step input is seen (within {@link #FAIL_ONCE_MEMORY}). */
@@ -165,7 +190,13 @@ public final class DevWorker implements AutoCloseable {
    * at once, between two paint steps, and released rather than completed.
    */
   private boolean cancelled(String stepId) {
-    if (!StepFields.FAILED.equals(queue.status(stepId))) {
+    String status;
+    try {
+      status = queue.status(stepId);
+    } catch (RuntimeException e) {
+      return false; // Redis away for a moment: go on painting; the completion waits for it
+    }
+    if (!StepFields.FAILED.equals(status)) {
       return false;
     }
     log.info("Step {} was cancelled while running; not completing it", stepId);
