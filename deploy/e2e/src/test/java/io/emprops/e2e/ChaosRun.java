@@ -765,10 +765,14 @@ public final class ChaosRun {
     Properties running = pids();
     List<Fault> instanceFaults = faults.stream().filter(f -> alsoRunsElsewhere(f.component(), running)).toList();
     if (!instanceFaults.isEmpty()) {
-      List<Action> notInFlight = failures.stream().filter(a -> instanceFaults.stream().anyMatch(f ->
-          a.start() > f.killedAt() && a.start() <= f.readyAt() + GRACE_MILLIS)).toList();
-      long inFlight = failures.stream().filter(a -> instanceFaults.stream().anyMatch(f ->
-          a.start() <= f.killedAt() && a.end() >= f.killedAt())).count();
+      // In flight at some instance's kill, it may have been on that instance (whatever window it
+      // also falls in: a window lasts until its instance is ready again, past the next kill).
+      java.util.function.Predicate<Action> inFlightAtAKill = a -> instanceFaults.stream().anyMatch(f ->
+          a.start() <= f.killedAt() && a.end() >= f.killedAt());
+      List<Action> notInFlight = failures.stream().filter(a -> !inFlightAtAKill.test(a)
+          && instanceFaults.stream().anyMatch(f -> a.start() > f.killedAt() && a.start() <= f.readyAt() + GRACE_MILLIS))
+          .toList();
+      long inFlight = failures.stream().filter(inFlightAtAKill).count();
       verdict(notInFlight.isEmpty(), "a killed instance with another one up fails only what it was serving",
           "%d instance kills; %d failures of requests in flight at a kill, %d of requests sent after it%s".formatted(
               instanceFaults.size(), inFlight, notInFlight.size(), notInFlight.isEmpty() ? "" : ": "
