@@ -20,8 +20,7 @@ class WebhookPayloadDocsTest {
 
   @Test
   void everyAvailableEventTypeIsDocumentedWithHeadersSchemaAndAnExampleOfTheSameShape() {
-    WebhooksClient client = new WebhooksClient("http://127.0.0.1:" + environment.getProperty("local.server.port"),
-        environment.getProperty("emprops.internal.secret"), "docs-reader");
+    WebhooksClient client = WebhooksClient.of(environment, "docs-reader");
     var response = client.send("GET", "/v3/api-docs", null);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     JsonNode document = WebhooksClient.json(response.body());

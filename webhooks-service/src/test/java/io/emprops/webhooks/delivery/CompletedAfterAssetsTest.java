@@ -70,8 +70,7 @@ class CompletedAfterAssetsTest {
   @BeforeEach
   void newUserAndJob() {
     user = "user-" + UUID.randomUUID();
-    client = new WebhooksClient("http://127.0.0.1:" + environment.getProperty("local.server.port"),
-        environment.getProperty("emprops.internal.secret"), user);
+    client = WebhooksClient.of(environment, user);
     job = UUID.randomUUID();
     collection = UUID.randomUUID();
   }

@@ -71,8 +71,7 @@ class DeliveryTest {
   @BeforeEach
   void newUser() {
     user = "user-" + UUID.randomUUID();
-    client = new WebhooksClient("http://127.0.0.1:" + environment.getProperty("local.server.port"),
-        environment.getProperty("emprops.internal.secret"), user);
+    client = WebhooksClient.of(environment, user);
   }
 
   private String path() {

@@ -46,8 +46,7 @@ class DisableAfterFailureTest {
   @Test
   void anEndpointFailingForTheWholePeriodIsDisabledAndItsOwnerToldInTheLog() {
     String user = "user-" + UUID.randomUUID();
-    WebhooksClient client = new WebhooksClient("http://127.0.0.1:" + environment.getProperty("local.server.port"),
-        environment.getProperty("emprops.internal.secret"), user);
+    WebhooksClient client = WebhooksClient.of(environment, user);
     AtomicBoolean down = new AtomicBoolean(true);
     try (WebhookReceiver receiver = WebhookReceiver.start(); EventDelivery events = new EventDelivery(Topic.DEFAULT_NAMESPACE)) {
       receiver.answer(r -> down.get() ? Reply.status(500) : Reply.status(200));

@@ -43,8 +43,7 @@ class OutboundSafetyTest {
   @Autowired TestDns dns;
 
   private WebhooksClient client(String user) {
-    return new WebhooksClient("http://127.0.0.1:" + environment.getProperty("local.server.port"),
-        environment.getProperty("emprops.internal.secret"), user);
+    return WebhooksClient.of(environment, user);
   }
 
   @Test

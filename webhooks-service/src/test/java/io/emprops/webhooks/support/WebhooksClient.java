@@ -17,6 +17,12 @@ public final class WebhooksClient {
   private final GatewayCalls calls;
   private final CallerIdentity user;
 
+  /** A client of the service a {@code @WebhooksServiceTest} runs, calling as {@code userId} through the internal credential. */
+  public static WebhooksClient of(org.springframework.core.env.Environment service, String userId) {
+    return new WebhooksClient("http://127.0.0.1:" + service.getProperty("local.server.port"),
+        service.getProperty("emprops.internal.secret"), userId);
+  }
+
   public WebhooksClient(String baseUrl, String internalSecret, String userId) {
     this.calls = new GatewayCalls(baseUrl, internalSecret);
     this.user = GatewayCalls.user(userId);
