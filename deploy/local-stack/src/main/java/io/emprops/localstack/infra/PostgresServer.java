@@ -25,6 +25,7 @@ public final class PostgresServer implements InfraComponent {
   private final EmbeddedPostgres postgres;
   private final int port;
   private final Path dataDirectory;
+  private volatile ProcessHandle knownPostmaster;
 
   private PostgresServer(EmbeddedPostgres postgres, int port, Path dataDirectory) {
     this.postgres = postgres;
@@ -155,7 +156,15 @@ public final class PostgresServer implements InfraComponent {
 
   /** The postmaster, while it runs. */
   public java.util.Optional<ProcessHandle> process() {
-    return postmaster().filter(ProcessHandle::isAlive);
+    // The supervisor asks four times a second: the pid file is read only when the process found
+    // last time is gone.
+    ProcessHandle known = knownPostmaster;
+    if (known != null && known.isAlive()) {
+      return java.util.Optional.of(known);
+    }
+    java.util.Optional<ProcessHandle> found = postmaster().filter(ProcessHandle::isAlive);
+    knownPostmaster = found.orElse(null);
+    return found;
   }
 
   /**

@@ -133,6 +133,7 @@ public final class StackLauncher {
         say("EVM chain unavailable: " + infrastructure.chainUnavailableReason()
             + ". Publishing runs disabled; everything else works.");
       }
+      servers = supervisedServers();
       Duration infraTime = Duration.between(start, Instant.now());
       say("Infrastructure ready in " + seconds(infraTime) + ". Starting applications …");
       startApps();
@@ -300,7 +301,7 @@ public final class StackLauncher {
             System.err.println("local-stack: dev-worker exited (code " + worker.exitCode() + "); see " + worker.logFile());
           }
         }
-        for (SupervisedServer server : supervisedServers()) {
+        for (SupervisedServer server : servers) {
           if (options.restart() && !stopping && server.process().get().isEmpty()
               && !givenUp.contains(server.name()) && mayRestart(server.name())) {
             restartServer(server);
@@ -377,6 +378,9 @@ public final class StackLauncher {
    * A server of the infrastructure that runs as a process of its own: its process while it runs,
    * how it is started again, and on what (for the launcher's message).
    */
+  /** The infrastructure's own processes, known once the infrastructure has started. */
+  private volatile List<SupervisedServer> servers = List.of();
+
   private record SupervisedServer(String name, java.util.function.Supplier<java.util.Optional<ProcessHandle>> process,
       Runnable restart, String restartedOn) {}
 
@@ -425,7 +429,7 @@ public final class StackLauncher {
     if (worker != null) {
       text.append("dev-worker=").append(worker.pid()).append('\n');
     }
-    for (SupervisedServer server : supervisedServers()) {
+    for (SupervisedServer server : servers) {
       server.process().get().ifPresent(p -> text.append(server.name()).append('=').append(p.pid()).append('\n'));
     }
     if (options.chain()) {
