@@ -28,6 +28,6 @@ class ShortChaosRunTest {
   @Test
   void nothingIsLostOrDoubledWhileTheMoneyAndImagePathsAreKilled(SharedStack shared) throws Exception {
     assertThat(ChaosRun.on(shared.stack(), Duration.ofSeconds(90), KILLED))
-        .as("every invariant of the chaos run holds (the report above names the one that failed)").isZero();
+        .as("the invariants of the chaos run that failed (its whole report is in the test's output)").isEmpty();
   }
 }
