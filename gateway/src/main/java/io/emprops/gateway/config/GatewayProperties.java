@@ -117,14 +117,18 @@ public record GatewayProperties(
     }
   }
 
-  /** The classes of API.md "Rate limits"; each can be overridden on its own. */
+  /**
+   * The classes of API.md "Rate limits"; each can be overridden on its own. {@code redisBudget}:
+   * how long a request may wait for its count in Redis before it passes uncounted (fail open).
+   */
   public record RateLimits(
       @DefaultValue("true") boolean enabled,
       Limit standard,
       Limit generation,
       Limit upload,
       Limit anonymousBrowse,
-      Limit failedAuthentication) {
+      Limit failedAuthentication,
+      @DefaultValue("250ms") Duration redisBudget) {
 
     public RateLimits {
       standard = standard != null ? standard : new Limit(100, Duration.ofMinutes(1));

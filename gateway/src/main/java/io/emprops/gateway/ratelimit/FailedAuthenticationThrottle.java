@@ -24,12 +24,14 @@ public class FailedAuthenticationThrottle {
   private final FixedWindowRateLimiter limiter;
   private final Limit limit;
   private final boolean enabled;
+  private final java.time.Duration redisBudget;
   private final Clock clock;
 
   public FailedAuthenticationThrottle(FixedWindowRateLimiter limiter, GatewayProperties properties, Clock clock) {
     this.limiter = limiter;
     this.limit = properties.rateLimits().failedAuthentication();
     this.enabled = properties.rateLimits().enabled();
+    this.redisBudget = properties.rateLimits().redisBudget();
     this.clock = clock;
   }
 
@@ -39,7 +41,7 @@ public class FailedAuthenticationThrottle {
       return Mono.just(Optional.empty());
     }
     return limiter.count(RateLimitClass.FAILED_AUTHENTICATION, "ip:" + ClientAddress.of(exchange), limit)
-        .timeout(RateLimitFilter.REDIS_BUDGET)
+        .timeout(redisBudget)
         .map(decision -> decision.allowed() ? Optional.<Long>empty()
             : Optional.of(Math.max(1, decision.resetEpochSeconds() - clock.instant().getEpochSecond())))
         .onErrorResume(error -> {

@@ -45,17 +45,16 @@ public class RateLimitFilter implements WebFilter {
   private final FixedWindowRateLimiter limiter;
   private final Map<RateLimitClass, Limit> limits;
   private final boolean enabled;
+  private final java.time.Duration redisBudget;
   private final Clock clock;
 
   public RateLimitFilter(FixedWindowRateLimiter limiter, GatewayProperties.RateLimits settings, Clock clock) {
     this.limiter = limiter;
     this.limits = settings.byClass();
     this.enabled = settings.enabled();
+    this.redisBudget = settings.redisBudget();
     this.clock = clock;
   }
-
-  /** How long a request may wait for its rate-limit count before it passes uncounted. */
-  static final java.time.Duration REDIS_BUDGET = java.time.Duration.ofMillis(250);
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
@@ -74,7 +73,7 @@ public class RateLimitFilter implements WebFilter {
                 : limiter.count(target.rateClass(), target.subject(), target.limit())
                 // Fail open fast: without this a slow or dead Redis would hold every request
                 // for the client's command timeout (seconds) before letting it pass.
-                .timeout(REDIS_BUDGET)
+                .timeout(redisBudget)
                 .map(Optional::of)
                 .onErrorResume(error -> {
                   log.warn("Rate limiting unavailable, letting the request pass: {}", error.toString());

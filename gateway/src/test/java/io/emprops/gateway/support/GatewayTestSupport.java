@@ -56,6 +56,9 @@ public abstract class GatewayTestSupport {
     // A small upload limit for the rate-limit test, which moves the clock to the next window.
     registry.add("emprops.gateway.rate-limits.upload.limit", () -> "5");
     registry.add("emprops.gateway.rate-limits.upload.window", () -> "2s");
+    // Counting is what these tests check: on a loaded machine a first Redis command can take
+    // longer than production's 250 ms, and the request would pass uncounted.
+    registry.add("emprops.gateway.rate-limits.redis-budget", () -> "5s");
     registry.add("emprops.gateway.cors.allowed-origins", () -> ALLOWED_ORIGIN);
     // Every test client is 127.0.0.1 and many present refused credentials on purpose; the
     // failed-authentication throttle has its own test, its own context and its own addresses.
