@@ -16,6 +16,10 @@ import java.util.Optional;
 /**
  * A local EVM chain: anvil, from the npm package {@code @foundry-rs/anvil}, installed on first use
  * into a cache folder. Without npm there is no chain, and the caller is told why.
+ *
+ * <p>With a state file, anvil loads its chain from it at start and saves it there every second
+ * and on a clean exit: a chain killed ({@code kill -9}) and {@link #restart restarted} comes back
+ * at most about a second of blocks behind, which to its clients is a shallow reorganisation.
  */
 public final class ChainServer implements InfraComponent {
 
@@ -24,12 +28,19 @@ public final class ChainServer implements InfraComponent {
   public static final String DEV_PRIVATE_KEY =
       "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
-  private final ChildProcess process;
-  private final int port;
+  /** How often anvil saves its chain to the state file: what a crash can lose, at most. */
+  static final int STATE_INTERVAL_SECONDS = 1;
 
-  private ChainServer(ChildProcess process, int port) {
+  private volatile ChildProcess process;
+  private final int port;
+  private final List<String> command;
+  private final Path logFile;
+
+  private ChainServer(ChildProcess process, int port, List<String> command, Path logFile) {
     this.process = process;
     this.port = port;
+    this.command = command;
+    this.logFile = logFile;
   }
 
   /** The well-known keys of anvil's dev accounts 1 and 2 (account 0 is {@link #DEV_PRIVATE_KEY}): test ether only. */
@@ -65,7 +76,8 @@ public final class ChainServer implements InfraComponent {
         anvil.toString(), "--host", Ports.LOOPBACK, "--port", Integer.toString(port),
         "--chain-id", Long.toString(CHAIN_ID), "--silent"));
     if (stateFile != null) {
-      command.addAll(List.of("--state", stateFile.toAbsolutePath().toString()));
+      command.addAll(List.of("--state", stateFile.toAbsolutePath().toString(),
+          "--state-interval", Integer.toString(STATE_INTERVAL_SECONDS)));
     }
     if (options.blockTime() != null) {
       command.addAll(List.of("--block-time", Double.toString(options.blockTime().toMillis() / 1000.0)));
@@ -73,15 +85,35 @@ public final class ChainServer implements InfraComponent {
     if (options.blockGasLimit() != null) {
       command.addAll(List.of("--gas-limit", Long.toString(options.blockGasLimit())));
     }
-    ChildProcess process = ChildProcess.start("anvil", command, Map.of(),
-        logFile.getParent(), logFile);
+    return new ChainServer(launch(command, port, logFile), port, List.copyOf(command), logFile);
+  }
+
+  private static ChildProcess launch(List<String> command, int port, Path logFile) {
+    ChildProcess process = ChildProcess.start("anvil", command, Map.of(), logFile.getParent(), logFile);
     try {
       Ports.awaitListening("anvil", port, Duration.ofSeconds(30));
     } catch (RuntimeException e) {
       process.stop(Duration.ofSeconds(2));
       throw new IllegalStateException(e.getMessage() + "\n" + process.logTail(20), e);
     }
-    return new ChainServer(process, port);
+    return process;
+  }
+
+  /** anvil's process while it runs. */
+  public Optional<ProcessHandle> process() {
+    ChildProcess current = process;
+    return current.isAlive() ? ProcessHandle.of(current.pid()) : Optional.empty();
+  }
+
+  /**
+   * Starts anvil again after it died, with the same options: from its state file, when it has
+   * one (the chain as last saved), else an empty chain.
+   */
+  public synchronized void restart() {
+    if (process.isAlive()) {
+      return;
+    }
+    process = launch(command, port, logFile);
   }
 
   /**

@@ -162,13 +162,17 @@ public final class AppProperties {
     return p;
   }
 
+  /** The prefix of publishing's properties for the local chain. */
+  public static final String LOCAL_CHAIN = "emprops.publishing.chains.local.";
+
   /**
-   * The {@code local} chain entry for {@code chain}, confirmed after one block, polled every 100 ms
+   * The {@code local} chain entry for {@code chain}, confirmed after one block (the launcher's
+   * {@code --chain-confirmations} may ask for more), polled every 100 ms
    * (publications) and 250 ms (mints).
    */
   public static Map<String, String> localChain(ChainServer chain) {
     Map<String, String> p = new LinkedHashMap<>();
-    String prefix = "emprops.publishing.chains.local.";
+    String prefix = LOCAL_CHAIN;
     p.put(prefix + "blockchains", "ETHEREUM,BASE");
     p.put(prefix + "network", "anvil");
     p.put(prefix + "chain-id", Long.toString(ChainServer.CHAIN_ID));

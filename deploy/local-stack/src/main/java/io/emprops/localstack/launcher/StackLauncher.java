@@ -161,6 +161,9 @@ public final class StackLauncher {
     Path envDir = layout.dataDirectory().resolve("env");
     for (App app : options.apps()) {
       Map<String, String> properties = AppProperties.forApp(app, infrastructure, options.instances());
+      if (app == App.PUBLISHING && options.chain() && infrastructure.chain().isPresent()) {
+        properties.put(AppProperties.LOCAL_CHAIN + "confirmations", Integer.toString(options.chainConfirmations()));
+      }
       for (int instance = 1; instance <= options.instancesOf(app); instance++) {
         String name = AppProcess.name(app, instance);
         Map<String, String> env = AppProperties.toEnvironment(
@@ -384,7 +387,10 @@ public final class StackLauncher {
   private record SupervisedServer(String name, java.util.function.Supplier<java.util.Optional<ProcessHandle>> process,
       Runnable restart, String restartedOn) {}
 
-  /** Redis, Postgres, and Kafka and the object store in their own JVMs; anvil is not restarted (its chain is in memory). */
+  /**
+   * Redis, Postgres, Kafka and the object store in their own JVMs, and the chain (anvil, restarted
+   * from the state it saves every second).
+   */
   private List<SupervisedServer> supervisedServers() {
     List<SupervisedServer> servers = new ArrayList<>(List.of(
         new SupervisedServer("redis", () -> infrastructure.redis().process(), () -> infrastructure.redis().restart(),
@@ -395,6 +401,10 @@ public final class StackLauncher {
         servers.add(new SupervisedServer("kafka", jvm::process, jvm::restart, "its log directory")));
     infrastructure.objectStore().ownJvm().ifPresent(jvm ->
         servers.add(new SupervisedServer("s3", jvm::process, jvm::restart, "its objects' folder")));
+    if (options.chain()) {
+      infrastructure.chain().ifPresent(chain -> servers.add(new SupervisedServer("chain", chain::process, chain::restart,
+          "its chain as saved at most a second before")));
+    }
     return servers;
   }
 
@@ -431,9 +441,6 @@ public final class StackLauncher {
     }
     for (SupervisedServer server : servers) {
       server.process().get().ifPresent(p -> text.append(server.name()).append('=').append(p.pid()).append('\n'));
-    }
-    if (options.chain()) {
-      infrastructure.chain().ifPresent(c -> text.append("chain=").append(c.pid()).append('\n'));
     }
     try {
       Path file = layout.dataDirectory().resolve("pids.properties");

@@ -13,7 +13,7 @@ import java.util.Set;
 public record StackOptions(
     Path root, Path dataDirectory, int portBase, Map<String, Integer> portOverrides,
     boolean fresh, boolean chain, boolean devWorker, Set<App> apps, List<String> jvmOverride,
-    java.time.Duration chainBlockTime, String otelEndpoint, boolean restart, int instances,
+    java.time.Duration chainBlockTime, int chainConfirmations, String otelEndpoint, boolean restart, int instances,
     boolean synchronousCommit) {
 
   /** The most instances of each service {@code --instances} starts (each is a JVM of ~300 MB). */
@@ -28,6 +28,9 @@ public record StackOptions(
                              the S3 store whose process dies (default: restarted at once, as before;
                              pids in DATA/pids.properties)
         --chain-block-time S mine a block every S seconds (default: a block per transaction)
+        --chain-confirmations N  blocks a local transaction waits before publishing counts it
+                             (default 1; anvil saves its chain every second, so with a block time
+                             make it deeper than a second of blocks, which a killed anvil may lose)
         --without APP[,APP]  do not start these applications (to run one yourself, see README)
         --instances N        run N instances of every service behind the gateway, which balances
                              across them (default 1; instance k listens on its port + 100·(k-1))
@@ -76,6 +79,7 @@ public record StackOptions(
     Set<App> apps = EnumSet.allOf(App.class);
     List<String> jvm = null;
     java.time.Duration blockTime = null;
+    int confirmations = 1;
     String otel = null;
     boolean restart = true;
     int instances = 1;
@@ -111,6 +115,12 @@ public record StackOptions(
             throw new IllegalArgumentException("--chain-block-time takes a positive number of seconds");
           }
         }
+        case "--chain-confirmations" -> {
+          confirmations = parseInt(value(args, ++i, arg), arg);
+          if (confirmations < 1) {
+            throw new IllegalArgumentException("--chain-confirmations takes 1 or more");
+          }
+        }
         case "--instances" -> {
           instances = parseInt(value(args, ++i, arg), arg);
           if (instances < 1 || instances > MAX_INSTANCES) {
@@ -128,7 +138,7 @@ public record StackOptions(
           + StackLayout.PORT_BLOCK + " ports between 1024 and 65535");
     }
     return new StackOptions(root, data == null ? root.resolve(".local") : data, base,
-        Map.copyOf(overrides), fresh, chain, devWorker, apps, jvm == null ? null : List.copyOf(jvm), blockTime, otel, restart, instances, synchronousCommit);
+        Map.copyOf(overrides), fresh, chain, devWorker, apps, jvm == null ? null : List.copyOf(jvm), blockTime, confirmations, otel, restart, instances, synchronousCommit);
   }
 
   /** How many instances of {@code app} run: the gateway one, every service {@link #instances()}. */

@@ -34,13 +34,15 @@ class StackOptionsTest {
   }
 
   @Test
-  void portsAndTheChainsBlockTimeAreTakenAsGiven() {
+  void portsAndTheChainsBlockTimeAndConfirmationsAreTakenAsGiven() {
     StackOptions options = StackOptions.parse(List.of("--port-base", "20000", "--port", "postgres=25432",
-        "--chain-block-time", "0.5"));
+        "--chain-block-time", "0.5", "--chain-confirmations", "6"));
     StackLayout layout = options.layout();
     assertThat(layout.port("gateway")).isEqualTo(20_000);
     assertThat(layout.port("postgres")).isEqualTo(25_432);
     assertThat(options.chainBlockTime()).isEqualTo(Duration.ofMillis(500));
+    assertThat(options.chainConfirmations()).isEqualTo(6);
+    assertThat(StackOptions.parse(List.of()).chainConfirmations()).isEqualTo(1);
   }
 
   @Test
@@ -66,6 +68,7 @@ class StackOptionsTest {
     assertThatThrownBy(() -> StackOptions.parse(List.of("--port", "nosuch=1"))).hasMessageContaining("--port takes NAME=N");
     assertThatThrownBy(() -> StackOptions.parse(List.of("--port-base", "80"))).hasMessageContaining("--port-base");
     assertThatThrownBy(() -> StackOptions.parse(List.of("--chain-block-time", "0"))).hasMessageContaining("positive");
+    assertThatThrownBy(() -> StackOptions.parse(List.of("--chain-confirmations", "0"))).hasMessageContaining("1 or more");
     assertThatThrownBy(() -> StackOptions.parse(List.of("--data-dir"))).isInstanceOf(IllegalArgumentException.class);
   }
 
