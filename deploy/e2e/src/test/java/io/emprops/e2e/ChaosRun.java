@@ -52,8 +52,9 @@ import tools.jackson.databind.json.JsonMapper;
  * balances across them: each instance is killed on its own (the others serve meanwhile: only the
  * requests it was serving may fail), then two components at once ({@code a+b}), including both
  * instances of a service. Postgres runs with {@code synchronous_commit} on and is killed too, and
- * so are Kafka and the object store (the launcher runs each in a JVM of its own). Out of scope
- * here: the chain node (anvil keeps its chain only when it exits cleanly); no overload phase
+ * so are Kafka and the object store (the launcher runs each in a JVM of its own), and the chain
+ * node (anvil, which comes back with the chain it saved at most a second before: a shallow
+ * reorganisation, shallower than the confirmations the run asks for). Out of scope: an overload phase
  * (that is {@code ./run bench overload}).
  */
 public final class ChaosRun {
@@ -68,7 +69,7 @@ public final class ChaosRun {
    * What a run with {@code instances} instances of every service kills, in order: every instance
    * on its own, the gateway, the development worker, Redis, Postgres (which the run starts with
    * {@code synchronous_commit} on, as in production), Kafka and the object store (each in a JVM of
-   * its own); then, with several instances, two
+   * its own) and the chain node; then, with several instances, two
    * at once ({@code a+b}): every instance of the generator (an outage of the image path), and a
    * credits-service instance with Redis.
    */
@@ -79,7 +80,7 @@ public final class ChaosRun {
         killed.add(instance(service, i));
       }
     }
-    killed.addAll(List.of("gateway", "dev-worker", "redis", "postgres", "kafka", "s3"));
+    killed.addAll(List.of("gateway", "dev-worker", "redis", "postgres", "kafka", "s3", "chain"));
     if (instances > 1) {
       killed.add("generator-service+generator-service-2");
       killed.add("credits-service-2+redis");
@@ -187,8 +188,10 @@ public final class ChaosRun {
       faults = components(instances);
     }
     int code;
+    // The chain mines every second, like a public one, and a publication counts once its block is
+    // 4 deep: deeper than the second of blocks a killed anvil may lose (it saves its chain every second).
     try (RunningStack stack = RunningStack.startForTool("chaos", Map.of(), "--instances", Integer.toString(instances),
-        "--synchronous-commit")) {
+        "--synchronous-commit", "--chain-block-time", "1", "--chain-confirmations", "4")) {
       ChaosRun run = new ChaosRun(stack, faults);
       try {
         code = run.run(Duration.ofMillis((long) (minutes * 60_000)), rate, clients);
@@ -326,13 +329,25 @@ public final class ChaosRun {
   }
 
   /** An application answers its readiness probe; Redis accepts connections; the dev worker runs 3 s. */
+  /** Whether the chain has contract code at {@code address} ({@code eth_getCode} at the latest block). */
+  private boolean hasCode(String address) throws Exception {
+    String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getCode\",\"params\":[\"" + address
+        + "\",\"latest\"]}";
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.port("chain")))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    String code = JsonMapper.builder().build().readTree(response.body()).path("result").asString("");
+    return code.length() > 2; // "0x": no code
+  }
+
   private void awaitReady(String component, long deadline) throws Exception {
     while (System.currentTimeMillis() < deadline) {
       if (component.equals("dev-worker")) {
         Thread.sleep(3_000);
         return;
       }
-      if (component.equals("redis") || component.equals("kafka") || component.equals("s3")) {
+      if (component.equals("redis") || component.equals("kafka") || component.equals("s3")
+          || component.equals("chain")) {
         if (!Ports.isFree(stack.port(component))) {
           return;
         }
@@ -747,6 +762,25 @@ public final class ChaosRun {
     }
     verdict(publicationsNotFinal == 0, "every accepted publication confirmed or failed",
         "%d accepted: %s".formatted(publishedCollections.size(), publicationStatus));
+    // 5b. One contract per confirmed publication, and the chain has it: its code is at the address
+    //     the service recorded (a kill of the chain node loses at most a second of blocks, fewer than
+    //     the confirmations asked for), and no two collections share a contract.
+    List<String> contracts = new ArrayList<>();
+    long withoutCode = 0;
+    for (String collection : publishedCollections) {
+      String address = db.scalar("SELECT contract_address FROM publishing.publications WHERE status = 'confirmed'"
+          + " AND collection_id = '" + collection + "'");
+      if (address != null) {
+        contracts.add(address.toLowerCase(java.util.Locale.ROOT));
+        if (!hasCode(address)) {
+          withoutCode++;
+        }
+      }
+    }
+    long sharedContracts = contracts.size() - contracts.stream().distinct().count();
+    verdict(withoutCode == 0 && sharedContracts == 0, "one contract per confirmed publication, on the chain",
+        "%d confirmed; contracts without code on the chain: %d; shared by two collections: %d".formatted(
+            contracts.size(), withoutCode, sharedContracts));
 
     // 6. Events: outbox → Kafka (the outbox keeps no rows: the services' rows against their events),
     //    Kafka → every consumer's inbox, nothing dead-lettered.
