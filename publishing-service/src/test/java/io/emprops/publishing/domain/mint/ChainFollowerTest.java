@@ -21,7 +21,7 @@ import io.emprops.publishing.domain.publication.PublicationStatus;
 import io.emprops.publishing.domain.publication.Publications;
 import io.emprops.publishing.persistence.ChainFollowRepository;
 import io.emprops.publishing.testing.PublishingServiceRun;
-import io.emprops.publishing.testing.TcpProxy;
+import io.emprops.localstack.testing.TcpProxy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -17,7 +17,7 @@ import io.emprops.publishing.domain.publication.PublicationCheckpoints.Checkpoin
 import io.emprops.publishing.persistence.TransactionRepository;
 import io.emprops.publishing.testing.PublishingServiceRun;
 import io.emprops.publishing.testing.StopAt;
-import io.emprops.publishing.testing.TcpProxy;
+import io.emprops.localstack.testing.TcpProxy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package io.emprops.publishing.testing;
+package io.emprops.localstack.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,8 +11,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP relay on 127.0.0.1 between the service and its chain, which a test takes down (listener
- * closed, open connections cut: the node is unreachable) and brings back on the same port.
+ * A TCP relay on 127.0.0.1 between a service and a server it depends on (a chain node, the object
+ * store), which a test takes down (listener closed, open connections cut: the server is
+ * unreachable) and brings back on the same port: an outage of the real server, not a mock.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -45,7 +46,11 @@ public final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
+  /** Listens again on the same port (nothing to do when it is up). */
   public synchronized void up() throws IOException {
+    if (!listener.isClosed()) {
+      return;
+    }
     ServerSocket socket = new ServerSocket();
     socket.setReuseAddress(true);
     socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
