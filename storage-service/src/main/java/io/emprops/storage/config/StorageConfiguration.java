@@ -79,7 +79,7 @@ public class StorageConfiguration {
     var outputs = properties.outputs();
     return new OutputPolicy(HostAllowList.of("emprops.storage.outputs.allowed-hosts", outputs.allowedHosts()),
         outputs.allowPrivateAddresses(), outputs.timeout(), outputs.maxSize().toBytes(), outputs.attempts(),
-        outputs.retryBackoff());
+        outputs.retryBackoff(), outputs.storeOutagePatience(), outputs.storeRetryInterval());
   }
 
   @Bean

@@ -36,7 +36,7 @@ public record StorageProperties(
     partSize = partSize == null ? DataSize.ofMegabytes(8) : partSize;
     bufferMemory = bufferMemory == null ? DataSize.ofMegabytes(64) : bufferMemory;
     uploads = uploads == null ? new Uploads(null, null, null) : uploads;
-    outputs = outputs == null ? new Outputs(null, null, null, null, null, null) : outputs;
+    outputs = outputs == null ? new Outputs(null, null, null, null, null, null, null, null) : outputs;
     sweeper = sweeper == null ? new Sweeper(null, null) : sweeper;
     if (partSize.toBytes() < DataSize.ofMegabytes(5).toBytes() || partSize.toBytes() > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("emprops.storage.part-size must be between 5MB and 2GB");
@@ -104,9 +104,14 @@ public record StorageProperties(
    * @param attempts how often an output whose source cannot be read, or whose write the store
    *     fails, is tried before it is given up ({@code AssetStoreFailed}); default 3
    * @param retryBackoff pause after the first failed attempt, doubled after each further one; default 1 s
+   * @param storeOutagePatience how long an output the object store still fails after those attempts
+   *     is kept and retried before it is given up; default 8 min (less than the generator's
+   *     {@code storage-timeout}, 10 min, so that the job hears why)
+   * @param storeRetryInterval the pause before such an output's first retry, doubled after each
+   *     further one up to a minute; default 5 s
    */
   public record Outputs(List<String> allowedHosts, Boolean allowPrivateAddresses, Duration timeout, DataSize maxSize,
-      Integer attempts, Duration retryBackoff) {
+      Integer attempts, Duration retryBackoff, Duration storeOutagePatience, Duration storeRetryInterval) {
 
     public Outputs {
       allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
@@ -115,6 +120,12 @@ public record StorageProperties(
       maxSize = maxSize == null ? DataSize.ofMegabytes(100) : maxSize;
       attempts = attempts == null ? 3 : attempts;
       retryBackoff = retryBackoff == null ? Duration.ofSeconds(1) : retryBackoff;
+      storeOutagePatience = storeOutagePatience == null ? Duration.ofMinutes(8) : storeOutagePatience;
+      storeRetryInterval = storeRetryInterval == null ? Duration.ofSeconds(5) : storeRetryInterval;
+      if (storeOutagePatience.isNegative() || !storeRetryInterval.isPositive()) {
+        throw new IllegalArgumentException(
+            "emprops.storage.outputs.store-outage-patience must not be negative, .store-retry-interval must be positive");
+      }
       if (!timeout.isPositive() || maxSize.toBytes() <= 0) {
         throw new IllegalArgumentException("emprops.storage.outputs.timeout and .max-size must be positive");
       }

@@ -16,7 +16,9 @@ import org.springframework.stereotype.Component;
 /**
  * {@code storage_uploads_total{outcome}}, {@code storage_upload_bytes} (stored uploads),
  * {@code storage_outputs_total{outcome}}, {@code storage_output_ingestion_seconds} (step completed →
- * stored), {@code storage_orphans_removed_total}, {@code storage_objects_pending} (keys not yet owned
+ * stored; {@code outcome="deferred"}: kept for later attempts while the object store fails),
+ * {@code storage_outputs_deferred} (those waiting now, registered by {@code DeferredOutputRetrier}),
+ * {@code storage_orphans_removed_total}, {@code storage_objects_pending} (keys not yet owned
  * by a row or still to be removed: a growing number means crashes or a failing store) and
  * {@code storage_part_buffers_in_use} (of the shared upload memory).
  */
@@ -27,7 +29,7 @@ public class StorageMetrics {
   public enum UploadOutcome { STORED, DUPLICATE, TOO_LARGE, UNSUPPORTED_TYPE, INCOMPLETE, FAILED }
 
   /** What became of a generation's output. */
-  public enum OutputOutcome { STORED, DUPLICATE, REFUSED, FAILED }
+  public enum OutputOutcome { STORED, DUPLICATE, REFUSED, FAILED, DEFERRED }
 
   private final MeterRegistry registry;
   private final Map<Enum<?>, Counter> counters = new ConcurrentHashMap<>();

@@ -34,8 +34,11 @@ import org.springframework.transaction.annotation.Transactional;
  *
  * <p>An output that will not be stored is announced ({@code AssetStoreFailed}) rather than left to
  * a dead-letter topic, so its job does not wait for it: at once when it can never be read as it
- * is, after {@code attempts} tries when its source cannot be read or the store fails. Only a
- * failure of this service's own database escapes (the inbox retries, then dead-letters it).
+ * is, after {@code attempts} tries when its source cannot be read. An object store that still
+ * fails after those tries is having an outage, which should not cost users their images: the
+ * output is kept ({@link DeferredOutputs}) and retried with growing pauses for up to
+ * {@code store-outage-patience}, off the inbox's thread and transaction. Only a failure of this
+ * service's own database escapes (the inbox retries, then dead-letters it).
  */
 @Service
 public class GeneratedOutputs {
@@ -50,12 +53,13 @@ public class GeneratedOutputs {
   private final PendingObjects pending;
   private final AssetNotifications notifications;
   private final OutputFailureNotifications failures;
+  private final DeferredOutputs deferred;
   private final StorageMetrics metrics;
   private final Clock clock;
 
   public GeneratedOutputs(OutputSources sources, OutputPolicy policy, ContentSniffer sniffer, AssetObjects objects,
       AssetRepository assets, PendingObjects pending, AssetNotifications notifications,
-      OutputFailureNotifications failures, StorageMetrics metrics, Clock clock) {
+      OutputFailureNotifications failures, DeferredOutputs deferred, StorageMetrics metrics, Clock clock) {
     this.sources = sources;
     this.policy = policy;
     this.sniffer = sniffer;
@@ -64,6 +68,7 @@ public class GeneratedOutputs {
     this.pending = pending;
     this.notifications = notifications;
     this.failures = failures;
+    this.deferred = deferred;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -71,43 +76,109 @@ public class GeneratedOutputs {
   /**
    * Stores the output once, in the caller's transaction (the inbox's): the asset row, the end of
    * the key's pending state and {@code AssetStored} commit together; or announces that it will not
-   * be stored, in the same way.
+   * be stored, in the same way; or, when the object store still fails after the quick attempts
+   * (an outage), keeps it for {@link #retry later attempts} — its job waits meanwhile.
    */
   @Transactional(propagation = Propagation.MANDATORY)
   public void store(GeneratedOutput output) {
     assets.lockGenerationOutput(output.jobId(), output.generation(), output.stepId(), output.outputIndex());
-    if (assets.generationOutputExists(output.jobId(), output.generation(), output.stepId(), output.outputIndex())) {
-      metrics.output(OutputOutcome.DUPLICATE);
+    if (assets.generationOutputExists(output.jobId(), output.generation(), output.stepId(), output.outputIndex())
+        || deferred.isDeferred(output)) {
+      metrics.output(OutputOutcome.DUPLICATE); // stored, or its later attempts will store it
       return;
     }
-    Asset asset = null;
-    for (int attempt = 1; asset == null; attempt++) {
+    for (int attempt = 1; ; attempt++) {
       try {
-        asset = write(output);
+        stored(output, write(output));
+        return;
       } catch (OutputRefused e) {
-        metrics.output(OutputOutcome.REFUSED);
-        notStored(output, new OutputFailure(OutputFailure.Kind.REFUSED, e.getMessage()));
+        refused(output, e);
         return;
       } catch (IOException | ObjectStoreException e) {
-        OutputFailure.Kind kind = e instanceof IOException
-            ? OutputFailure.Kind.UNREACHABLE : OutputFailure.Kind.STORE_UNAVAILABLE;
-        if (attempt >= policy.attempts()) {
-          metrics.output(OutputOutcome.FAILED);
-          notStored(output, new OutputFailure(kind, e.getMessage() + " (" + attempt + " attempt"
-              + (attempt == 1 ? "" : "s") + ")"));
+        if (attempt < policy.attempts()) {
+          log.info("Storing {} failed (attempt {} of {}), trying again: {}", output.label(), attempt,
+              policy.attempts(), e.getMessage());
+          pause(policy.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 10)));
+        } else if (e instanceof ObjectStoreException && policy.storeOutagePatience().isPositive()) {
+          defer(output, attempt, e);
+          return;
+        } else {
+          failed(output, e, attempt + " attempt" + (attempt == 1 ? "" : "s"));
           return;
         }
-        log.info("Storing {} failed (attempt {} of {}), trying again: {}", output.label(), attempt,
-            policy.attempts(), e.getMessage());
-        pause(policy.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 10)));
       }
     }
+  }
+
+  /**
+   * One more attempt at a deferred output, in the caller's transaction, which claimed it: stored
+   * (or refused) and forgotten; or, still failing, tried again after a longer pause, until its
+   * patience runs out and it is announced as not stored.
+   *
+   * @return whether the object store took a write (false: it still fails, so the caller waits
+   *     before asking it again)
+   */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public boolean retry(DeferredOutputs.Deferred waiting) {
+    GeneratedOutput output = waiting.output();
+    assets.lockGenerationOutput(output.jobId(), output.generation(), output.stepId(), output.outputIndex());
+    int attempt = waiting.attempts() + 1;
+    try {
+      if (!assets.generationOutputExists(output.jobId(), output.generation(), output.stepId(), output.outputIndex())) {
+        stored(output, write(output));
+        log.info("Stored {} after {} attempts, {} after the object store first failed", output.label(), attempt,
+            readable(Duration.between(waiting.deferredAt(), clock.instant())));
+      }
+      deferred.forget(output);
+      return true;
+    } catch (OutputRefused e) {
+      refused(output, e);
+      deferred.forget(output);
+      return true;
+    } catch (IOException | ObjectStoreException e) {
+      Instant now = clock.instant();
+      if (now.isBefore(waiting.giveUpAt())) {
+        deferred.postpone(output, e.getMessage(), now.plus(policy.storeRetryPause(attempt)));
+      } else {
+        failed(output, e, attempt + " attempts over " + readable(Duration.between(waiting.deferredAt(), now)));
+        deferred.forget(output);
+      }
+      return e instanceof IOException; // a source that failed says nothing about the store
+    }
+  }
+
+  private void stored(GeneratedOutput output, Asset asset) {
     if (!assets.insert(asset)) {
       throw new IllegalStateException("asset row for " + asset.objectKey() + " exists though its output is locked and had none");
     }
     pending.forget(asset.objectKey());
     notifications.stored(objects.describe(asset));
     metrics.outputStored(Duration.between(output.completedAt(), clock.instant()));
+  }
+
+  private void refused(GeneratedOutput output, OutputRefused e) {
+    metrics.output(OutputOutcome.REFUSED);
+    notStored(output, new OutputFailure(OutputFailure.Kind.REFUSED, e.getMessage()));
+  }
+
+  private void failed(GeneratedOutput output, Exception e, String tries) {
+    metrics.output(OutputOutcome.FAILED);
+    OutputFailure.Kind kind = e instanceof IOException ? OutputFailure.Kind.UNREACHABLE : OutputFailure.Kind.STORE_UNAVAILABLE;
+    notStored(output, new OutputFailure(kind, e.getMessage() + " (" + tries + ")"));
+  }
+
+  private void defer(GeneratedOutput output, int attempts, Exception e) {
+    Instant now = clock.instant();
+    deferred.defer(output, attempts, e.getMessage(), now, now.plus(policy.storeRetryPause(attempts)),
+        now.plus(policy.storeOutagePatience()));
+    metrics.output(OutputOutcome.DEFERRED);
+    log.warn("{}: the object store failed {} times ({}); kept, and tried again for up to {}", output.label(), attempts,
+        e.getMessage(), readable(policy.storeOutagePatience()));
+  }
+
+  /** "8m", "2m30s": for logs and failure reasons. */
+  private static String readable(Duration duration) {
+    return duration.truncatedTo(ChronoUnit.SECONDS).toString().substring(2).toLowerCase(java.util.Locale.ROOT);
   }
 
   private void notStored(GeneratedOutput output, OutputFailure failure) {

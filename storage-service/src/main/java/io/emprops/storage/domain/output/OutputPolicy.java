@@ -14,6 +14,22 @@ import java.time.Duration;
  * @param maxBytes the largest output accepted (decoded, for {@code data:} URLs)
  * @param attempts how often an output is tried when its source cannot be read or the store fails
  * @param retryBackoff the pause after the first failed attempt, doubled after each further one
+ * @param storeOutagePatience how long an output the object store still refuses after those attempts
+ *     is kept and retried ({@link DeferredOutputs}) before it is given up
+ * @param storeRetryInterval the pause before a deferred output's first retry, doubled after each
+ *     further one up to a minute
  */
 public record OutputPolicy(HostAllowList allowedHosts, boolean allowPrivateAddresses, Duration timeout, long maxBytes,
-    int attempts, Duration retryBackoff) {}
+    int attempts, Duration retryBackoff, Duration storeOutagePatience, Duration storeRetryInterval) {
+
+  private static final Duration LONGEST_STORE_RETRY_PAUSE = Duration.ofMinutes(1);
+
+  /**
+   * The pause after a deferred output's {@code tried}-th attempt: {@code storeRetryInterval} after
+   * the quick attempts, doubled after each retry, at most a minute.
+   */
+  public Duration storeRetryPause(int tried) {
+    Duration pause = storeRetryInterval.multipliedBy(1L << Math.min(Math.max(tried - attempts, 0), 10));
+    return pause.compareTo(LONGEST_STORE_RETRY_PAUSE) > 0 ? LONGEST_STORE_RETRY_PAUSE : pause;
+  }
+}

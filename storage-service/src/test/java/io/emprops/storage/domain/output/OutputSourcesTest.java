@@ -149,6 +149,6 @@ class OutputSourcesTest {
 
   private static OutputSources sources(boolean allowPrivate) {
     return new OutputSources(new OutputPolicy(HostAllowList.of("test", List.of("127.0.0.1")), allowPrivate,
-        Duration.ofMillis(700), MAX, 1, Duration.ZERO));
+        Duration.ofMillis(700), MAX, 1, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1)));
   }
 }
