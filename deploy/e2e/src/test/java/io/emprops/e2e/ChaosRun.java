@@ -237,12 +237,28 @@ public final class ChaosRun {
       // the full collections would pause the processes a chaos run is timing.
       boolean sustained = components.isEmpty();
       Map<String, ResourceWatch.Memory> memoryAtStart = sustained ? watch.memory() : Map.of();
+      // In between, a reading every sixth of the load after the warm-up: the trend tells a leak
+      // (growing all along) from a cache or pool filling up (levelling off).
+      List<Map<String, ResourceWatch.Memory>> readings = new ArrayList<>(List.of(memoryAtStart));
+      List<String> readAt = new ArrayList<>(List.of("+" + (System.currentTimeMillis() - start) / 60_000 + " min"));
+      long readEvery = Math.max(60_000, (workloadEnd - System.currentTimeMillis()) / 6);
+      long nextReading = System.currentTimeMillis() + readEvery;
       // The workload lasts its duration, and at least until the last fault's component is back (+ 15 s).
       while (System.currentTimeMillis() < workloadEnd || faulter.isAlive()) {
         Thread.sleep(500);
+        if (sustained && System.currentTimeMillis() >= nextReading && System.currentTimeMillis() < workloadEnd - 30_000) {
+          readings.add(watch.memory());
+          readAt.add("+" + (System.currentTimeMillis() - start) / 60_000 + " min");
+          nextReading += readEvery;
+        }
       }
       Map<String, ResourceWatch.Memory> memoryAtEnd = sustained ? watch.memory() : Map.of();
-      resources = watch.report(memoryAtStart, memoryAtEnd);
+      readings.add(memoryAtEnd);
+      readAt.add("end");
+      resources = new ArrayList<>(watch.report(memoryAtStart, memoryAtEnd));
+      if (sustained) {
+        resources.addAll(ResourceWatch.heapTrend(readings, readAt));
+      }
       heapGrowth = ResourceWatch.worstHeapGrowth(memoryAtStart, memoryAtEnd);
     }
     long faultsEnd = faults.stream().mapToLong(Fault::readyAt).max().orElse(start);

@@ -187,9 +187,40 @@ final class ResourceWatch implements AutoCloseable {
     return worst == Double.NEGATIVE_INFINITY ? OptionalDouble.empty() : OptionalDouble.of(worst);
   }
 
-  /** The stack's processes are JVMs but for Redis and the chain node (anvil). */
+  /** The stack's processes are JVMs but for Redis, Postgres and the chain node (anvil). */
   private static boolean isJvm(String component) {
-    return !component.equals("redis") && !component.equals("chain");
+    return !component.equals("redis") && !component.equals("chain") && !component.equals("postgres");
+  }
+
+  /**
+   * Each JVM's live heap at every reading of a sustained run, in MB, and its growth over the
+   * second half of the readings: a leak grows all along, a warming cache or pool levels off.
+   */
+  static List<String> heapTrend(List<Map<String, Memory>> readings, List<String> labels) {
+    List<String> lines = new ArrayList<>();
+    if (readings.size() < 3) {
+      return lines;
+    }
+    lines.add("  live heap after GC at each reading, MB (" + String.join(", ", labels) + "); growth over the second half:");
+    Map<String, Memory> first = readings.getFirst();
+    Map<String, Memory> middle = readings.get((readings.size() - 1) / 2);
+    Map<String, Memory> last = readings.getLast();
+    for (String component : first.keySet()) {
+      if (!isJvm(component)) {
+        continue;
+      }
+      StringBuilder line = new StringBuilder(String.format("    %-20s", component));
+      for (Map<String, Memory> reading : readings) {
+        Memory m = reading.get(component);
+        line.append(String.format(" %5s", m == null || m.heapAfterGcKb() < 0 ? "-" : Long.toString(m.heapAfterGcKb() / 1024)));
+      }
+      Memory from = middle.get(component);
+      Memory to = last.get(component);
+      line.append("   ").append(from == null || to == null || from.pid() != to.pid() ? "-"
+          : growth(from.heapAfterGcKb(), to.heapAfterGcKb()));
+      lines.add(line.toString());
+    }
+    return lines;
   }
 
   private static String growth(long from, long to) {
