@@ -76,7 +76,8 @@ public class JobsController {
   /**
    * Starts a generation: 202 {@code queued} when the owner's known credit standing covers it or
    * credits were reserved within the wait, 202 {@code pending} when they have not decided yet
-   * (follow the job), 402 when they refused.
+   * (follow the job), 402 when they refused. A collection the generator has not heard of is
+   * waited for a moment (it may have just been created) before the answer is 404.
    */
   @PostMapping("/collections/{collectionId}/generations")
   @ResponseStatus(HttpStatus.ACCEPTED)
@@ -87,6 +88,7 @@ public class JobsController {
       @RequestHeader(name = IdempotencyKey.HEADER, required = false) @IdempotencyKey String idempotencyKey) {
     String userId = caller.requireUserId();
     GenerationRequest request = body == null ? new GenerationRequest(null, null, null) : body;
+    requests.awaitCollection(collectionId, properties.collectionArrivalWait());
     return accepted(creditStandings.admit(() -> requests.accept(userId, collectionId, request, idempotencyKey),
         properties.creditDecisionWait()));
   }

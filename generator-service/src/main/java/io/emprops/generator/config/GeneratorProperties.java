@@ -12,13 +12,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param startOnCreditStanding whether a generation whose owner's last known credit standing
  *     covers it starts at once, before credits-service has decided (on by default; off, every
  *     generation waits for the decision)
+ * @param collectionArrivalWait how long {@code POST /collections/{id}/generations} waits for a
+ *     collection the generator has not heard of yet — created a moment ago, its
+ *     {@code CollectionCreated} still on its way — before answering 404; default 3 s
  */
 @ConfigurationProperties("emprops.generator")
 public record GeneratorProperties(
-    String credentialsKey, boolean seedExamples, Duration creditDecisionWait, Boolean startOnCreditStanding) {
+    String credentialsKey, boolean seedExamples, Duration creditDecisionWait, Boolean startOnCreditStanding,
+    Duration collectionArrivalWait) {
 
   public GeneratorProperties {
     creditDecisionWait = creditDecisionWait == null ? Duration.ofSeconds(3) : creditDecisionWait;
     startOnCreditStanding = startOnCreditStanding == null || startOnCreditStanding;
+    collectionArrivalWait = collectionArrivalWait == null ? Duration.ofSeconds(3) : collectionArrivalWait;
   }
 }

@@ -64,6 +64,11 @@ class JobsApiTest {
   /** A collection of the given owner, known to the generator, whose one step runs the seeded mock workflow. */
   private UUID collectionOf(String owner, String workflow) {
     UUID id = UUID.randomUUID();
+    collectionOf(id, owner, workflow);
+    return id;
+  }
+
+  private void collectionOf(UUID id, String owner, String workflow) {
     JsonNode data = json.readTree("""
         {"version": "v2",
          "steps": [{"id": 1, "nodeName": "%s", "nodePayload": {"prompt": "a {{subject}} in {{style}}"}}],
@@ -73,7 +78,6 @@ class JobsApiTest {
         .formatted(workflow));
     collections.apply(new CollectionSnapshot(id, UUID.randomUUID(), owner, 1, "t", "", CollectionStatus.DRAFT, false,
         data, null, null, null, null, null, false, null, false, false, false, Instant.now(), Instant.now()));
-    return id;
   }
 
   private static String newUser() {
@@ -109,6 +113,29 @@ class JobsApiTest {
     assertThat(job.get("data").get("outputs").isArray()).isTrue();
     assertThat(job.get("token").isNull()).as("no minted token's generation").isTrue();
     assertThat(credits.budgets.get(user)).isEqualTo(98);
+  }
+
+  /**
+   * A collection created a moment ago whose {@code CollectionCreated} reaches the generator while
+   * the request waits (0.7 s later, within the 3 s wait): accepted, not 404.
+   */
+  @Test
+  void aCollectionThatReachesTheGeneratorWhileTheRequestWaitsIsGenerated() {
+    String user = newUser();
+    UUID collection = UUID.randomUUID();
+    Thread arrival = Thread.ofVirtual().start(() -> {
+      try {
+        Thread.sleep(700);
+      } catch (InterruptedException e) {
+        return;
+      }
+      collectionOf(collection, user, "mock-image");
+    });
+
+    JsonNode accepted = data(generate(user, collection, "{}", null), 202);
+
+    assertThat(arrival.isAlive()).as("the collection arrived during the request").isFalse();
+    assertThat(accepted.get("status").asString()).isIn("queued", "pending");
   }
 
   @Test

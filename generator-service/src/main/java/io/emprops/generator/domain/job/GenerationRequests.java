@@ -75,6 +75,27 @@ public class GenerationRequests {
   }
 
   /**
+   * Waits, up to {@code wait}, for a collection the read model does not hold yet: created a moment
+   * ago, its {@code CollectionCreated} still on its way (or held up while Kafka recovers). Returns
+   * at once when it is known. Outside any transaction, so that each look sees the latest commits.
+   */
+  public void awaitCollection(UUID collectionId, Duration wait) {
+    Instant deadline = clock.instant().plus(wait);
+    while (collections.find(collectionId).filter(c -> !"unknown".equals(c.status())).isEmpty()
+        && clock.instant().isBefore(deadline)) {
+      try {
+        Thread.sleep(COLLECTION_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** How often a request waiting for its collection looks for it. */
+  static final Duration COLLECTION_POLL = Duration.ofMillis(100);
+
+  /**
    * Accepts a generation of a collection the read model does not hold yet, planned from
    * {@code set}, the instruction set the collection is being created from ({@code POST
    * /api/collections/generate}): the same job, cost and events as {@link #accept} would make of
