@@ -46,18 +46,18 @@ public class DeferredOutputRetrier {
     }
   }
 
-  /** One round over the outputs due now. @return how many the store took or that were settled otherwise */
+  /** One round over the outputs due now. @return how many it tried without the store failing */
   public int retryDue() {
-    int settled = 0;
+    int tried = 0;
     while (true) {
       Boolean storeTookIt = transactions.execute(status -> {
         List<DeferredOutputs.Deferred> due = deferred.claimDue(clock.instant(), 1);
         return due.isEmpty() ? null : outputs.retry(due.getFirst());
       });
       if (storeTookIt == null || !storeTookIt) {
-        return settled;
+        return tried;
       }
-      settled++;
+      tried++;
     }
   }
 }

@@ -115,8 +115,8 @@ public class GeneratedOutputs {
    * (or refused) and forgotten; or, still failing, tried again after a longer pause, until its
    * patience runs out and it is announced as not stored.
    *
-   * @return whether the object store took a write (false: it still fails, so the caller waits
-   *     before asking it again)
+   * @return false when the object store failed the write (the caller then waits before asking
+   *     it again), true otherwise
    */
   @Transactional(propagation = Propagation.MANDATORY)
   public boolean retry(DeferredOutputs.Deferred waiting) {
@@ -143,7 +143,7 @@ public class GeneratedOutputs {
         failed(output, e, attempt + " attempts over " + readable(Duration.between(waiting.deferredAt(), now)));
         deferred.forget(output);
       }
-      return e instanceof IOException; // a source that failed says nothing about the store
+      return e instanceof IOException; // the source failed: that says nothing about the store
     }
   }
 
