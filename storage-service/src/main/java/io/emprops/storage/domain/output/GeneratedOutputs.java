@@ -98,7 +98,7 @@ public class GeneratedOutputs {
         if (attempt < policy.attempts()) {
           log.info("Storing {} failed (attempt {} of {}), trying again: {}", output.label(), attempt,
               policy.attempts(), e.getMessage());
-          pause(policy.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 10)));
+          pause(policy.quickRetryPause(attempt));
         } else if (e instanceof ObjectStoreException && policy.storeOutagePatience().isPositive()) {
           defer(output, attempt, e);
           return;

@@ -24,12 +24,21 @@ public record OutputPolicy(HostAllowList allowedHosts, boolean allowPrivateAddre
 
   private static final Duration LONGEST_STORE_RETRY_PAUSE = Duration.ofMinutes(1);
 
+  /** The pause after the {@code attempt}-th of the quick attempts: {@code retryBackoff}, doubled after each. */
+  public Duration quickRetryPause(int attempt) {
+    return doubled(retryBackoff, attempt - 1);
+  }
+
   /**
    * The pause after a deferred output's {@code tried}-th attempt: {@code storeRetryInterval} after
    * the quick attempts, doubled after each retry, at most a minute.
    */
   public Duration storeRetryPause(int tried) {
-    Duration pause = storeRetryInterval.multipliedBy(1L << Math.min(Math.max(tried - attempts, 0), 10));
+    Duration pause = doubled(storeRetryInterval, Math.max(tried - attempts, 0));
     return pause.compareTo(LONGEST_STORE_RETRY_PAUSE) > 0 ? LONGEST_STORE_RETRY_PAUSE : pause;
+  }
+
+  private static Duration doubled(Duration first, int times) {
+    return first.multipliedBy(1L << Math.min(times, 10));
   }
 }
