@@ -36,6 +36,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.http.HttpService;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -347,13 +350,13 @@ public final class ChaosRun {
   /** An application answers its readiness probe; Redis accepts connections; the dev worker runs 3 s. */
   /** Whether the chain has contract code at {@code address} ({@code eth_getCode} at the latest block). */
   private boolean hasCode(String address) throws Exception {
-    String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getCode\",\"params\":[\"" + address
-        + "\",\"latest\"]}";
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.port("chain")))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    String code = JsonMapper.builder().build().readTree(response.body()).path("result").asString("");
-    return code.length() > 2; // "0x": no code
+    Web3j chain = Web3j.build(new HttpService("http://127.0.0.1:" + stack.port("chain")));
+    try {
+      String code = chain.ethGetCode(address, DefaultBlockParameterName.LATEST).send().getCode();
+      return code != null && code.length() > 2; // "0x": no code
+    } finally {
+      chain.shutdown();
+    }
   }
 
   private void awaitReady(String component, long deadline) throws Exception {
