@@ -163,7 +163,7 @@ public final class AppProperties {
   }
 
   /** The prefix of publishing's properties for the local chain. */
-  public static final String LOCAL_CHAIN = "emprops.publishing.chains.local.";
+  private static final String LOCAL_CHAIN = "emprops.publishing.chains.local.";
 
   /**
    * The {@code local} chain entry for {@code chain}, confirmed after one block (the launcher's
@@ -177,7 +177,7 @@ public final class AppProperties {
     p.put(prefix + "network", "anvil");
     p.put(prefix + "chain-id", Long.toString(ChainServer.CHAIN_ID));
     p.put(prefix + "rpc-url", chain.rpcUrl());
-    p.put(prefix + "confirmations", "1");
+    p.putAll(localChainConfirmations(1));
     p.put(prefix + "max-fee-per-gas", "100 gwei");
     p.put(prefix + "max-priority-fee-per-gas", "2 gwei");
     p.put(prefix + "max-deployment-cost", "1 ether");
@@ -187,6 +187,11 @@ public final class AppProperties {
     p.put("emprops.publishing.mints.poll-interval", "250ms");
     p.put("emprops.publishing.signer-key", ChainServer.DEV_PRIVATE_KEY);
     return p;
+  }
+
+  /** Publishing waits {@code blocks} confirmations on the local chain (the launcher's {@code --chain-confirmations}). */
+  public static Map<String, String> localChainConfirmations(int blocks) {
+    return Map.of(LOCAL_CHAIN + "confirmations", Integer.toString(blocks));
   }
 
   public static Map<String, String> jwt(Infrastructure infra) {

@@ -162,7 +162,7 @@ public final class StackLauncher {
     for (App app : options.apps()) {
       Map<String, String> properties = AppProperties.forApp(app, infrastructure, options.instances());
       if (app == App.PUBLISHING && options.chain() && infrastructure.chain().isPresent()) {
-        properties.put(AppProperties.LOCAL_CHAIN + "confirmations", Integer.toString(options.chainConfirmations()));
+        properties.putAll(AppProperties.localChainConfirmations(options.chainConfirmations()));
       }
       for (int instance = 1; instance <= options.instancesOf(app); instance++) {
         String name = AppProcess.name(app, instance);
