@@ -17,6 +17,7 @@ import io.emprops.generator.progress.JobEvent;
 import io.emprops.generator.progress.JobEventLog;
 import io.emprops.web.api.ApiException;
 import io.emprops.web.api.ApiResponse;
+import io.emprops.web.api.ErrorCode;
 import io.emprops.web.api.IdempotencyKey;
 import io.emprops.web.api.PageResponse;
 import io.emprops.web.identity.CallerIdentity;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.annotation.Validated;
@@ -36,9 +38,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
-import org.springframework.web.bind.annotation.ResponseStatus;
 
 /** Generations and jobs (API.md, "Generations and jobs"). */
 @RestController
@@ -88,9 +90,17 @@ public class JobsController {
       @RequestHeader(name = IdempotencyKey.HEADER, required = false) @IdempotencyKey String idempotencyKey) {
     String userId = caller.requireUserId();
     GenerationRequest request = body == null ? new GenerationRequest(null, null, null) : body;
-    requests.awaitCollection(collectionId, properties.collectionArrivalWait());
-    return accepted(creditStandings.admit(() -> requests.accept(userId, collectionId, request, idempotencyKey),
-        properties.creditDecisionWait()));
+    Supplier<Job> accept = () -> requests.accept(userId, collectionId, request, idempotencyKey);
+    try {
+      return accepted(creditStandings.admit(accept, properties.creditDecisionWait()));
+    } catch (ApiException notFound) {
+      // Only a miss waits (and costs the extra reads): the collection may have just been created.
+      if (notFound.code() != ErrorCode.NOT_FOUND
+          || !requests.awaitCollection(collectionId, properties.collectionArrivalWait())) {
+        throw notFound;
+      }
+      return accepted(creditStandings.admit(accept, properties.creditDecisionWait()));
+    }
   }
 
   private static ResponseEntity<ApiResponse<Accepted>> accepted(Job decided) {

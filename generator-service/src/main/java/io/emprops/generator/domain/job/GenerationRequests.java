@@ -77,17 +77,23 @@ public class GenerationRequests {
   /**
    * Waits, up to {@code wait}, for a collection the read model does not hold yet: created a moment
    * ago, its {@code CollectionCreated} still on its way (or held up while Kafka recovers). Returns
-   * at once when it is known. Outside any transaction, so that each look sees the latest commits.
+   * whether it is known now (at once when it already was). Outside any transaction, so that each
+   * look sees the latest commits.
    */
-  public void awaitCollection(UUID collectionId, Duration wait) {
+  public boolean awaitCollection(UUID collectionId, Duration wait) {
     Instant deadline = clock.instant().plus(wait);
-    while (collections.find(collectionId).filter(c -> !"unknown".equals(c.status())).isEmpty()
-        && clock.instant().isBefore(deadline)) {
+    while (true) {
+      if (collections.find(collectionId).filter(c -> !"unknown".equals(c.status())).isPresent()) {
+        return true;
+      }
+      if (!clock.instant().isBefore(deadline)) {
+        return false;
+      }
       try {
         Thread.sleep(COLLECTION_POLL.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return false;
       }
     }
   }
