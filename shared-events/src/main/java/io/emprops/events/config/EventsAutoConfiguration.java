@@ -198,6 +198,7 @@ public class EventsAutoConfiguration {
           inboxProperties.initialBackoff(),
           inboxProperties.backoffMultiplier(),
           inboxProperties.maxBackoff(),
+          inboxProperties.batchSize(),
           consumerFactory.getConfigurationProperties(),
           producerFactory.getConfigurationProperties());
       return new InboxConsumer(handlers, inbox, new TransactionTemplate(transactionManager), settings,

@@ -108,6 +108,9 @@ public record EventsProperties(
    * @param initialBackoff pause before the first retry, multiplied by {@code backoffMultiplier} up
    *     to {@code maxBackoff}
    * @param retention how long handled event ids are remembered
+   * @param batchSize events handled in one transaction, at most (1: one transaction per event).
+   *     More spares a commit per event where events come in bulk; a batch that fails is handled
+   *     again one event at a time, so a poison event is still retried and parked alone
    */
   public record Inbox(
       String groupId,
@@ -116,5 +119,6 @@ public record EventsProperties(
       @DefaultValue("200ms") Duration initialBackoff,
       @DefaultValue("2.0") double backoffMultiplier,
       @DefaultValue("5s") Duration maxBackoff,
-      @DefaultValue("14d") Duration retention) {}
+      @DefaultValue("14d") Duration retention,
+      @DefaultValue("1") int batchSize) {}
 }

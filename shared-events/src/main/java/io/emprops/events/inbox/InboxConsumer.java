@@ -24,10 +24,13 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.listener.BatchMessageListener;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -39,6 +42,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code <topic>.dlt} with the failure in {@code kafka_dlt-*} headers (and its own headers kept),
  * and the partition moves on. Malformed events skip the retries. If the dead-letter publish itself
  * fails the event is retried again: it is never dropped.
+ *
+ * <p>With a {@code batchSize} above 1 the container hands over each poll's records (at most that
+ * many) and {@link InboxDispatcher#onBatch} handles them in one transaction; a failing batch is
+ * handled again one event at a time, and the event that fails then is retried and dead-lettered as
+ * above, after the events before it committed.
  */
 public class InboxConsumer implements SmartLifecycle {
 
@@ -80,7 +88,11 @@ public class InboxConsumer implements SmartLifecycle {
     ContainerProperties properties = new ContainerProperties(topics);
     properties.setGroupId(settings.groupId());
     properties.setClientId(settings.clientIdPrefix() + "-inbox");
-    properties.setMessageListener(dispatcher);
+    if (settings.batchSize() > 1) {
+      properties.setMessageListener((BatchMessageListener<String, byte[]>) dispatcher::onBatch);
+    } else {
+      properties.setMessageListener(dispatcher);
+    }
     // Continues the producer's trace (traceparent header) when the service has a tracer.
     properties.setObservationEnabled(true);
 
@@ -120,6 +132,9 @@ public class InboxConsumer implements SmartLifecycle {
     // A service that starts consuming a topic builds its read models from the topic's beginning.
     properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    if (settings.batchSize() > 1) {
+      properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batchSize());
+    }
     return new DefaultKafkaConsumerFactory<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
@@ -141,7 +156,8 @@ public class InboxConsumer implements SmartLifecycle {
     backOff.setMultiplier(settings.backoffMultiplier());
     backOff.setMaxInterval(settings.maxBackoff().toMillis());
 
-    DefaultErrorHandler handler = new DefaultErrorHandler((record, failure) -> {
+    DefaultErrorHandler handler = new DefaultErrorHandler((record, thrown) -> {
+      Exception failure = withoutBatchWrapper(thrown);
       deadLetters.accept(record, failure);
       metrics.deadLettered(record.topic(), header(record, EventHeaders.EVENT_TYPE));
       log.error("dead-lettered {}-{}@{} ({})",
@@ -149,6 +165,18 @@ public class InboxConsumer implements SmartLifecycle {
     }, backOff);
     handler.addNotRetryableExceptions(MalformedEventException.class);
     return handler;
+  }
+
+  /**
+   * The failure as a record listener would have reported it: the dead-letter headers name the
+   * handler's exception, not the batch's pointer to the failed record.
+   */
+  private static Exception withoutBatchWrapper(Exception failure) {
+    if (failure instanceof ListenerExecutionFailedException listener
+        && listener.getCause() instanceof BatchListenerFailedException batch && batch.getCause() != null) {
+      return new ListenerExecutionFailedException(listener.getMessage(), listener.getGroupId(), batch.getCause());
+    }
+    return failure;
   }
 
   private static String header(ConsumerRecord<?, ?> record, String name) {

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param concurrency consumer threads per instance (at most the topics' partition count helps)
  * @param maxAttempts handler attempts per event before it is dead-lettered (≥ 1)
  * @param initialBackoff pause before the first retry; doubles up to {@code maxBackoff}
+ * @param batchSize events handled in one transaction, at most (1: one per event)
  * @param consumerProperties Kafka consumer settings (connection, tuning)
  * @param producerProperties Kafka producer settings for the dead-letter topics
  */
@@ -24,12 +25,16 @@ public record InboxSettings(
     Duration initialBackoff,
     double backoffMultiplier,
     Duration maxBackoff,
+    int batchSize,
     Map<String, Object> consumerProperties,
     Map<String, Object> producerProperties) {
 
   public InboxSettings {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1");
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be at least 1");
     }
     consumerProperties = Map.copyOf(consumerProperties);
     producerProperties = Map.copyOf(producerProperties);

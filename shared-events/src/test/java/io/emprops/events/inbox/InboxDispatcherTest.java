@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 
 /** One consumed record through the handlers of its type, against a real inbox table. */
 class InboxDispatcherTest {
@@ -106,6 +107,71 @@ class InboxDispatcherTest {
     assertThatThrownBy(() -> dispatcher.onMessage(withoutEventId)).isInstanceOf(MalformedEventException.class);
     assertThatThrownBy(() -> dispatcher.onMessage(incomplete)).isInstanceOf(MalformedEventException.class);
     assertThat(effects).isEmpty();
+  }
+
+  @Test
+  void aBatchIsHandledInOneTransactionAndItsRepeatedEventOnce() {
+    List<Long> transactionIds = new CopyOnWriteArrayList<>();
+    handlers.register("ledger", CreditsGranted.class, (event, metadata) -> {
+      effects.add(event.reason());
+      transactionIds.add(database.jdbc().sql("SELECT txid_current()").query(Long.class).single());
+    });
+    ConsumerRecord<String, byte[]> first = grant("first");
+    ConsumerRecord<String, byte[]> second = grant("second");
+
+    dispatcher.onBatch(List.of(first, second, first));
+
+    assertThat(effects).containsExactly("first", "second");
+    assertThat(transactionIds).hasSize(2).containsOnly(transactionIds.getFirst());
+  }
+
+  @Test
+  void aFailingBatchIsHandledOneAtATimeUpToTheEventThatFailsAgain() {
+    handlers.register("ledger", CreditsGranted.class, (event, metadata) -> {
+      if (event.reason().equals("poison")) {
+        throw new IllegalStateException("cannot grant");
+      }
+      effects.add(event.reason());
+    });
+    ConsumerRecord<String, byte[]> healthy = grant("healthy");
+    ConsumerRecord<String, byte[]> poison = grant("poison");
+    ConsumerRecord<String, byte[]> after = grant("after");
+
+    assertThatThrownBy(() -> dispatcher.onBatch(List.of(healthy, poison, after)))
+        .isInstanceOfSatisfying(BatchListenerFailedException.class, e -> {
+          assertThat(e.getRecord()).isSameAs(poison);
+          assertThat(e.getCause()).hasMessage("cannot grant");
+        });
+
+    // The batch's transaction rolled back (this list is not transactional: the healthy handler's
+    // first run shows); one at a time, the event before the poison committed.
+    assertThat(effects).containsExactly("healthy", "healthy");
+    assertThat(claims(eventId(healthy))).isEqualTo(1);
+    assertThat(claims(eventId(poison))).isZero();
+    assertThat(claims(eventId(after))).isZero();
+  }
+
+  @Test
+  void aMalformedEventInABatchIsReportedAsMalformedByPosition() {
+    handlers.register("ledger", CreditsGranted.class, (event, metadata) -> effects.add(event.reason()));
+    ConsumerRecord<String, byte[]> healthy = grant("healthy");
+    ConsumerRecord<String, byte[]> garbage = record(UUID.randomUUID(), "CreditsGranted.v1", "{\"user_id\": 42");
+
+    assertThatThrownBy(() -> dispatcher.onBatch(List.of(healthy, garbage)))
+        .isInstanceOfSatisfying(BatchListenerFailedException.class, e -> {
+          assertThat(e.getRecord()).isSameAs(garbage);
+          assertThat(e.getCause()).isInstanceOf(MalformedEventException.class);
+        });
+    assertThat(claims(eventId(healthy))).isEqualTo(1);
+  }
+
+  private static ConsumerRecord<String, byte[]> grant(String reason) {
+    return record(UUID.randomUUID(), "CreditsGranted.v1",
+        EventJson.serialize(TestEvents.creditsGranted("user-" + UUID.randomUUID(), 5, reason)));
+  }
+
+  private static UUID eventId(ConsumerRecord<String, byte[]> record) {
+    return UUID.fromString(new String(record.headers().lastHeader(EventHeaders.EVENT_ID).value(), StandardCharsets.UTF_8));
   }
 
   private static ConsumerRecord<String, byte[]> record(UUID eventId, String type, String payload) {
