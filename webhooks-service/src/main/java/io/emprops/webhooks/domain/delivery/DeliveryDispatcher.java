@@ -1,6 +1,6 @@
 package io.emprops.webhooks.domain.delivery;
 
-import io.emprops.webhooks.domain.endpoint.Endpoints;
+import io.emprops.webhooks.domain.endpoint.SigningKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +43,7 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryWakeup {
 
   private final DeliveryRepository deliveries;
   private final DeliveryOutcomes outcomes;
-  private final Endpoints endpoints;
+  private final SigningKeys signingKeys;
   private final WebhookTransport transport;
   private final DeliverySettings settings;
   private final DeliveryMetrics metrics;
@@ -59,11 +59,11 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryWakeup {
   private Thread loop;
   private Thread writer;
 
-  public DeliveryDispatcher(DeliveryRepository deliveries, DeliveryOutcomes outcomes, Endpoints endpoints,
+  public DeliveryDispatcher(DeliveryRepository deliveries, DeliveryOutcomes outcomes, SigningKeys signingKeys,
       WebhookTransport transport, DeliverySettings settings, DeliveryMetrics metrics, Clock clock) {
     this.deliveries = deliveries;
     this.outcomes = outcomes;
-    this.endpoints = endpoints;
+    this.signingKeys = signingKeys;
     this.transport = transport;
     this.settings = settings;
     this.metrics = metrics;
@@ -213,7 +213,7 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryWakeup {
     headers.put("webhook-id", webhookId);
     headers.put("webhook-timestamp", Long.toString(timestamp));
     headers.put("webhook-signature",
-        Signatures.header(webhookId, timestamp, body, endpoints.signingKeys(delivery.secrets())));
+        Signatures.header(webhookId, timestamp, body, signingKeys.of(delivery.secrets())));
     return transport.post(delivery.url(), headers, body);
   }
 

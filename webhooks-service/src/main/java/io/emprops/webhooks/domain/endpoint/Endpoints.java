@@ -16,12 +16,11 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Users' endpoints: registration (with a signing secret shown once), changes, rotation of the
- * secret with an overlap in which old and new both sign, and the keys an attempt signs with.
+ * secret with an overlap in which old and new both sign ({@link SigningKeys} opens them for attempts).
  * Every method is one transaction; an endpoint is only ever visible to its owner (404 otherwise).
  */
 @Service
@@ -128,12 +127,6 @@ public class Endpoints {
     Instant expires = clock.instant().plus(overlap);
     endpoints.expireSecrets(id, expires);
     return new WithSecret(endpoint, newSecret(id), expires);
-  }
-
-  /** The HMAC keys of sealed secrets, in their order (no database access). */
-  @Transactional(propagation = Propagation.NEVER)
-  public List<byte[]> signingKeys(List<EndpointRepository.SealedSecret> sealed) {
-    return sealed.stream().map(s -> SigningSecret.key(secrets.open(s.id().toString(), s.sealed()))).toList();
   }
 
   private Endpoint owned(String userId, UUID id) {
