@@ -108,8 +108,17 @@ public final class WebhooksBenchmark {
     Path jar = jar();
     System.out.printf("webhooks bench: %d endpoints on loopback, %d events per phase, service %s%n",
         ENDPOINTS, events, jar);
-    try (WebhooksProcess service = WebhooksProcess.startJar(jar, name, Map.of(),
-        List.of("-Xmx512m", "-XX:+UseG1GC"));
+    Map<String, String> overrides = overrides(System.getenv("BENCH_WEBHOOKS_PROPERTIES"));
+    if (!overrides.isEmpty()) {
+      System.out.println("service properties: " + overrides);
+    }
+    // BENCH_WEBHOOKS_JVM adds JVM options to the service's, e.g. a flight recording to profile it.
+    List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseG1GC"));
+    String extraJvm = System.getenv("BENCH_WEBHOOKS_JVM");
+    if (extraJvm != null && !extraJvm.isBlank()) {
+      jvm.addAll(List.of(extraJvm.trim().split("\\s+")));
+    }
+    try (WebhooksProcess service = WebhooksProcess.startJar(jar, name, overrides, jvm);
         EventDelivery kafka = new EventDelivery(name.replace("-", ""))) {
       String secret = WebhooksProcess.properties(name).get("emprops.internal.secret");
       List<String> users = new ArrayList<>();
@@ -147,6 +156,18 @@ public final class WebhooksBenchmark {
       receivers.forEach(s -> s.stop(0));
       receiverThreads.shutdownNow();
     }
+  }
+
+  /** {@code k=v,k=v}: service properties to try against the defaults (e.g. partitions and consumer threads). */
+  private static Map<String, String> overrides(String spec) {
+    Map<String, String> properties = new java.util.LinkedHashMap<>();
+    if (spec != null && !spec.isBlank()) {
+      for (String pair : spec.split(",")) {
+        String[] kv = pair.split("=", 2);
+        properties.put(kv[0].trim(), kv[1].trim());
+      }
+    }
+    return properties;
   }
 
   /**
