@@ -20,15 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,7 +101,8 @@ class BatchedInboxTest {
         outbox.publish(TestEvents.creditsGranted(userId, 1, RecordingHandlers.POISON)),
         outbox.publish(TestEvents.creditsGranted(userId, 1, "after"))));
 
-    ConsumerRecord<String, byte[]> deadLetter = awaitRecord(Topic.CREDITS.deadLetterTopicName(NAMESPACE), events.get(1));
+    ConsumerRecord<String, byte[]> deadLetter =
+        recorder.awaitRecord(Topic.CREDITS.deadLetterTopicName(NAMESPACE), events.get(1));
     assertThat(TopicRecorder.header(deadLetter, "kafka_dlt-exception-message"))
         .contains("cannot grant credits for reason poison");
     await().atMost(Duration.ofSeconds(30)).until(() -> effects(userId) >= 2);
@@ -132,14 +129,13 @@ class BatchedInboxTest {
         .add(EventHeaders.EVENT_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8))
         .add(EventHeaders.EVENT_TYPE, "CreditsGranted.v1".getBytes(StandardCharsets.UTF_8))
         .add(EventHeaders.OCCURRED_AT, Instant.now().toString().getBytes(StandardCharsets.UTF_8));
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTopics.bootstrapServers()),
-        new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer = KafkaTopics.rawProducer()) {
       producer.send(garbage);
       producer.send(next).get();
     }
 
-    ConsumerRecord<String, byte[]> deadLetter = awaitRecord(Topic.CREDITS.deadLetterTopicName(NAMESPACE), garbageId);
+    ConsumerRecord<String, byte[]> deadLetter =
+        recorder.awaitRecord(Topic.CREDITS.deadLetterTopicName(NAMESPACE), garbageId);
     assertThat(TopicRecorder.header(deadLetter, "kafka_dlt-exception-cause-fqcn"))
         .isEqualTo(MalformedEventException.class.getName());
     await().atMost(Duration.ofSeconds(30)).until(() -> effects(userId) >= 1);
@@ -148,13 +144,5 @@ class BatchedInboxTest {
 
   private long effects(String userId) {
     return jdbc.sql("SELECT count(*) FROM effects WHERE aggregate_id = ?").param(userId).query(Long.class).single();
-  }
-
-  private ConsumerRecord<String, byte[]> awaitRecord(String topic, UUID eventId) {
-    return await().atMost(Duration.ofSeconds(30)).until(
-        () -> recorder.recordsOf(topic).stream()
-            .filter(r -> eventId.toString().equals(TopicRecorder.header(r, EventHeaders.EVENT_ID)))
-            .findFirst().orElse(null),
-        record -> record != null);
   }
 }

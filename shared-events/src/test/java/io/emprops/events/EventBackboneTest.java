@@ -38,10 +38,7 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,7 +103,7 @@ class EventBackboneTest {
     UUID eventId = transactions.execute(status -> outbox.publish(TestEvents.generationRequested(jobId, 4)));
 
     awaitEffects(eventId, 1);
-    ConsumerRecord<String, byte[]> record = awaitRecord(GENERATIONS, eventId);
+    ConsumerRecord<String, byte[]> record = recorder.awaitRecord(GENERATIONS, eventId);
     assertThat(record.key()).isEqualTo(jobId.toString());
     assertThat(TopicRecorder.header(record, EventHeaders.EVENT_TYPE)).isEqualTo("GenerationRequested.v1");
     assertThat(Instant.parse(TopicRecorder.header(record, EventHeaders.OCCURRED_AT))).isBetween(before, Instant.now());
@@ -130,7 +127,7 @@ class EventBackboneTest {
     UUID committed = transactions.execute(status -> outbox.publish(TestEvents.generationRequested(jobId, 2)));
 
     awaitEffects(committed, 1);
-    awaitRecord(GENERATIONS, committed);
+    recorder.awaitRecord(GENERATIONS, committed);
     assertThat(recorder.eventIds()).doesNotContain(rolledBack);
     assertThat(effectCount(rolledBack)).isZero();
   }
@@ -150,7 +147,7 @@ class EventBackboneTest {
     try (Scope scope = Span.wrap(request).makeCurrent()) {
       eventId = transactions.execute(status -> outbox.publish(TestEvents.generationRequested(UUID.randomUUID(), 1)));
     }
-    assertThat(TopicRecorder.header(awaitRecord(GENERATIONS, eventId), EventHeaders.TRACEPARENT))
+    assertThat(TopicRecorder.header(recorder.awaitRecord(GENERATIONS, eventId), EventHeaders.TRACEPARENT))
         .isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   }
 
@@ -183,11 +180,11 @@ class EventBackboneTest {
   @Test
   void redeliveredEventHasOneEffect() throws Exception {
     UUID eventId = transactions.execute(status -> outbox.publish(TestEvents.generationRequested(UUID.randomUUID(), 1)));
-    ConsumerRecord<String, byte[]> original = awaitRecord(GENERATIONS, eventId);
+    ConsumerRecord<String, byte[]> original = recorder.awaitRecord(GENERATIONS, eventId);
     awaitEffects(eventId, 1);
     double duplicatesBefore = handled("test.record-generation-request", "duplicate");
 
-    try (KafkaProducer<String, byte[]> producer = rawProducer()) {
+    try (KafkaProducer<String, byte[]> producer = KafkaTopics.rawProducer()) {
       for (int copy = 0; copy < 2; copy++) {
         producer.send(new ProducerRecord<>(GENERATIONS, null, original.key(), original.value(), original.headers())).get();
       }
@@ -207,7 +204,7 @@ class EventBackboneTest {
     UUID healthy = transactions.execute(status -> outbox.publish(TestEvents.creditsGranted(userId, 20, "welcome")));
 
     awaitEffects(healthy, 1);
-    ConsumerRecord<String, byte[]> deadLetter = awaitRecord(Topic.CREDITS.deadLetterTopicName(NAMESPACE), poison);
+    ConsumerRecord<String, byte[]> deadLetter = recorder.awaitRecord(Topic.CREDITS.deadLetterTopicName(NAMESPACE), poison);
     assertThat(TopicRecorder.header(deadLetter, "kafka_dlt-original-topic")).isEqualTo(CREDITS);
     assertThat(TopicRecorder.header(deadLetter, "kafka_dlt-exception-message"))
         .contains("cannot grant credits for reason poison");
@@ -229,11 +226,12 @@ class EventBackboneTest {
         .add(EventHeaders.EVENT_ID, eventId.toString().getBytes(StandardCharsets.UTF_8))
         .add(EventHeaders.EVENT_TYPE, "GenerationRequested.v1".getBytes(StandardCharsets.UTF_8))
         .add(EventHeaders.OCCURRED_AT, Instant.now().toString().getBytes(StandardCharsets.UTF_8));
-    try (KafkaProducer<String, byte[]> producer = rawProducer()) {
+    try (KafkaProducer<String, byte[]> producer = KafkaTopics.rawProducer()) {
       producer.send(garbage).get();
     }
 
-    ConsumerRecord<String, byte[]> deadLetter = awaitRecord(Topic.GENERATIONS.deadLetterTopicName(NAMESPACE), eventId);
+    ConsumerRecord<String, byte[]> deadLetter =
+        recorder.awaitRecord(Topic.GENERATIONS.deadLetterTopicName(NAMESPACE), eventId);
     assertThat(TopicRecorder.header(deadLetter, "kafka_dlt-exception-fqcn"))
         .isEqualTo("org.springframework.kafka.listener.ListenerExecutionFailedException");
     assertThat(TopicRecorder.header(deadLetter, "kafka_dlt-exception-cause-fqcn"))
@@ -243,7 +241,7 @@ class EventBackboneTest {
   @Test
   void relayReportsHealthAndMetrics() {
     UUID eventId = transactions.execute(status -> outbox.publish(TestEvents.generationRequested(UUID.randomUUID(), 1)));
-    awaitRecord(GENERATIONS, eventId);
+    recorder.awaitRecord(GENERATIONS, eventId);
     // The consumer's lag is recorded once its handler ran, which may be after the record arrived.
     awaitEffects(eventId, 1);
 
@@ -263,14 +261,6 @@ class EventBackboneTest {
     });
   }
 
-  private ConsumerRecord<String, byte[]> awaitRecord(String topic, UUID eventId) {
-    return await().atMost(Duration.ofSeconds(30)).until(
-        () -> recorder.recordsOf(topic).stream()
-            .filter(r -> eventId.toString().equals(TopicRecorder.header(r, EventHeaders.EVENT_ID)))
-            .findFirst().orElse(null),
-        record -> record != null);
-  }
-
   private void awaitEffects(UUID eventId, int count) {
     await().atMost(Duration.ofSeconds(30)).until(() -> effectCount(eventId) >= count);
   }
@@ -282,10 +272,5 @@ class EventBackboneTest {
   private double handled(String consumer, String outcome) {
     var timer = meters.find("emprops.events.handled").tag("consumer", consumer).tag("outcome", outcome).timer();
     return timer == null ? 0 : timer.count();
-  }
-
-  private static KafkaProducer<String, byte[]> rawProducer() {
-    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTopics.bootstrapServers()),
-        new StringSerializer(), new ByteArraySerializer());
   }
 }

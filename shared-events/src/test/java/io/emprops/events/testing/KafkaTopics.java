@@ -4,8 +4,13 @@ import io.emprops.events.contract.Topic;
 import io.emprops.localstack.testing.SharedInfrastructure;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** A private topic namespace per test class, so test classes never see each other's events. */
 public final class KafkaTopics {
@@ -27,5 +32,11 @@ public final class KafkaTopics {
 
   public static String bootstrapServers() {
     return SharedInfrastructure.get().kafka().bootstrapServers();
+  }
+
+  /** A producer of raw records (any key, payload and headers), as a foreign or broken producer would write them. */
+  public static KafkaProducer<String, byte[]> rawProducer() {
+    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()),
+        new StringSerializer(), new ByteArraySerializer());
   }
 }

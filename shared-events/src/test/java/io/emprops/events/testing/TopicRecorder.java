@@ -16,6 +16,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 
 /**
  * Reads topics from their beginning on a thread of its own and keeps every record, to check what
@@ -53,6 +54,15 @@ public final class TopicRecorder implements AutoCloseable {
 
   public List<ConsumerRecord<String, byte[]>> records() {
     return List.copyOf(records);
+  }
+
+  /** The record of {@code eventId} on {@code topic}, once recorded (within 30 s). */
+  public ConsumerRecord<String, byte[]> awaitRecord(String topic, UUID eventId) {
+    return Awaitility.await().atMost(Duration.ofSeconds(30)).until(
+        () -> recordsOf(topic).stream()
+            .filter(r -> eventId.toString().equals(header(r, EventHeaders.EVENT_ID)))
+            .findFirst().orElse(null),
+        record -> record != null);
   }
 
   public List<ConsumerRecord<String, byte[]>> recordsOf(String topic) {
