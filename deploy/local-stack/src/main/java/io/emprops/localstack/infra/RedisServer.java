@@ -22,9 +22,43 @@ public final class RedisServer implements InfraComponent {
 
   private RedisServer(java.util.function.Supplier<redis.embedded.RedisServer> factory, int port, String password) {
     this.factory = factory;
-    this.server = factory.get();
     this.port = port;
     this.password = password;
+  }
+
+  /**
+   * A started server from {@link #factory}. embedded-redis writes the redis-server binary and execs
+   * it at once; a process this JVM forks meanwhile (the launcher starts Kafka, S3 and the chain in
+   * parallel) inherits the binary's open write handle until it execs in turn, and the exec then
+   * fails with "Text file busy" (ETXTBSY). That is a moment's race: it is tried again.
+   */
+  private redis.embedded.RedisServer startServer() {
+    for (int attempt = 1; ; attempt++) {
+      redis.embedded.RedisServer fresh = factory.get();
+      try {
+        fresh.start();
+        return fresh;
+      } catch (RuntimeException e) {
+        if (attempt >= 5 || !textFileBusy(e)) {
+          throw e;
+        }
+        try {
+          Thread.sleep(100L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static boolean textFileBusy(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("Text file busy")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -40,7 +74,7 @@ public final class RedisServer implements InfraComponent {
       }
     }
     RedisServer redis = new RedisServer(() -> build(port, dataDirectory, password), port, password);
-    redis.server.start();
+    redis.server = redis.startServer();
     Ports.awaitListening("redis", port, Duration.ofSeconds(20));
     return redis;
   }
@@ -92,9 +126,7 @@ public final class RedisServer implements InfraComponent {
     } catch (RuntimeException ignored) {
       // its process is gone already
     }
-    redis.embedded.RedisServer fresh = factory.get();
-    fresh.start();
-    server = fresh;
+    server = startServer();
     Ports.awaitListening("redis", port, Duration.ofSeconds(20));
   }
 
