@@ -110,19 +110,43 @@ class InboxDispatcherTest {
   }
 
   @Test
-  void aBatchIsHandledInOneTransactionAndItsRepeatedEventOnce() {
+  void aBatchIsHandledInOneTransactionEachOfItsEventsOnce() {
     List<Long> transactionIds = new CopyOnWriteArrayList<>();
     handlers.register("ledger", CreditsGranted.class, (event, metadata) -> {
       effects.add(event.reason());
       transactionIds.add(database.jdbc().sql("SELECT txid_current()").query(Long.class).single());
     });
+    ConsumerRecord<String, byte[]> handledBefore = grant("before");
+    ConsumerRecord<String, byte[]> second = grant("second");
+    ConsumerRecord<String, byte[]> third = grant("third");
+    dispatcher.onMessage(handledBefore);
+
+    dispatcher.onBatch(List.of(handledBefore, second, third, second));
+
+    assertThat(effects).containsExactly("before", "second", "third");
+    assertThat(transactionIds.subList(1, 3)).containsOnly(transactionIds.get(1));
+    assertThat(transactionIds.get(1)).isNotEqualTo(transactionIds.get(0));
+    assertThat(claims(eventId(second))).isEqualTo(1);
+  }
+
+  @Test
+  void inABatchEachHandlerSkipsOnlyTheEventsItHandledBefore() {
+    boolean[] auditFails = {true};
+    handlers.register("ledger", CreditsGranted.class, (event, metadata) -> effects.add("ledger " + event.reason()));
+    handlers.register("audit", CreditsGranted.class, (event, metadata) -> {
+      if (auditFails[0]) {
+        throw new IllegalStateException("audit store unavailable");
+      }
+      effects.add("audit " + event.reason());
+    });
     ConsumerRecord<String, byte[]> first = grant("first");
     ConsumerRecord<String, byte[]> second = grant("second");
+    assertThatThrownBy(() -> dispatcher.onMessage(first)).hasMessage("audit store unavailable");
+    auditFails[0] = false;
 
-    dispatcher.onBatch(List.of(first, second, first));
+    dispatcher.onBatch(List.of(first, second));
 
-    assertThat(effects).containsExactly("first", "second");
-    assertThat(transactionIds).hasSize(2).containsOnly(transactionIds.getFirst());
+    assertThat(effects).containsExactly("ledger first", "audit first", "ledger second", "audit second");
   }
 
   @Test
