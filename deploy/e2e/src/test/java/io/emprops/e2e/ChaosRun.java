@@ -349,14 +349,9 @@ public final class ChaosRun {
 
   /** An application answers its readiness probe; Redis accepts connections; the dev worker runs 3 s. */
   /** Whether the chain has contract code at {@code address} ({@code eth_getCode} at the latest block). */
-  private boolean hasCode(String address) throws Exception {
-    Web3j chain = Web3j.build(new HttpService("http://127.0.0.1:" + stack.port("chain")));
-    try {
-      String code = chain.ethGetCode(address, DefaultBlockParameterName.LATEST).send().getCode();
-      return code != null && code.length() > 2; // "0x": no code
-    } finally {
-      chain.shutdown();
-    }
+  private static boolean hasCode(Web3j chain, String address) throws Exception {
+    String code = chain.ethGetCode(address, DefaultBlockParameterName.LATEST).send().getCode();
+    return code != null && code.length() > 2; // "0x": no code
   }
 
   private void awaitReady(String component, long deadline) throws Exception {
@@ -786,15 +781,20 @@ public final class ChaosRun {
     //     the confirmations asked for), and no two collections share a contract.
     List<String> contracts = new ArrayList<>();
     long withoutCode = 0;
-    for (String collection : publishedCollections) {
-      String address = db.scalar("SELECT contract_address FROM publishing.publications WHERE status = 'confirmed'"
-          + " AND collection_id = '" + collection + "'");
-      if (address != null) {
-        contracts.add(address.toLowerCase(java.util.Locale.ROOT));
-        if (!hasCode(address)) {
-          withoutCode++;
+    Web3j chain = Web3j.build(new HttpService("http://127.0.0.1:" + stack.port("chain")));
+    try {
+      for (String collection : publishedCollections) {
+        String address = db.scalar("SELECT contract_address FROM publishing.publications WHERE status = 'confirmed'"
+            + " AND collection_id = '" + collection + "'");
+        if (address != null) {
+          contracts.add(address.toLowerCase(java.util.Locale.ROOT));
+          if (!hasCode(chain, address)) {
+            withoutCode++;
+          }
         }
       }
+    } finally {
+      chain.shutdown();
     }
     long sharedContracts = contracts.size() - contracts.stream().distinct().count();
     verdict(withoutCode == 0 && sharedContracts == 0, "one contract per confirmed publication, on the chain",
