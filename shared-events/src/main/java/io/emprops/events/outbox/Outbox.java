@@ -5,6 +5,7 @@ import io.emprops.events.contract.EventCatalog;
 import io.emprops.events.contract.EventDescriptor;
 import io.emprops.events.contract.EventHeaders;
 import io.emprops.events.contract.EventJson;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -17,6 +18,8 @@ import java.util.Objects;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.SqlTypeValue;
+import org.springframework.jdbc.core.StatementCreatorUtils;
 import org.springframework.transaction.IllegalTransactionStateException;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -38,6 +41,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * }</pre>
  */
 public class Outbox {
+
+  private static final String VALUES_ROW = "(?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)";
+  /** Bounds a statement's parameters (seven per event) well below PostgreSQL's 65,535. */
+  static final int MAX_ROWS_PER_STATEMENT = 1_000;
 
   private final DataSource dataSource;
   private final JdbcTemplate jdbc;
@@ -64,7 +71,7 @@ public class Outbox {
     String table = SqlIdentifiers.requirePlain(schema) + ".outbox";
     this.insertSql = "INSERT INTO " + table
         + " (id, aggregate_type, aggregate_id, type, payload, headers, created_at)"
-        + " VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)";
+        + " VALUES " + VALUES_ROW;
     this.deleteSql = "DELETE FROM " + table + " WHERE id = ANY (?)";
   }
 
@@ -113,18 +120,41 @@ public class Outbox {
           headersJson(id, descriptor.type(), occurredAt, traceparent),
           occurredAt.atOffset(ZoneOffset.UTC)});
     }
-    if (commitSynchronously) {
-      jdbc.queryForList("SELECT set_config('synchronous_commit', 'on', true)"
-          + " WHERE current_setting('synchronous_commit') IN ('off', 'local')");
+    for (int from = 0; from < rows.size(); from += MAX_ROWS_PER_STATEMENT) {
+      List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + MAX_ROWS_PER_STATEMENT));
+      List<UUID> chunkIds = ids.subList(from, from + chunk.size());
+      jdbc.execute(publishSql(chunk.size(), from == 0 && commitSynchronously), (PreparedStatement statement) -> {
+        int index = 1;
+        for (Object[] row : chunk) {
+          for (Object value : row) {
+            StatementCreatorUtils.setParameterValue(statement, index++, SqlTypeValue.TYPE_UNKNOWN, value);
+          }
+        }
+        statement.setArray(index, statement.getConnection().createArrayOf("uuid", chunkIds.toArray()));
+        statement.execute();
+        return null;
+      });
     }
-    jdbc.batchUpdate(insertSql, rows);
-    // Deleted in the same transaction: the insert is already in the WAL for the relay.
-    jdbc.update(connection -> {
-      var statement = connection.prepareStatement(deleteSql);
-      statement.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
-      return statement;
-    });
     return List.copyOf(ids);
+  }
+
+  /**
+   * What publishing {@code rows} events sends: the commit setting, the insert and the delete as one
+   * statement list, which the driver sends in one round trip (each still a statement of its own,
+   * run in order: the delete sees the insert). Three round trips per publication were a third of
+   * a short saga step's statements.
+   */
+  private String publishSql(int rows, boolean raiseCommitSetting) {
+    StringBuilder sql = new StringBuilder();
+    if (raiseCommitSetting) {
+      sql.append("SELECT set_config('synchronous_commit', 'on', true)")
+          .append(" WHERE current_setting('synchronous_commit') IN ('off', 'local'); ");
+    }
+    sql.append(insertSql);
+    for (int i = 1; i < rows; i++) {
+      sql.append(", ").append(VALUES_ROW);
+    }
+    return sql.append("; ").append(deleteSql).toString();
   }
 
   private void requireCallersTransaction() {

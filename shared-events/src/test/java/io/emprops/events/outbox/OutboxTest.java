@@ -35,6 +35,7 @@ class OutboxTest {
     otherService = ServiceDatabase.provision("outbox_other");
     database.jdbc().sql("""
         CREATE TABLE outbox_capture (LIKE outbox);
+        ALTER TABLE outbox_capture ADD COLUMN inserted_order bigserial;
         CREATE FUNCTION capture_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
           BEGIN INSERT INTO outbox_capture SELECT NEW.*; RETURN NEW; END $$;
         CREATE TRIGGER capture_outbox AFTER INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION capture_outbox();
@@ -87,6 +88,26 @@ class OutboxTest {
         .sql("SELECT DISTINCT headers->>'traceparent' FROM outbox_capture WHERE id = ANY (?)")
         .param(ids.toArray(UUID[]::new)).query(String.class).list();
     assertThat(traces).singleElement().asString().matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+  }
+
+  @Test
+  void manyEventsInOneCallAreWrittenInTheirOrderAcrossStatementsAndAllDeleted() {
+    int events = 2 * Outbox.MAX_ROWS_PER_STATEMENT + 500;
+    List<GenerationRequested> published = new java.util.ArrayList<>();
+    for (int i = 0; i < events; i++) {
+      published.add(TestEvents.generationRequested(UUID.randomUUID(), 1 + i % 7));
+    }
+    List<UUID> ids = database.transactions().execute(status -> database.outbox().publishAll(published));
+
+    assertThat(database.jdbc().sql("SELECT count(*) FROM outbox").query(Long.class).single()).isZero();
+    List<UUID> inserted = database.jdbc()
+        .sql("SELECT id FROM outbox_capture WHERE id = ANY (?) ORDER BY inserted_order")
+        .param(ids.toArray(UUID[]::new)).query(UUID.class).list();
+    assertThat(inserted).as("inserted (so relayed) in the order published").containsExactlyElementsOf(ids);
+    List<String> aggregates = database.jdbc()
+        .sql("SELECT aggregate_id FROM outbox_capture WHERE id = ANY (?) ORDER BY inserted_order")
+        .param(ids.toArray(UUID[]::new)).query(String.class).list();
+    assertThat(aggregates).containsExactlyElementsOf(published.stream().map(e -> e.aggregateId()).toList());
   }
 
   @Test
