@@ -105,14 +105,6 @@ public class JobStepRepository {
     return queued;
   }
 
-  /** Of these submissions, those whose step is still queued or running. */
-  public Set<String> inFlightOf(List<String> queueStepIds) {
-    return new HashSet<>(jdbc.sql("""
-            SELECT queue_step_id FROM job_steps
-            WHERE queue_step_id = ANY(:ids) AND status IN ('queued', 'running')""")
-        .param("ids", queueStepIds.toArray(String[]::new)).query(String.class).list());
-  }
-
   public List<JobStep> bySubmissions(List<String> queueStepIds) {
     return jdbc.sql("SELECT * FROM job_steps WHERE queue_step_id = ANY(:ids) ORDER BY position")
         .param("ids", queueStepIds.toArray(String[]::new)).query(this::step).list();
@@ -124,6 +116,22 @@ public class JobStepRepository {
             UPDATE job_steps SET submitted_at = now(), updated_at = now()
             WHERE queue_step_id = ANY(:ids) AND submitted_at IS NULL""")
         .param("ids", queueStepIds.toArray(String[]::new)).update();
+  }
+
+  /**
+   * The queue has these submissions, just written: marks them submitted, whatever their status
+   * now, in one statement.
+   *
+   * @return of these, the submission ids whose step is still wanted (queued, running, or already
+   *     completed by a quick worker); a step ended since (cancelled or failed) is not among them
+   */
+  public Set<String> markSubmittedInFlight(List<String> queueStepIds) {
+    return new HashSet<>(jdbc.sql("""
+            UPDATE job_steps SET submitted_at = coalesce(submitted_at, now()),
+                   updated_at = CASE WHEN submitted_at IS NULL THEN now() ELSE updated_at END
+            WHERE queue_step_id = ANY(:ids)
+            RETURNING CASE WHEN status IN ('queued', 'running', 'completed') THEN queue_step_id END""")
+        .param("ids", queueStepIds.toArray(String[]::new)).query(String.class).list());
   }
 
   public List<JobStep> forJob(UUID jobId) {

@@ -1,8 +1,5 @@
 package io.emprops.generator.domain.execution;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.emprops.generator.persistence.JobStepRepository;
 import io.emprops.generator.queue.JobQueueClient;
 import io.emprops.generator.queue.QueueEvent;
 import io.emprops.generator.queue.QueueSubscriber;
@@ -13,7 +10,6 @@ import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -38,7 +34,7 @@ public class QueueEventHandler implements SmartLifecycle {
   private final RedisClient redis;
   private final JsonMapper json;
   private final JobExecution execution;
-  private final JobStepRepository steps;
+  private final OwnSubmissions ours;
   private final JobQueueClient queue;
   private final Timer handling;
   private final Counter coalesced;
@@ -51,19 +47,13 @@ public class QueueEventHandler implements SmartLifecycle {
   private static final int LANES = 16;
   private final ExecutorService[] lanes = new ExecutorService[LANES];
   private volatile QueueSubscriber subscriber;
-  /**
-   * Submission ids found to be ours. Ids are never reused, so a positive answer holds; a negative
-   * one is not kept (most messages on the channels are other clients', and their ids never recur).
-   */
-  private final Cache<String, Boolean> ours = Caffeine.newBuilder()
-      .maximumSize(100_000).expireAfterAccess(Duration.ofHours(1)).build();
 
-  public QueueEventHandler(RedisClient redis, JsonMapper json, JobExecution execution, JobStepRepository steps,
+  public QueueEventHandler(RedisClient redis, JsonMapper json, JobExecution execution, OwnSubmissions ours,
       JobQueueClient queue, MeterRegistry meters) {
     this.redis = redis;
     this.json = json;
     this.execution = execution;
-    this.steps = steps;
+    this.ours = ours;
     this.queue = queue;
     for (int i = 0; i < LANES; i++) {
       lanes[i] = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("queue-events-" + i).daemon(true).factory());
@@ -126,8 +116,7 @@ public class QueueEventHandler implements SmartLifecycle {
             coalesced.increment();
             return;
           }
-          // Most messages on the channels are other clients' steps: one indexed lookup drops them.
-          if (isOurs(event.stepId())) {
+          if (ours.isOurs(event.stepId())) {
             handle(event);
           }
         } catch (RuntimeException e) {
@@ -162,17 +151,6 @@ public class QueueEventHandler implements SmartLifecycle {
     for (ExecutorService lane : lanes) {
       lane.shutdown();
     }
-  }
-
-  private boolean isOurs(String stepId) {
-    if (ours.getIfPresent(stepId) != null) {
-      return true;
-    }
-    boolean found = steps.bySubmission(stepId).isPresent();
-    if (found) {
-      ours.put(stepId, Boolean.TRUE);
-    }
-    return found;
   }
 
   private ExecutorService laneOf(String stepId) {

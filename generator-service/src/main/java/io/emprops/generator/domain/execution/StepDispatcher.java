@@ -39,6 +39,7 @@ public class StepDispatcher implements AutoCloseable {
   private final JobStepRepository steps;
   private final JobRepository jobs;
   private final JobQueueClient queue;
+  private final OwnSubmissions ours;
   private final ObjectProvider<FetchStepRunner> fetchRunner;
   private final ExecutionProperties properties;
   private final JsonMapper json;
@@ -47,12 +48,13 @@ public class StepDispatcher implements AutoCloseable {
   // Dispatching does I/O; it must not hold up the committing thread or run on a Redis I/O thread.
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-  public StepDispatcher(JobStepRepository steps, JobRepository jobs, JobQueueClient queue,
+  StepDispatcher(JobStepRepository steps, JobRepository jobs, JobQueueClient queue, OwnSubmissions ours,
       ObjectProvider<FetchStepRunner> fetchRunner, ExecutionProperties properties, JsonMapper json,
       MeterRegistry meters) {
     this.steps = steps;
     this.jobs = jobs;
     this.queue = queue;
+    this.ours = ours;
     this.fetchRunner = fetchRunner;
     this.properties = properties;
     this.json = json;
@@ -89,11 +91,9 @@ public class StepDispatcher implements AutoCloseable {
 
   /**
    * Dispatches steps the current transaction prepared, once it commits: queue steps are submitted
-   * from what the transaction holds ({@code job}, the job's step {@code counts} when they were
-   * prepared, each step's payload), with one read after commit for which are still in flight (a
-   * cancel may have come in between); fetch_api steps go through {@link #dispatchAfterCommit}.
-   * Reading the steps, the job and the counts again after commit cost the path from a request
-   * to the worker three round trips.
+   * at once from what the transaction holds ({@code job}, the job's step {@code counts} when they
+   * were prepared, each step's payload), and only then checked, so that no read stands between a
+   * request and the worker; fetch_api steps go through {@link #dispatchAfterCommit}.
    */
   public void dispatchPreparedAfterCommit(Job job, JobStepRepository.Counts counts,
       List<JobStepRepository.Prepared> prepared) {
@@ -107,10 +107,7 @@ public class StepDispatcher implements AutoCloseable {
       }
     }
     if (!submissions.isEmpty()) {
-      afterCommit(() -> {
-        Set<String> inFlight = steps.inFlightOf(submissions.stream().map(StepSubmission::stepId).toList());
-        submit(submissions.stream().filter(s -> inFlight.contains(s.stepId())).toList());
-      });
+      afterCommit(() -> submitThenConfirm(submissions));
     }
     if (!fetches.isEmpty()) {
       dispatchAfterCommit(fetches);
@@ -151,9 +148,39 @@ public class StepDispatcher implements AutoCloseable {
     if (submissions.isEmpty()) {
       return;
     }
-    int fresh = queue.submitAll(submissions);
-    steps.markSubmitted(submissions.stream().map(StepSubmission::stepId).toList());
-    submitted.increment(fresh);
+    List<String> ids = submissions.stream().map(StepSubmission::stepId).toList();
+    ours.remember(ids);
+    submitted.increment(queue.submitAll(submissions));
+    steps.markSubmitted(ids);
+  }
+
+  /**
+   * Submits steps a transaction just committed, then marks those still in flight submitted. A step
+   * that ended in between (its job cancelled, refused or failed, committed after ours) was given
+   * up before the queue had it, which did nothing there; it is given up now, as its job's ending
+   * would have. One that ends after the check gives itself up after its own commit, which follows
+   * the submission: either way the queue is told, and never runs a step we no longer want.
+   */
+  private void submitThenConfirm(List<StepSubmission> submissions) {
+    List<String> ids = submissions.stream().map(StepSubmission::stepId).toList();
+    ours.remember(ids);
+    submitted.increment(queue.submitAll(submissions));
+    Set<String> inFlight = steps.markSubmittedInFlight(ids);
+    for (String id : ids) {
+      if (!inFlight.contains(id)) {
+        giveUpEnded(id);
+      }
+    }
+  }
+
+  private void giveUpEnded(String queueStepId) {
+    Job job = steps.bySubmission(queueStepId).flatMap(step -> jobs.find(step.jobId())).orElse(null);
+    if (job != null && Job.CANCELLED.equals(job.status())) {
+      queue.cancel(queueStepId, "the job was cancelled before its step reached the queue");
+    } else {
+      queue.abandon(queueStepId, "Abandoned by EmProps: the step ended before its submission reached the queue"
+          + (job == null ? "" : " (job " + job.status() + ")"));
+    }
   }
 
   /**

@@ -29,7 +29,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import io.emprops.generator.domain.job.Job;
+import io.emprops.generator.persistence.JobStepRepository;
 import java.util.List;
+import org.springframework.transaction.support.TransactionTemplate;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -75,6 +78,9 @@ class JobExecutionTest {
   @Autowired CollectionViewRepository collections;
   @Autowired WorkflowCatalog workflows;
   @Autowired JobRepository jobRows;
+  @Autowired JobStepRepository jobSteps;
+  @Autowired StepDispatcher dispatcher;
+  @Autowired org.springframework.transaction.PlatformTransactionManager transactions;
   private final JsonMapper json = JsonMapper.builder().build();
   private final List<WorkerSimulator> workers = new ArrayList<>();
   private GatewayCalls calls;
@@ -1048,6 +1054,31 @@ class JobExecutionTest {
     JsonNode job = s.awaitStatus("completed");
     assertThat(sources(job)).containsExactly("https://cdn.test/late-submission.png");
     assertThat(s.submittedSteps()).containsExactly(step);
+  }
+
+  @Test
+  void aStepWhoseJobWasCancelledBeforeItsSubmissionReachedTheQueueIsCancelledThereToo() {
+    Scenario s = new Scenario(1, false);
+    String step = await().atMost(WAIT).until(s::submittedSteps, ids -> ids.size() == 1).getFirst();
+    // Steps are submitted before they are checked (no read between a request and the worker). As
+    // if the owner's cancel committed after the step's transaction and gave the step up before the
+    // queue had it (which does nothing there): the queue has nothing yet, the rows say cancelled.
+    redis.sync().zrem(QueueKeys.PENDING, step);
+    redis.sync().del(QueueKeys.job(step));
+    jdbc.sql("UPDATE job_steps SET status = 'cancelled', submitted_at = NULL WHERE queue_step_id = ?").param(step).update();
+    jdbc.sql("UPDATE jobs SET status = 'cancelled' WHERE id = ?").param(s.jobId).update();
+    JobStep cancelled = jobSteps.bySubmission(step).orElseThrow();
+    Job job = jobRows.find(s.jobId).orElseThrow();
+
+    // The step's transaction commits; its submission is written to the queue only now.
+    new TransactionTemplate(transactions).executeWithoutResult(tx -> dispatcher.dispatchPreparedAfterCommit(job,
+        new JobStepRepository.Counts(1, 0, 0), List.of(new JobStepRepository.Prepared(cancelled, step,
+            json.readTree("{\"prompt\": \"late\"}")))));
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(redis.sync().hget(QueueKeys.job(step), "error"))
+        .as("given up in the queue as the cancel would have").isEqualTo("Job cancelled by user"));
+    assertThat(redis.sync().hget(QueueKeys.job(step), "status")).isEqualTo("failed");
+    assertThat(s.pendingOfService()).as("no worker can claim it").isEmpty();
   }
 
   @Test
