@@ -21,18 +21,24 @@ public class JobRepository {
   }
 
   /** @return false when the user already has a job with this idempotency key */
-  public boolean insert(Job job, String planJson, String idempotencyKey) {
+  /**
+   * Stores a new job, unless the user's {@code idempotencyKey} is taken.
+   *
+   * @return the job as stored (its timestamps the database's), empty when the key was taken
+   */
+  public Optional<Job> insert(Job job, String planJson, String idempotencyKey) {
     return jdbc.sql("""
             INSERT INTO jobs (id, user_id, collection_id, status, generations, cost, plan, idempotency_key, request_hash,
                               token_id, token_hash)
             VALUES (:id, :user, :collection, :status, :generations, :cost, :plan::jsonb, :key, :hash, :token, :tokenHash)
-            ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING""")
+            ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING *""")
         .param("id", job.id()).param("user", job.userId()).param("collection", job.collectionId())
         .param("status", job.status()).param("generations", job.generations()).param("cost", job.cost())
         .param("plan", planJson).param("key", idempotencyKey).param("hash", job.requestHash())
         .param("token", job.token() == null ? null : job.token().tokenId())
         .param("tokenHash", job.token() == null ? null : job.token().hash())
-        .update() == 1;
+        .query(JobRepository::job).optional();
   }
 
   /**
@@ -119,12 +125,21 @@ public class JobRepository {
         .param("user", userId).query(Long.class).single();
   }
 
-  /** The first step of a queued job started: the job is processing. @return false when it was not queued */
-  public boolean startProcessing(UUID id) {
+  /** A job just moved to processing, and how many steps it has. */
+  public record Started(Job job, int steps) {}
+
+  /**
+   * The first step of a queued job started: the job is processing.
+   *
+   * @return the job as it is now and its number of steps, when it moved (one statement: it is on
+   *     the path of a job's first claim)
+   */
+  public Optional<Started> startProcessing(UUID id) {
     return jdbc.sql("""
             UPDATE jobs SET status = 'processing', started_at = coalesce(started_at, now()), updated_at = now()
-            WHERE id = :id AND status = 'queued'""")
-        .param("id", id).update() == 1;
+            WHERE id = :id AND status = 'queued'
+            RETURNING *, (SELECT count(*) FROM job_steps s WHERE s.job_id = jobs.id) AS step_count""")
+        .param("id", id).query((rs, row) -> new Started(job(rs, row), rs.getInt("step_count"))).optional();
   }
 
   /**
@@ -157,10 +172,15 @@ public class JobRepository {
         .query(JobRepository::job).optional();
   }
 
-  /** The failed job this one retries, if it is a retry. */
-  public Optional<UUID> originalOf(UUID retryId) {
-    return jdbc.sql("SELECT retry_of FROM jobs WHERE id = :id AND retry_of IS NOT NULL").param("id", retryId)
-        .query((rs, n) -> rs.getObject(1, UUID.class)).optional();
+  /** A job about to be laid out: the job, its plan (JSON) and the job it retries, if it is a retry. */
+  public record Beginning(Job job, String plan, Optional<UUID> original) {}
+
+  /** {@link #find}, {@link #plan} and the job it retries in one read. */
+  public Optional<Beginning> beginning(UUID id) {
+    return jdbc.sql("SELECT *, plan::text AS plan_text FROM jobs WHERE id = :id").param("id", id)
+        .query((rs, row) -> new Beginning(job(rs, row), rs.getString("plan_text"),
+            Optional.ofNullable(rs.getObject("retry_of", UUID.class))))
+        .optional();
   }
 
   /** The plan fixed when the job was accepted (generations, their variables, the steps). */

@@ -5,12 +5,16 @@ import io.emprops.generator.domain.workflow.WorkflowType;
 import java.sql.Array;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 @Repository
@@ -40,12 +44,53 @@ public class WorkflowRepository {
     return jdbc.sql("SELECT * FROM workflows WHERE id = :id").param("id", id).query(mapper).optional();
   }
 
+  /**
+   * The workflow named {@code name}. Inside a transaction it is read once: laying out a job's
+   * steps, seeding them and rendering their payloads all look it up, and the transaction then
+   * works from one version of it (the workflows this transaction writes are read again).
+   */
   public Optional<Workflow> findByName(String name) {
+    Map<String, Optional<Workflow>> read = readInThisTransaction();
+    return read == null ? readByName(name) : read.computeIfAbsent(name, this::readByName);
+  }
+
+  private Optional<Workflow> readByName(String name) {
     return jdbc.sql("SELECT * FROM workflows WHERE name = :name").param("name", name).query(mapper).optional();
+  }
+
+  private static final Object READ_BY_NAME = new Object();
+
+  /** The workflows this transaction has read by name; null outside a transaction. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Optional<Workflow>> readInThisTransaction() {
+    if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+      return null;
+    }
+    var read = (Map<String, Optional<Workflow>>) TransactionSynchronizationManager.getResource(READ_BY_NAME);
+    if (read == null) {
+      Map<String, Optional<Workflow>> fresh = new HashMap<>();
+      TransactionSynchronizationManager.bindResource(READ_BY_NAME, fresh);
+      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+        @Override
+        public void afterCompletion(int status) {
+          TransactionSynchronizationManager.unbindResourceIfPossible(READ_BY_NAME);
+        }
+      });
+      return fresh;
+    }
+    return read;
+  }
+
+  private static void forgetReadInThisTransaction() {
+    Map<String, Optional<Workflow>> read = readInThisTransaction();
+    if (read != null) {
+      read.clear();
+    }
   }
 
   /** @return false when the name is taken */
   public boolean insert(Workflow w) {
+    forgetReadInThisTransaction();
     return jdbc.sql("""
             INSERT INTO workflows (id, name, description, type, data, service_required, credits_cost, models, enabled)
             VALUES (:id, :name, :description, :type, :data::jsonb, :service, :cost, :models::uuid[], :enabled)
@@ -59,6 +104,7 @@ public class WorkflowRepository {
 
   /** Optimistic: only when the row is still at {@code expectedVersion}. @return false otherwise */
   public boolean update(Workflow w, long expectedVersion) {
+    forgetReadInThisTransaction();
     return jdbc.sql("""
             UPDATE workflows SET name = :name, description = :description, type = :type, data = :data::jsonb,
                    service_required = :service, credits_cost = :cost, models = :models::uuid[], enabled = :enabled,

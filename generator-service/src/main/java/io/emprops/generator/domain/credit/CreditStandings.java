@@ -5,7 +5,6 @@ import io.emprops.generator.domain.execution.JobExecution;
 import io.emprops.generator.domain.execution.JobLifecycle;
 import io.emprops.generator.domain.job.GenerationRequests;
 import io.emprops.generator.domain.job.Job;
-import io.emprops.generator.persistence.AwaitingCollectionRepository;
 import io.emprops.generator.persistence.CreditStandingRepository;
 import io.emprops.generator.persistence.JobRepository;
 import io.micrometer.core.instrument.Counter;
@@ -38,7 +37,6 @@ public class CreditStandings {
 
   private final CreditStandingRepository standings;
   private final JobRepository jobs;
-  private final AwaitingCollectionRepository awaitingCollections;
   private final JobLifecycle lifecycle;
   private final JobExecution execution;
   private final GenerationRequests requests;
@@ -48,12 +46,11 @@ public class CreditStandings {
   private final Counter waitedForDecision;
 
   CreditStandings(CreditStandingRepository standings, JobRepository jobs,
-      AwaitingCollectionRepository awaitingCollections, JobLifecycle lifecycle, JobExecution execution,
+      JobLifecycle lifecycle, JobExecution execution,
       GenerationRequests requests, PlatformTransactionManager transactionManager, GeneratorProperties properties,
       MeterRegistry meters) {
     this.standings = standings;
     this.jobs = jobs;
-    this.awaitingCollections = awaitingCollections;
     this.lifecycle = lifecycle;
     this.execution = execution;
     this.requests = requests;
@@ -82,7 +79,7 @@ public class CreditStandings {
     record Admission(Job accepted, boolean started) {}
     Admission admission = transaction.execute(status -> {
       Job accepted = accept.get();
-      return new Admission(accepted, startOnStanding(accepted.id()));
+      return new Admission(accepted, startOnStanding(accepted));
     });
     if (admission.started()) {
       startedOnStanding.increment();
@@ -97,13 +94,15 @@ public class CreditStandings {
   }
 
   /**
-   * Starts the pending job if its owner's standing covers it and their other undecided jobs. The
-   * standing's row lock serialises this with the user's other starts and with the events that move
-   * the standing, so two requests cannot both spend the same credits.
+   * Starts the pending job, as {@code accept} just stored or found it, if its owner's standing
+   * covers it and their other undecided jobs. The standing's row lock serialises this with the
+   * user's other starts and with the events that move the standing, so two requests cannot both
+   * spend the same credits. (A job of {@code POST /api/collections/generate}, which must wait for
+   * its collection, never comes here: it waits for its decision in {@code CollectionGenerations}.)
    */
-  private boolean startOnStanding(UUID jobId) {
-    Job job = jobs.find(jobId).orElseThrow();
-    if (!job.isPending() || job.isPaidByMint() || awaitingCollections.isAwaiting(jobId)) {
+  private boolean startOnStanding(Job job) {
+    UUID jobId = job.id();
+    if (!job.isPending() || job.isPaidByMint()) {
       return false;
     }
     OptionalLong available = standings.lock(job.userId());

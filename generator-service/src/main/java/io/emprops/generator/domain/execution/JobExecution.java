@@ -3,6 +3,7 @@ package io.emprops.generator.domain.execution;
 import io.emprops.generator.domain.job.Job;
 import io.emprops.generator.persistence.JobRepository;
 import io.emprops.generator.persistence.JobStepRepository;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -54,14 +55,24 @@ public class JobExecution {
    */
   @Transactional(propagation = Propagation.MANDATORY)
   public void begin(UUID jobId) {
-    steps.insertAll(layout.layOut(jobId, json.readTree(jobs.plan(jobId))));
-    jobs.originalOf(jobId).ifPresent(original -> {
-      // Storage-service's answers for the original's outputs change them under its lock: none
-      // slips between reading them and copying them.
-      jobs.lock(original);
-      steps.reuseCompleted(jobId, original);
-    });
-    Job job = jobs.find(jobId).orElseThrow();
+    JobRepository.Beginning beginning = jobs.beginning(jobId).orElseThrow();
+    Job job = beginning.job();
+    List<JobStep> laidOut = layout.layOut(jobId, json.readTree(beginning.plan()));
+    steps.insertAll(laidOut);
+    if (beginning.original().isEmpty()) {
+      // What the job's steps are is known: every one just laid out, waiting (nothing to read back).
+      JobStepRepository.Counts counts = new JobStepRepository.Counts(laidOut.size(), 0, laidOut.size());
+      if (counts.allCompleted()) {
+        endings.finish(job, true);
+      } else {
+        ready.dispatch(job, counts, laidOut);
+      }
+      return;
+    }
+    // Storage-service's answers for the original's outputs change them under its lock: none
+    // slips between reading them and copying them.
+    jobs.lock(beginning.original().get());
+    steps.reuseCompleted(jobId, beginning.original().get());
     JobStepRepository.Counts counts = steps.countsForJob(jobId);
     if (counts.allCompleted()) {
       // A retry whose original's outputs all became durable after it failed: nothing left to run.

@@ -123,12 +123,11 @@ public class JobLifecycle {
 
   /** The first sign of work on a queued job: it is processing. The caller holds the job's row lock. */
   public void startProcessing(UUID jobId) {
-    if (jobs.startProcessing(jobId)) {
-      Job job = jobs.find(jobId).orElseThrow();
+    jobs.startProcessing(jobId).ifPresent(started -> {
       events.appendLocked(jobId, "processing", JobEvent.JOB_STATUS, "A worker started the job",
           json.createObjectNode().put("status", "processing"));
-      notifications.started(job, steps.countForJob(jobId));
-    }
+      notifications.started(started.job(), started.steps());
+    });
   }
 
   /**

@@ -47,7 +47,11 @@ class ReadySteps {
       // every step's output here, for each completion, made a job's completions quadratic.
       return;
     }
-    List<JobStep> all = steps.forJob(job.id());
+    dispatch(job, counts, steps.forJob(job.id()));
+  }
+
+  /** {@link #dispatch(Job, JobStepRepository.Counts)} of a job whose steps are {@code all}, as this transaction holds them. */
+  void dispatch(Job job, JobStepRepository.Counts counts, List<JobStep> all) {
     Map<Integer, Map<Integer, JsonNode>> outputs = new HashMap<>();
     all.stream().filter(JobStep::isCompleted)
         .forEach(s -> outputs.computeIfAbsent(s.generation(), g -> new HashMap<>()).put(s.stepId(), s.output()));

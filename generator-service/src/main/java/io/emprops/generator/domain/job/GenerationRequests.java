@@ -12,6 +12,7 @@ import io.emprops.web.api.ApiException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -120,14 +121,16 @@ public class GenerationRequests {
     int generations = plan.generations().size();
     Job job = new Job(UUID.randomUUID(), userId, collectionId, "collection_generation", Job.PENDING, 0, generations,
         planned.cost(), null, null, requestHash, null, null, null);
-    if (!jobs.insert(job, planned.json(), idempotencyKey)) {
+    Optional<Job> stored = jobs.insert(job, planned.json(), idempotencyKey);
+    if (stored.isEmpty()) {
       // A concurrent request with the same key won the insert; answer as its retry.
       return sameRequestOrConflict(jobs.findByIdempotencyKey(userId, idempotencyKey).orElseThrow(), requestHash);
     }
-    events.append(job.id(), Job.PENDING, JobEvent.JOB_STATUS, "Generation requested; waiting for credits",
+    // The row this transaction inserted is locked by it: its first event needs no lock of its own.
+    events.appendLocked(job.id(), Job.PENDING, JobEvent.JOB_STATUS, "Generation requested; waiting for credits",
         json.createObjectNode().put("status", Job.PENDING));
     notifications.requested(job);
-    return jobs.find(job.id()).orElseThrow();
+    return stored.get();
   }
 
   /**
