@@ -153,10 +153,20 @@ public class JobRepository {
                                             ELSE 0 END) / count(*)), 0)
        FROM job_steps s WHERE s.job_id = jobs.id)""";
 
-  /** Stores the job's progress from its steps. @return it */
-  public int refreshProgress(UUID id) {
-    return jdbc.sql("UPDATE jobs SET progress = " + PROGRESS_FROM_STEPS + ", updated_at = now() WHERE id = :id RETURNING progress")
-        .param("id", id).query(Integer.class).optional().orElse(0);
+  /**
+   * Stores the job's progress from its steps.
+   *
+   * @return the job's step counts as the progress was computed from them (one statement: it runs
+   *     for every step that completes)
+   */
+  public JobStepRepository.Counts refreshProgress(UUID id) {
+    return jdbc.sql("UPDATE jobs SET progress = " + PROGRESS_FROM_STEPS + ", updated_at = now() WHERE id = :id RETURNING "
+            + "(SELECT count(*) FROM job_steps s WHERE s.job_id = jobs.id) AS total, "
+            + "(SELECT count(*) FROM job_steps s WHERE s.job_id = jobs.id AND s.status = 'completed') AS completed, "
+            + "(SELECT count(*) FROM job_steps s WHERE s.job_id = jobs.id AND s.status = 'waiting') AS waiting")
+        .param("id", id)
+        .query((rs, row) -> new JobStepRepository.Counts(rs.getInt("total"), rs.getInt("completed"), rs.getInt("waiting")))
+        .single();
   }
 
   /** Marks {@code retryId} the retry of {@code originalId}. @return false when that job already has one */

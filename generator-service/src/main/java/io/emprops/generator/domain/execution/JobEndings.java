@@ -51,25 +51,26 @@ class JobEndings {
       return;
     }
     // Counted, not read: this runs for every output storage-service answers for.
-    if (steps.countsForJob(job.id()).allCompleted()) {
-      finish(current, false);
+    JobStepRepository.Counts counts = steps.countsForJob(job.id());
+    if (counts.allCompleted()) {
+      finish(current, counts, false);
     }
   }
 
   /**
    * Every step of the job completed: it ends now if no output is still being stored, else when
-   * storage-service has answered for the last one ({@link #settle}). {@code announce}: tell the
-   * stream that the job now waits for storage.
+   * storage-service has answered for the last one ({@link #settle}). {@code counts}: the job's
+   * step counts, just read; {@code announce}: tell the stream that the job now waits for storage.
    */
-  void finish(Job job, boolean announce) {
-    JobOutputRepository.Counts counts = outputs.counts(job.id());
-    if (counts.storing() > 0) {
+  void finish(Job job, JobStepRepository.Counts counts, boolean announce) {
+    JobOutputRepository.Counts outputCounts = outputs.counts(job.id());
+    if (outputCounts.storing() > 0) {
       if (announce) {
-        events.appendLocked(job.id(), "processing", JobEvent.JOB_STATUS, "All " + steps.countsForJob(job.id()).total()
-            + " steps completed; storing " + counts.storing() + " output(s)",
-            data.object().put("status", "processing").put("storing", counts.storing()));
+        events.appendLocked(job.id(), "processing", JobEvent.JOB_STATUS, "All " + counts.total()
+            + " steps completed; storing " + outputCounts.storing() + " output(s)",
+            data.object().put("status", "processing").put("storing", outputCounts.storing()));
       }
-    } else if (counts.failed() > 0) {
+    } else if (outputCounts.failed() > 0) {
       failUnstored(job, steps.forJob(job.id()));
     } else {
       complete(job, steps.forJob(job.id()));

@@ -63,7 +63,7 @@ public class JobExecution {
       // What the job's steps are is known: every one just laid out, waiting (nothing to read back).
       JobStepRepository.Counts counts = new JobStepRepository.Counts(laidOut.size(), 0, laidOut.size());
       if (counts.allCompleted()) {
-        endings.finish(job, true);
+        endings.finish(job, counts, true);
       } else {
         ready.dispatch(job, counts, laidOut);
       }
@@ -76,7 +76,7 @@ public class JobExecution {
     JobStepRepository.Counts counts = steps.countsForJob(jobId);
     if (counts.allCompleted()) {
       // A retry whose original's outputs all became durable after it failed: nothing left to run.
-      endings.finish(job, true);
+      endings.finish(job, counts, true);
     } else {
       ready.dispatch(job, counts);
     }

@@ -144,10 +144,9 @@ class WorkerReports {
     if (output.hasFiles()) {
       storeFiles(job, step, output);
     }
-    jobs.refreshProgress(job.id());
-    JobStepRepository.Counts counts = steps.countsForJob(job.id());
+    JobStepRepository.Counts counts = jobs.refreshProgress(job.id());
     if (counts.allCompleted()) {
-      endings.finish(job, true);
+      endings.finish(job, counts, true);
     } else {
       ready.dispatch(jobs.find(job.id()).orElseThrow(), counts);
     }
