@@ -347,13 +347,13 @@ public final class ChaosRun {
     return pids.stream().map(String::valueOf).collect(Collectors.joining("+"));
   }
 
-  /** An application answers its readiness probe; Redis accepts connections; the dev worker runs 3 s. */
   /** Whether the chain has contract code at {@code address} ({@code eth_getCode} at the latest block). */
   private static boolean hasCode(Web3j chain, String address) throws Exception {
     String code = chain.ethGetCode(address, DefaultBlockParameterName.LATEST).send().getCode();
     return code != null && code.length() > 2; // "0x": no code
   }
 
+  /** An application answers its readiness probe; Redis accepts connections; the dev worker runs 3 s. */
   private void awaitReady(String component, long deadline) throws Exception {
     while (System.currentTimeMillis() < deadline) {
       if (component.equals("dev-worker")) {
