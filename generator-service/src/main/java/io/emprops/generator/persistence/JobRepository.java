@@ -160,13 +160,10 @@ public class JobRepository {
    *     for every step that completes)
    */
   public JobStepRepository.Counts refreshProgress(UUID id) {
-    return jdbc.sql("UPDATE jobs SET progress = " + PROGRESS_FROM_STEPS + ", updated_at = now() WHERE id = :id RETURNING "
-            + "(SELECT count(*) FROM job_steps s WHERE s.job_id = jobs.id) AS total, "
-            + "(SELECT count(*) FROM job_steps s WHERE s.job_id = jobs.id AND s.status = 'completed') AS completed, "
-            + "(SELECT count(*) FROM job_steps s WHERE s.job_id = jobs.id AND s.status = 'waiting') AS waiting")
-        .param("id", id)
-        .query((rs, row) -> new JobStepRepository.Counts(rs.getInt("total"), rs.getInt("completed"), rs.getInt("waiting")))
-        .single();
+    return jdbc.sql("UPDATE jobs SET progress = " + PROGRESS_FROM_STEPS + ", updated_at = now()"
+            + " FROM (SELECT " + JobStepRepository.COUNTS + " FROM job_steps WHERE job_id = :id) counted"
+            + " WHERE id = :id RETURNING counted.*")
+        .param("id", id).query(JobStepRepository::counts).single();
   }
 
   /** Marks {@code retryId} the retry of {@code originalId}. @return false when that job already has one */

@@ -150,11 +150,17 @@ public class JobStepRepository {
     }
   }
 
+  /** The columns {@link Counts} is read from, over the rows of {@code job_steps} of one job. */
+  static final String COUNTS = "count(*) AS total, count(*) FILTER (WHERE status = 'completed') AS completed, "
+      + "count(*) FILTER (WHERE status = 'waiting') AS waiting";
+
+  static Counts counts(ResultSet rs, int row) throws SQLException {
+    return new Counts(rs.getInt("total"), rs.getInt("completed"), rs.getInt("waiting"));
+  }
+
   public Counts countsForJob(UUID jobId) {
-    return jdbc.sql("SELECT count(*) AS total, count(*) FILTER (WHERE status = 'completed') AS completed, "
-            + "count(*) FILTER (WHERE status = 'waiting') AS waiting FROM job_steps WHERE job_id = :job")
-        .param("job", jobId)
-        .query((rs, row) -> new Counts(rs.getInt("total"), rs.getInt("completed"), rs.getInt("waiting"))).single();
+    return jdbc.sql("SELECT " + COUNTS + " FROM job_steps WHERE job_id = :job")
+        .param("job", jobId).query(JobStepRepository::counts).single();
   }
 
   public int countForJob(UUID jobId) {

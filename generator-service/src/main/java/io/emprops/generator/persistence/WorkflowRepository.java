@@ -81,8 +81,9 @@ public class WorkflowRepository {
     return read;
   }
 
+  @SuppressWarnings("unchecked")
   private static void forgetReadInThisTransaction() {
-    Map<String, Optional<Workflow>> read = readInThisTransaction();
+    var read = (Map<String, Optional<Workflow>>) TransactionSynchronizationManager.getResource(READ_BY_NAME);
     if (read != null) {
       read.clear();
     }

@@ -59,24 +59,22 @@ public class JobExecution {
     Job job = beginning.job();
     List<JobStep> laidOut = layout.layOut(jobId, json.readTree(beginning.plan()));
     steps.insertAll(laidOut);
+    JobStepRepository.Counts counts;
     if (beginning.original().isEmpty()) {
-      // What the job's steps are is known: every one just laid out, waiting (nothing to read back).
-      JobStepRepository.Counts counts = new JobStepRepository.Counts(laidOut.size(), 0, laidOut.size());
-      if (counts.allCompleted()) {
-        endings.finish(job, counts, true);
-      } else {
-        ready.dispatch(job, counts, laidOut);
-      }
-      return;
+      // The job's steps are known: every one just laid out, waiting (nothing to read back).
+      counts = new JobStepRepository.Counts(laidOut.size(), 0, laidOut.size());
+    } else {
+      // Storage-service's answers for the original's outputs change them under its lock: none
+      // slips between reading them and copying them.
+      jobs.lock(beginning.original().get());
+      steps.reuseCompleted(jobId, beginning.original().get());
+      counts = steps.countsForJob(jobId);
     }
-    // Storage-service's answers for the original's outputs change them under its lock: none
-    // slips between reading them and copying them.
-    jobs.lock(beginning.original().get());
-    steps.reuseCompleted(jobId, beginning.original().get());
-    JobStepRepository.Counts counts = steps.countsForJob(jobId);
     if (counts.allCompleted()) {
-      // A retry whose original's outputs all became durable after it failed: nothing left to run.
+      // Nothing to run, or a retry whose original's outputs all became durable after it failed.
       endings.finish(job, counts, true);
+    } else if (beginning.original().isEmpty()) {
+      ready.dispatch(job, counts, laidOut);
     } else {
       ready.dispatch(job, counts);
     }

@@ -148,10 +148,15 @@ public class StepDispatcher implements AutoCloseable {
     if (submissions.isEmpty()) {
       return;
     }
+    steps.markSubmitted(write(submissions));
+  }
+
+  /** Writes the submissions to the queue, known as ours from then on. @return their ids */
+  private List<String> write(List<StepSubmission> submissions) {
     List<String> ids = submissions.stream().map(StepSubmission::stepId).toList();
     ours.remember(ids);
     submitted.increment(queue.submitAll(submissions));
-    steps.markSubmitted(ids);
+    return ids;
   }
 
   /**
@@ -162,9 +167,7 @@ public class StepDispatcher implements AutoCloseable {
    * the submission: either way the queue is told, and never runs a step we no longer want.
    */
   private void submitThenConfirm(List<StepSubmission> submissions) {
-    List<String> ids = submissions.stream().map(StepSubmission::stepId).toList();
-    ours.remember(ids);
-    submitted.increment(queue.submitAll(submissions));
+    List<String> ids = write(submissions);
     Set<String> inFlight = steps.markSubmittedInFlight(ids);
     for (String id : ids) {
       if (!inFlight.contains(id)) {
