@@ -59,10 +59,58 @@ class NonSpinningQueueProviderTest {
   }
 
   @Test
+  void anAwakePollerWaitsAtAnEmptyQueueInsteadOfTurning() throws Exception {
+    // Never quiet: changes came lately, so the poller stays awake, and still does not spin.
+    var ours = new CountingProvider(new NonSpinningQueueProvider<>(TimeUnit.MINUTES.toNanos(5),
+        TimeUnit.MINUTES.toNanos(5), TimeUnit.MINUTES.toNanos(5)));
+    var debeziums = new CountingProvider(new DefaultQueueProvider<>());
+    ChangeEventQueue<Event> ourQueue = queueOver(ours);
+    ChangeEventQueue<Event> debeziumsQueue = queueOver(debeziums);
+    enqueueFromAReader(ourQueue, 1);
+    enqueueFromAReader(debeziumsQueue, 1);
+    assertThat(ourQueue.poll()).hasSize(1);
+    assertThat(debeziumsQueue.poll()).hasSize(1);
+    ours.sizeAsks.set(0);
+    debeziums.sizeAsks.set(0);
+
+    pollEmpty(ourQueue);
+    pollEmpty(debeziumsQueue);
+
+    double oursPerPoll = (double) ours.sizeAsks.get() / EMPTY_POLLS;
+    double debeziumsPerPoll = (double) debeziums.sizeAsks.get() / EMPTY_POLLS;
+    System.out.printf("size asks per empty %d ms poll while awake: ours %.1f, Debezium's own queue %.1f%n",
+        POLL_INTERVAL.toMillis(), oursPerPoll, debeziumsPerPoll);
+    // Ours: a look before the wait, one after it, one or two more in the interval's last millisecond.
+    assertThat(oursPerPoll).isLessThanOrEqualTo(6);
+    assertThat(debeziumsPerPoll).isGreaterThan(oursPerPoll * 5);
+    var provider = (NonSpinningQueueProvider<?>) ours.delegate;
+    assertThat(provider.parks()).isZero();
+    assertThat(provider.awakeWaits()).isGreaterThanOrEqualTo(EMPTY_POLLS);
+  }
+
+  @Test
+  void dataArrivingOnTheConnectionWakesAnAwakePollerWaitingAtAnEmptyQueue() throws Exception {
+    // Awake, with a look that would wait five minutes: only the arrival ends it.
+    NonSpinningQueueProvider<Event> provider = new NonSpinningQueueProvider<>(TimeUnit.MINUTES.toNanos(5),
+        TimeUnit.MINUTES.toNanos(5), TimeUnit.MINUTES.toNanos(5), TimeUnit.MINUTES.toNanos(5));
+    provider.enqueue(new Event(0));
+    assertThat(provider.poll()).isEqualTo(new Event(0));
+    Thread poller = Thread.ofPlatform().name("poller").start(provider::size);
+    org.awaitility.Awaitility.await("the poller waits").atMost(Duration.ofSeconds(10))
+        .until(() -> ConnectionActivity.waiting() > 0);
+    ConnectionActivity.arrived();
+    poller.join(TimeUnit.SECONDS.toMillis(10));
+    assertThat(poller.isAlive()).isFalse();
+    assertThat(provider.parks()).isZero();
+    assertThat(provider.awakeWaits()).isEqualTo(1);
+  }
+
+  @Test
   void dataArrivingOnTheConnectionWakesASleepingPollerAndItsChangeIsDelivered() throws Exception {
     // Quiet after a second; a sleep far longer than this test may take: only the arrival ends it.
+    // No awake waits, so that only a sleep counts as waiting for an arrival.
     NonSpinningQueueProvider<Event> provider = new NonSpinningQueueProvider<>(TimeUnit.SECONDS.toNanos(1),
-        TimeUnit.SECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(5));
+        TimeUnit.SECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(5), 0);
     ChangeEventQueue<Event> queue = afterOneEventFromAReader(provider);
 
     // The engine's loop: poll until something comes.
@@ -99,8 +147,9 @@ class NonSpinningQueueProviderTest {
 
   @Test
   void dataWithoutAChangeAKeepaliveWakesThePollerOnlyForTheGrace() throws Exception {
+    // No awake waits, so that only a sleep counts as waiting for an arrival.
     NonSpinningQueueProvider<Event> provider = new NonSpinningQueueProvider<>(TimeUnit.MILLISECONDS.toNanos(100),
-        TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.MINUTES.toNanos(5));
+        TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.MINUTES.toNanos(5), 0);
     ChangeEventQueue<Event> queue = afterOneEventFromAReader(provider);
     AtomicLong emptyPolls = new AtomicLong();
     Thread poller = Thread.ofPlatform().name("poller").start(() -> {
