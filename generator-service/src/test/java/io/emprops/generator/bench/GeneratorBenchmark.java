@@ -382,9 +382,13 @@ public final class GeneratorBenchmark {
       Map<String, List<Long>> phases = new LinkedHashMap<>();
       try (BridgeOverhead bridge = new BridgeOverhead(redisClient, service, images)) {
         Map<String, Double> serverBefore = Map.of();
+        CpuShares cpu = null;
         for (int i = 0; i < BRIDGE_WARM_UP + BRIDGE_SAMPLES; i++) {
           if (i == BRIDGE_WARM_UP) {
             serverBefore = serverTimers();
+            cpu = new CpuShares(Map.of("generator", app.pid(), "credits-service", creditsService.pid(),
+                "storage-service", storageService.pid(), "this bench (Kafka, S3, worker, clients)",
+                ProcessHandle.current().pid()));
           }
           BridgeOverhead.Generation generation = bridge.generate(calls, user, quick, jobId -> streamRequest(user, jobId));
           long direct = bridge.bareStep(queue, user);
@@ -398,6 +402,7 @@ public final class GeneratorBenchmark {
           }
         }
         String serverSide = serverSide(serverBefore, serverTimers());
+        String cpuShares = cpu.toString();
         double overhead = (BridgeOverhead.median(bridged) - BridgeOverhead.median(bare)) / 1e6;
         List<Long> beforeStorage = phases.getOrDefault(BridgeOverhead.POST_TO_STEP_COMPLETED, List.of());
         rows.add(new String[] {"bridge overhead" + (onStanding ? "" : ", waiting for credits"),
@@ -413,6 +418,7 @@ public final class GeneratorBenchmark {
             String.format("%.1f ms", (BridgeOverhead.median(beforeStorage) - BridgeOverhead.median(bare)) / 1e6)});
         rows.add(new String[] {"", "worker complete_job PUBLISH -> SSE job_completed", BridgeOverhead.summary(completionToStream)});
         rows.add(new String[] {"", "generator, during the counted pairs", serverSide});
+        rows.add(new String[] {"", "CPU during the counted pairs", cpuShares});
         phases.forEach((phase, nanos) -> rows.add(new String[] {"", "  history: " + phase, BridgeOverhead.summary(nanos)}));
         if (!onStanding) {
           return;
@@ -639,30 +645,43 @@ public final class GeneratorBenchmark {
         HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  /** The generator's own timers on the relay path, as Prometheus sums and counts. */
+  /** The generator's own timers on the relay path, as Prometheus sums and counts (per message type where tagged). */
   private Map<String, Double> serverTimers() throws Exception {
-    String metrics = prometheus();
     Map<String, Double> values = new LinkedHashMap<>();
-    metrics.lines()
-        .filter(l -> l.startsWith("generator_queue_messages_seconds") || l.startsWith("generator_job_events_relay_latency_seconds"))
-        .filter(l -> l.contains("_sum") || l.contains("_count") || l.contains("quantile=\"0.99\""))
-        .map(l -> l.contains("quantile=\"0.99\"") ? l.replaceFirst("\\{.*}", "_p99 ") : l)
-        .forEach(l -> values.merge(l.substring(0, l.indexOf(l.contains("{") ? '{' : ' ')),
-            Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)), Double::sum));
+    prometheus().lines()
+        .filter(l -> l.startsWith("generator_queue_message") || l.startsWith("generator_job_events_relay_latency_seconds"))
+        .filter(l -> l.contains("_sum") || l.contains("_count"))
+        .forEach(l -> {
+          java.util.regex.Matcher type = java.util.regex.Pattern.compile("type=\"(\\w+)\"").matcher(l);
+          String name = l.substring(0, l.indexOf(l.contains("{") ? '{' : ' '));
+          values.merge(type.find() ? name + ":" + type.group(1) : name,
+              Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)), Double::sum);
+        });
     return values;
   }
 
-  /** Mean time per queue message handled, and from commit to the relay's receipt, between two scrapes. */
+  /**
+   * Mean time per queue message type, handled and waiting in its lane, and from commit to the
+   * relay's receipt, between two scrapes.
+   */
   private static String serverSide(Map<String, Double> before, Map<String, Double> after) {
-    return String.format("queue message handled %.1f ms (recent p99 %.1f ms); commit -> Redis relay receipt %.1f ms",
-        meanMillis("generator_queue_messages_seconds", before, after),
-        after.getOrDefault("generator_queue_messages_seconds_p99", Double.NaN) * 1000,
-        meanMillis("generator_job_events_relay_latency_seconds", before, after));
+    StringBuilder side = new StringBuilder("queue messages handled (waited in their lane before):");
+    for (String type : List.of("claimed", "progress", "completed")) {
+      side.append(String.format(" %s %.1f (%.1f) ms,", type,
+          meanMillis("generator_queue_messages_seconds:" + type, before, after),
+          meanMillis("generator_queue_message_wait_seconds:" + type, before, after)));
+    }
+    return side.append(String.format(" commit -> Redis relay receipt %.1f ms",
+        meanMillis("generator_job_events_relay_latency_seconds", before, after))).toString();
   }
 
+  /** {@code timer} is a name, or a name and its {@code type} tag ({@code name:type}). */
   private static double meanMillis(String timer, Map<String, Double> before, Map<String, Double> after) {
-    double count = after.getOrDefault(timer + "_count", 0.0) - before.getOrDefault(timer + "_count", 0.0);
-    double sum = after.getOrDefault(timer + "_sum", 0.0) - before.getOrDefault(timer + "_sum", 0.0);
+    String[] key = timer.split(":", 2);
+    String sumKey = key[0] + "_sum" + (key.length > 1 ? ":" + key[1] : "");
+    String countKey = key[0] + "_count" + (key.length > 1 ? ":" + key[1] : "");
+    double count = after.getOrDefault(countKey, 0.0) - before.getOrDefault(countKey, 0.0);
+    double sum = after.getOrDefault(sumKey, 0.0) - before.getOrDefault(sumKey, 0.0);
     return count == 0 ? Double.NaN : sum / count * 1000;
   }
 
@@ -672,6 +691,52 @@ public final class GeneratorBenchmark {
     Thread.sleep(over.toMillis());
     // /proc counts in clock ticks of 1/100 s
     return (cpuTicks(app.pid()) - before) / (over.toMillis() / 10.0) * 100;
+  }
+
+  /** The machine's CPU use since construction, and that of some processes, in percent of one core. */
+  private static final class CpuShares {
+
+    private final Map<String, Long> pids;
+    private final Map<String, Long> ticks = new LinkedHashMap<>();
+    private final long[] machine;
+
+    CpuShares(Map<String, Long> pids) throws IOException {
+      this.pids = new java.util.TreeMap<>(pids);
+      for (var process : this.pids.entrySet()) {
+        ticks.put(process.getKey(), cpuTicks(process.getValue()));
+      }
+      this.machine = machineTicks();
+    }
+
+    /** Busy and total ticks of all cores, from /proc/stat's first line (idle and iowait are not busy). */
+    private static long[] machineTicks() throws IOException {
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+      long total = 0;
+      long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+      for (int f = 1; f < Math.min(fields.length, 9); f++) {
+        total += Long.parseLong(fields[f]);
+      }
+      return new long[] {total - idle, total};
+    }
+
+    @Override
+    public String toString() {
+      try {
+        long[] now = machineTicks();
+        int cores = Runtime.getRuntime().availableProcessors();
+        // total ticks count every core: elapsed ticks of one core = total / cores
+        double elapsed = (now[1] - machine[1]) / (double) cores;
+        StringBuilder text = new StringBuilder(String.format("machine busy %.0f %% of %d cores;",
+            (now[0] - machine[0]) / (double) (now[1] - machine[1]) * 100, cores));
+        for (var process : pids.entrySet()) {
+          text.append(String.format(" %s %.0f %%,", process.getKey(),
+              (cpuTicks(process.getValue()) - ticks.get(process.getKey())) / elapsed * 100));
+        }
+        return text.append(" of one core").toString();
+      } catch (IOException e) {
+        return "unavailable: " + e;
+      }
+    }
   }
 
   /** CPU time of process {@code pid} so far, in clock ticks (1/100 s). */

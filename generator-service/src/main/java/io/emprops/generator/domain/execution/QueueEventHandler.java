@@ -10,10 +10,12 @@ import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -36,7 +38,9 @@ public class QueueEventHandler implements SmartLifecycle {
   private final JobExecution execution;
   private final OwnSubmissions ours;
   private final JobQueueClient queue;
-  private final Timer handling;
+  /** Per message type: handling time, and time waiting in its lane behind earlier messages. */
+  private final Map<Class<?>, Timer> handling = new ConcurrentHashMap<>();
+  private final Map<Class<?>, Timer> waiting = new ConcurrentHashMap<>();
   private final Counter coalesced;
   /** Per step, the number of the last progress report received and not yet handled. */
   private final Map<String, Long> progressReports = new ConcurrentHashMap<>();
@@ -58,14 +62,20 @@ public class QueueEventHandler implements SmartLifecycle {
     for (int i = 0; i < LANES; i++) {
       lanes[i] = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("queue-events-" + i).daemon(true).factory());
     }
-    this.handling = Timer.builder("generator_queue_messages")
-        .description("Job-queue messages about our steps, handled").publishPercentiles(0.5, 0.99).register(meters);
+    for (Class<?> type : QueueEvent.class.getPermittedSubclasses()) {
+      String name = type.getSimpleName().toLowerCase(Locale.ROOT);
+      handling.put(type, Timer.builder("generator_queue_messages").tag("type", name)
+          .description("Job-queue messages about our steps, handled").publishPercentiles(0.5, 0.99).register(meters));
+      waiting.put(type, Timer.builder("generator_queue_message_wait").tag("type", name)
+          .description("Job-queue messages, from receipt until their lane handles them (behind the step's earlier messages)")
+          .publishPercentiles(0.5, 0.99).register(meters));
+    }
     this.coalesced = Counter.builder("generator_queue_progress_coalesced_total")
         .description("Progress reports skipped because a later one of the same step was already waiting").register(meters);
   }
 
   void handle(QueueEvent event) {
-    handling.record(() -> {
+    handling.get(event.getClass()).record(() -> {
       switch (event) {
         case QueueEvent.Claimed claimed -> execution.onClaimed(claimed.stepId(), claimed.workerId());
         case QueueEvent.Progress progress ->
@@ -110,7 +120,9 @@ public class QueueEventHandler implements SmartLifecycle {
   public void start() {
     subscriber = new QueueSubscriber(redis, json, stepId -> true, event -> {
       long report = event instanceof QueueEvent.Progress ? progressReports.merge(event.stepId(), 1L, Long::sum) : 0;
+      long received = System.nanoTime();
       laneOf(event.stepId()).execute(() -> {
+        waiting.get(event.getClass()).record(System.nanoTime() - received, TimeUnit.NANOSECONDS);
         try {
           if (event instanceof QueueEvent.Progress && isSuperseded(event.stepId(), report)) {
             coalesced.increment();

@@ -15,10 +15,12 @@ import io.emprops.events.testing.TopicRecorder;
 import io.emprops.generator.api.CreditsServiceStandIn;
 import io.emprops.generator.api.StorageServiceStandIn;
 import io.emprops.generator.domain.engine.HashSeededPicker;
+import io.emprops.generator.domain.job.Job;
 import io.emprops.generator.domain.workflow.WorkflowCatalog;
 import io.emprops.generator.domain.workflow.WorkflowDraft;
 import io.emprops.generator.persistence.CollectionViewRepository;
 import io.emprops.generator.persistence.JobRepository;
+import io.emprops.generator.persistence.JobStepRepository;
 import io.emprops.generator.queue.WorkerSimulator;
 import io.emprops.jobqueue.QueueKeys;
 import io.emprops.localstack.testing.EmbeddedInfrastructure;
@@ -26,13 +28,12 @@ import io.emprops.localstack.testing.SharedInfrastructure;
 import io.emprops.web.testing.GatewayCalls;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import io.emprops.generator.domain.job.Job;
-import io.emprops.generator.persistence.JobStepRepository;
 import java.util.List;
-import org.springframework.transaction.support.TransactionTemplate;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,6 +46,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -74,7 +76,7 @@ class JobExecutionTest {
 
   @Autowired Environment environment;
   @Autowired JdbcClient jdbc;
-  @Autowired io.micrometer.core.instrument.MeterRegistry meters;
+  @Autowired MeterRegistry meters;
   @Autowired CollectionViewRepository collections;
   @Autowired WorkflowCatalog workflows;
   @Autowired JobRepository jobRows;
@@ -772,7 +774,12 @@ class JobExecutionTest {
     assertThat(metrics.lines().filter(l -> l.startsWith("generator_jobs_active{"))).anyMatch(l -> l.contains("status=\"processing\""));
     assertThat(metrics).contains(
         "generator_job_oldest_active_age_seconds", "generator_job_events_published_total",
-        "generator_job_events_relay_latency_seconds", "generator_queue_messages_seconds_count");
+        "generator_job_events_relay_latency_seconds");
+    // Per message type: handled, and waiting in its lane.
+    assertThat(metrics.lines()).anyMatch(l -> l.startsWith("generator_queue_messages_seconds_count{")
+        && l.contains("type=\"completed\""));
+    assertThat(metrics.lines()).anyMatch(l -> l.startsWith("generator_queue_message_wait_seconds_count{")
+        && l.contains("type=\"progress\""));
     assertThat(value(metrics, "generator_steps_submitted_total")).isPositive();
   }
 
@@ -1280,10 +1287,9 @@ class JobExecutionTest {
 
   // --- helpers -------------------------------------------------------------------------------
 
-  /** One job on its own queue service: a workflow, a collection using it, the job accepted. */
-  /** Job-queue messages about our steps the generator has handled (its own timer's count). */
+  /** Job-queue messages about our steps the generator has handled, of every type (its own timers' counts). */
   private long queueMessagesHandled() {
-    return meters.get("generator_queue_messages").timer().count();
+    return meters.get("generator_queue_messages").timers().stream().mapToLong(Timer::count).sum();
   }
 
   /** The generation a queue submission belongs to, from the generator's own rows. */
