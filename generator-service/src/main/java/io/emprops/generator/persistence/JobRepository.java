@@ -153,17 +153,19 @@ public class JobRepository {
                                             ELSE 0 END) / count(*)), 0)
        FROM job_steps s WHERE s.job_id = jobs.id)""";
 
+  /** A job's progress as just stored, and the step counts it was computed from. */
+  public record Refreshed(int progress, JobStepRepository.Counts counts) {}
+
   /**
-   * Stores the job's progress from its steps.
-   *
-   * @return the job's step counts as the progress was computed from them (one statement: it runs
-   *     for every step that completes)
+   * Stores the job's progress from its steps, in one statement: it runs for every step that
+   * completes.
    */
-  public JobStepRepository.Counts refreshProgress(UUID id) {
+  public Refreshed refreshProgress(UUID id) {
     return jdbc.sql("UPDATE jobs SET progress = " + PROGRESS_FROM_STEPS + ", updated_at = now()"
             + " FROM (SELECT " + JobStepRepository.COUNTS + " FROM job_steps WHERE job_id = :id) counted"
-            + " WHERE id = :id RETURNING counted.*")
-        .param("id", id).query(JobStepRepository::counts).single();
+            + " WHERE id = :id RETURNING jobs.progress AS job_progress, counted.*")
+        .param("id", id)
+        .query((rs, row) -> new Refreshed(rs.getInt("job_progress"), JobStepRepository.counts(rs, row))).single();
   }
 
   /** Marks {@code retryId} the retry of {@code originalId}. @return false when that job already has one */
@@ -225,6 +227,12 @@ public class JobRepository {
   /** Locks the job row until the transaction ends (cancel and the saga's handlers serialise on it). */
   public Optional<Job> lock(UUID id) {
     return jdbc.sql("SELECT * FROM jobs WHERE id = :id FOR UPDATE").param("id", id).query(JobRepository::job).optional();
+  }
+
+  /** {@link #lock} of the job that has the step with submission id {@code queueStepId}, in one statement. */
+  public Optional<Job> lockOfSubmission(String queueStepId) {
+    return jdbc.sql("SELECT * FROM jobs WHERE id = (SELECT job_id FROM job_steps WHERE queue_step_id = :step) FOR UPDATE")
+        .param("step", queueStepId).query(JobRepository::job).optional();
   }
 
   public List<Job> page(String userId, String status, int offset, int limit) {

@@ -229,11 +229,29 @@ public class JobStepRepository {
   }
 
   /**
-   * Completes a step in flight with its output: the value for its dependants, and its files.
-   *
-   * @return false when the step was not in flight (a duplicate or late completion)
+   * A running step whose latest report no event carried yet (the throttle held it back): in SQL,
+   * over a row of {@code job_steps}.
    */
-  public boolean complete(String queueStepId, StepOutput output) {
+  public static final String REPORT_UNSENT = """
+      status = 'running' AND progress_message IS NOT NULL
+        AND (progress, progress_message) IS DISTINCT FROM (progress_sent, progress_sent_message)""";
+
+  /** A worker's report on a step that no event carried yet. */
+  public record UnsentReport(int generation, int stepId, int progress, String message) {}
+
+  /**
+   * A step just completed, and the last report of its worker if no event carried it yet (its
+   * final burst's 100 %, held back by the throttle).
+   */
+  public record Completion(JobStep step, Optional<UnsentReport> lastReport) {}
+
+  /**
+   * Completes a step in flight with its output: the value for its dependants, and its files. The
+   * caller holds the job's row lock, so the step's report read here is its latest.
+   *
+   * @return empty when the step was not in flight (a duplicate or late completion)
+   */
+  public Optional<Completion> complete(String queueStepId, StepOutput output) {
     List<Map<String, String>> files = output.files().stream()
         .map(f -> {
           Map<String, String> file = new java.util.HashMap<>();
@@ -242,19 +260,34 @@ public class JobStepRepository {
           return file;
         }).toList();
     return jdbc.sql("""
-            WITH done AS (
+            WITH before AS (
+              SELECT progress, progress_message, (""" + REPORT_UNSENT + """
+            ) AS report_unsent
+              FROM job_steps WHERE queue_step_id = :id AND status IN """ + IN_FLIGHT + """
+            ),
+            done AS (
               UPDATE job_steps SET status = 'completed', progress = 100, output = :output::jsonb, completed_at = now(),
                      updated_at = now()
               WHERE queue_step_id = :id AND status IN """ + IN_FLIGHT + """
-              RETURNING job_id, generation, step_id),
+              RETURNING *),
             files AS (
               INSERT INTO job_outputs (job_id, generation, step_id, ordinal, url, mime_type)
               SELECT d.job_id, d.generation, d.step_id, f.ordinal - 1, f.file ->> 'url', f.file ->> 'mime_type'
               FROM done d, jsonb_array_elements(:files::jsonb) WITH ORDINALITY AS f(file, ordinal))
-            SELECT count(*) FROM done""")
+            SELECT done.*, before.progress AS reported, before.progress_message AS reported_message,
+                   before.report_unsent
+            FROM done, before""")
         .param("id", queueStepId).param("output", json.writeValueAsString(output.value()))
         .param("files", json.writeValueAsString(files))
-        .query(Integer.class).single() == 1;
+        .query((rs, row) -> {
+          JobStep step = step(rs, row);
+          Optional<UnsentReport> last = rs.getBoolean("report_unsent")
+              ? Optional.of(new UnsentReport(step.generation(), step.stepId(), rs.getInt("reported"),
+                  rs.getString("reported_message")))
+              : Optional.empty();
+          return new Completion(step, last);
+        })
+        .optional();
   }
 
   /**

@@ -4,6 +4,7 @@ import io.emprops.events.contract.GenerationProgressed;
 import io.emprops.events.outbox.Outbox;
 import io.emprops.generator.persistence.AfterCommit;
 import io.emprops.generator.persistence.JobRepository;
+import io.emprops.generator.persistence.JobStepRepository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -146,7 +147,7 @@ public class JobEventLog {
     if (wait.isEmpty()) {
       return Optional.empty();
     }
-    List<Unsent> unsent = unsent("job_id", jobId);
+    List<JobStepRepository.UnsentReport> unsent = unsent(jobId);
     if (unsent.isEmpty()) {
       return Optional.empty();
     }
@@ -158,34 +159,28 @@ public class JobEventLog {
   }
 
   /**
-   * Appends the step's latest report now, whatever the throttle, if it was not sent yet: before
-   * the step's completion, so that the last value a worker reported (its 100 %) is never lost. The
-   * caller holds the job's row lock.
+   * Appends the last report of a step that has just completed, which no event carried yet,
+   * whatever the throttle: the last value a worker reported (its 100 %) is never lost, and comes
+   * before the step's completion. The caller holds the job's row lock and has just stored the
+   * job's progress, {@code jobProgress}, which counts the step completed.
    */
-  public void appendUnsentProgress(UUID jobId, String queueStepId) {
-    List<Unsent> unsent = unsent("queue_step_id", queueStepId);
-    if (!unsent.isEmpty()) {
-      appendUnsent(jobId, unsent);
-    }
+  public void appendLastReport(UUID jobId, String userId, UUID collectionId, int jobProgress,
+      JobStepRepository.UnsentReport report) {
+    appendReport(jobId, new Owner(userId, collectionId), jobProgress, report);
   }
 
-  /** A running step's latest report that no event carried yet. */
-  private record Unsent(int generation, int stepId, int progress, String message) {}
-
-  /** The unsent reports of the running steps whose {@code column} is {@code key}. */
-  private List<Unsent> unsent(String column, Object key) {
-    return jdbc.sql("""
-            SELECT generation, step_id, progress, progress_message FROM job_steps
-            WHERE status = 'running' AND progress_message IS NOT NULL
-              AND (progress, progress_message) IS DISTINCT FROM (progress_sent, progress_sent_message)
-              AND\s""" + column + " = :key ORDER BY position")
-        .param("key", key)
-        .query((rs, row) -> new Unsent(rs.getInt("generation"), rs.getInt("step_id"), rs.getInt("progress"),
-            rs.getString("progress_message")))
+  /** The unsent reports of the job's running steps. */
+  private List<JobStepRepository.UnsentReport> unsent(UUID jobId) {
+    return jdbc.sql("SELECT generation, step_id, progress, progress_message FROM job_steps WHERE "
+            + JobStepRepository.REPORT_UNSENT + " AND job_id = :job ORDER BY position")
+        .param("job", jobId)
+        .query((rs, row) -> new JobStepRepository.UnsentReport(rs.getInt("generation"), rs.getInt("step_id"),
+            rs.getInt("progress"), rs.getString("progress_message")))
         .list();
   }
 
-  private void appendUnsent(UUID jobId, List<Unsent> unsent) {
+  /** Appends {@code reports} as progress events, recording on their steps that they were sent. */
+  private void appendUnsent(UUID jobId, List<JobStepRepository.UnsentReport> reports) {
     record Updated(int progress, Owner owner) {}
     Updated job = jdbc.sql("UPDATE jobs SET progress_event_at = now(), progress = "
             + JobRepository.PROGRESS_FROM_STEPS + ", updated_at = now() WHERE id = :job"
@@ -194,21 +189,24 @@ public class JobEventLog {
         .query((rs, row) -> new Updated(rs.getInt("progress"),
             new Owner(rs.getString("user_id"), rs.getObject("collection_id", UUID.class))))
         .single();
-    int jobProgress = job.progress();
-    for (Unsent report : unsent) {
-      ObjectNode data = json.createObjectNode();
-      data.put("step_id", report.stepId());
-      data.put("generation", report.generation());
-      data.put("progress", report.progress());
-      data.put("message", report.message());
-      data.put("job_progress", jobProgress);
-      publishProgress(job.owner(), appendLocked(jobId, "processing", JobEvent.NODE_PROGRESS, report.message(), data));
+    for (JobStepRepository.UnsentReport report : reports) {
+      appendReport(jobId, job.owner(), job.progress(), report);
       jdbc.sql("""
               UPDATE job_steps SET progress_sent = :progress, progress_sent_message = :message
               WHERE job_id = :job AND generation = :generation AND step_id = :step""")
           .param("progress", report.progress()).param("message", report.message()).param("job", jobId)
           .param("generation", report.generation()).param("step", report.stepId()).update();
     }
+  }
+
+  private void appendReport(UUID jobId, Owner owner, int jobProgress, JobStepRepository.UnsentReport report) {
+    ObjectNode data = json.createObjectNode();
+    data.put("step_id", report.stepId());
+    data.put("generation", report.generation());
+    data.put("progress", report.progress());
+    data.put("message", report.message());
+    data.put("job_progress", jobProgress);
+    publishProgress(owner, appendLocked(jobId, "processing", JobEvent.NODE_PROGRESS, report.message(), data));
   }
 
   /**

@@ -108,19 +108,24 @@ class WorkerReports {
 
   /** See {@link JobExecution#onCompleted}. */
   boolean completed(String queueStepId, StepOutput output) {
-    Optional<JobStep> found = steps.bySubmission(queueStepId);
-    if (found.isEmpty()) {
+    Optional<Job> locked = jobs.lockOfSubmission(queueStepId);
+    if (locked.isEmpty()) {
       return false;
     }
-    Job job = jobs.lock(found.get().jobId()).orElseThrow();
+    Job job = locked.get();
+    Optional<JobStepRepository.Completion> completion = steps.complete(queueStepId, output);
+    if (completion.isEmpty()) {
+      return false;
+    }
+    JobStep step = completion.get().step();
+    JobRepository.Refreshed refreshed = jobs.refreshProgress(job.id());
     // The last report of the step's final burst (its 100 %), held back by the throttle, goes first.
-    events.appendUnsentProgress(job.id(), queueStepId);
-    if (!steps.complete(queueStepId, output)) {
-      return false;
+    completion.get().lastReport().ifPresent(report ->
+        events.appendLastReport(job.id(), job.userId(), job.collectionId(), refreshed.progress(), report));
+    if (Job.QUEUED.equals(job.status())) {
+      // Its claim and progress were lost: the worker's completion is the first sign of work.
+      lifecycle.startProcessing(job.id());
     }
-    // Its generation and step id, all that is used below, do not change on completion.
-    JobStep step = found.get();
-    lifecycle.startProcessing(job.id());
     ObjectNode completed = data.step(step);
     if (!output.hasFiles()) {
       // A step's files reach clients as image events, with their durable URLs: never the
@@ -144,11 +149,11 @@ class WorkerReports {
     if (output.hasFiles()) {
       storeFiles(job, step, output);
     }
-    JobStepRepository.Counts counts = jobs.refreshProgress(job.id());
+    JobStepRepository.Counts counts = refreshed.counts();
     if (counts.allCompleted()) {
       endings.finish(job, counts, true);
     } else {
-      ready.dispatch(jobs.find(job.id()).orElseThrow(), counts);
+      ready.dispatch(job, counts);
     }
     return true;
   }
