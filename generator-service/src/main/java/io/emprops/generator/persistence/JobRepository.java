@@ -88,13 +88,15 @@ public class JobRepository {
   /**
    * Starts a pending job on its owner's credit standing: queued, marked as not yet reserved.
    *
-   * @return false when it was not pending
+   * @return the job as it now is, with what beginning its execution reads (as {@link #beginning});
+   *     empty when it was not pending
    */
-  public boolean queueOnStanding(UUID id) {
+  public Optional<Beginning> queueOnStanding(UUID id) {
     return jdbc.sql("""
             UPDATE jobs SET status = 'queued', credits_advanced = true, updated_at = now()
-            WHERE id = :id AND status = 'pending'""")
-        .param("id", id).update() == 1;
+            WHERE id = :id AND status = 'pending'
+            RETURNING *, plan::text AS plan_text""")
+        .param("id", id).query(JobRepository::beginning).optional();
   }
 
   /**
@@ -187,9 +189,11 @@ public class JobRepository {
   /** {@link #find}, {@link #plan} and the job it retries in one read. */
   public Optional<Beginning> beginning(UUID id) {
     return jdbc.sql("SELECT *, plan::text AS plan_text FROM jobs WHERE id = :id").param("id", id)
-        .query((rs, row) -> new Beginning(job(rs, row), rs.getString("plan_text"),
-            Optional.ofNullable(rs.getObject("retry_of", UUID.class))))
-        .optional();
+        .query(JobRepository::beginning).optional();
+  }
+
+  private static Beginning beginning(ResultSet rs, int row) throws SQLException {
+    return new Beginning(job(rs, row), rs.getString("plan_text"), Optional.ofNullable(rs.getObject("retry_of", UUID.class)));
   }
 
   /** The plan fixed when the job was accepted (generations, their variables, the steps). */

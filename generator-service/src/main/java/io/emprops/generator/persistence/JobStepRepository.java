@@ -6,9 +6,11 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,20 +64,34 @@ public class JobStepRepository {
   }
 
   /** Lays out a job's steps, in one batch. */
-  public void insertAll(List<JobStep> steps) {
-    SqlParameterSource[] rows = steps.stream().map(step -> new MapSqlParameterSource()
-        .addValue("job", step.jobId()).addValue("generation", step.generation()).addValue("step", step.stepId())
-        .addValue("position", step.position()).addValue("workflow", step.workflowName())
-        .addValue("kind", step.kind().wireName()).addValue("service", step.serviceRequired())
-        .addValue("cost", step.cost())
-        .addValue("dependsOn", String.join(",", step.dependsOn().stream().map(String::valueOf).toList()))
-        .addValue("inputs", json.writeValueAsString(step.inputs())).addValue("status", step.status()))
-        .toArray(SqlParameterSource[]::new);
+  /**
+   * Stores steps just laid out, waiting, except {@code queued}: prepared for the queue in the same
+   * transaction, they are stored queued, with their submission id and payload (as {@link #queueAll}
+   * would make them). One batch.
+   */
+  public void insertAll(List<JobStep> steps, List<Prepared> queued) {
+    Map<List<Integer>, Prepared> byStep = new HashMap<>();
+    queued.forEach(p -> byStep.put(List.of(p.step().generation(), p.step().stepId()), p));
+    SqlParameterSource[] rows = steps.stream().map(step -> {
+      Prepared prepared = byStep.get(List.of(step.generation(), step.stepId()));
+      return new MapSqlParameterSource()
+          .addValue("job", step.jobId()).addValue("generation", step.generation()).addValue("step", step.stepId())
+          .addValue("position", step.position()).addValue("workflow", step.workflowName())
+          .addValue("kind", step.kind().wireName()).addValue("service", step.serviceRequired())
+          .addValue("cost", step.cost())
+          .addValue("dependsOn", String.join(",", step.dependsOn().stream().map(String::valueOf).toList()))
+          .addValue("inputs", json.writeValueAsString(step.inputs()))
+          .addValue("status", prepared == null ? step.status() : JobStep.QUEUED)
+          .addValue("queueStepId", prepared == null ? null : prepared.queueStepId(), Types.VARCHAR)
+          .addValue("payload", prepared == null ? null : json.writeValueAsString(prepared.payload()), Types.VARCHAR)
+          .addValue("attempt", prepared == null ? 0 : 1);
+    }).toArray(SqlParameterSource[]::new);
     batch.batchUpdate("""
         INSERT INTO job_steps (job_id, generation, step_id, position, workflow_name, kind, service_required, cost,
-                               depends_on, inputs, status)
+                               depends_on, inputs, status, queue_step_id, payload, attempt)
         VALUES (:job, :generation, :step, :position, :workflow, :kind, :service, :cost,
-                string_to_array(:dependsOn, ',')::integer[], :inputs::jsonb, :status)""", rows);
+                string_to_array(:dependsOn, ',')::integer[], :inputs::jsonb, :status, :queueStepId, :payload::jsonb,
+                :attempt)""", rows);
   }
 
   /** A waiting step about to be handed to the queue, its inputs resolved. */

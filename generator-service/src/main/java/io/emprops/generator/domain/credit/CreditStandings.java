@@ -10,6 +10,7 @@ import io.emprops.generator.persistence.JobRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -83,6 +84,7 @@ public class CreditStandings {
     });
     if (admission.started()) {
       startedOnStanding.increment();
+      // As the transaction left it: beginning may have ended it already (a step that cannot run).
       return jobs.find(admission.accepted().id()).orElseThrow();
     }
     return waitForDecision(admission.accepted(), wait);
@@ -101,18 +103,17 @@ public class CreditStandings {
    * its collection, never comes here: it waits for its decision in {@code CollectionGenerations}.)
    */
   private boolean startOnStanding(Job job) {
-    UUID jobId = job.id();
     if (!job.isPending() || job.isPaidByMint()) {
       return false;
     }
     OptionalLong available = standings.lock(job.userId());
     // The undecided cost counts this job: it is pending.
-    if (available.isEmpty() || available.getAsLong() < jobs.undecidedCost(job.userId())
-        || !lifecycle.queueOnStanding(jobId, available.getAsLong())) {
+    if (available.isEmpty() || available.getAsLong() < jobs.undecidedCost(job.userId())) {
       return false;
     }
-    execution.begin(jobId);
-    return true;
+    Optional<JobRepository.Beginning> queued = lifecycle.queueOnStanding(job.id(), available.getAsLong());
+    queued.ifPresent(execution::begin);
+    return queued.isPresent();
   }
 
   /** A credits event said what is available to the user now. Runs in the event's inbox transaction. */

@@ -4,6 +4,7 @@ import io.emprops.generator.domain.job.Job;
 import io.emprops.generator.persistence.JobRepository;
 import io.emprops.generator.persistence.JobStepRepository;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -55,26 +56,33 @@ public class JobExecution {
    */
   @Transactional(propagation = Propagation.MANDATORY)
   public void begin(UUID jobId) {
-    JobRepository.Beginning beginning = jobs.beginning(jobId).orElseThrow();
+    begin(jobs.beginning(jobId).orElseThrow());
+  }
+
+  /** {@link #begin(UUID)} of a job whose row this transaction has just read or changed, as {@code beginning}. */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public void begin(JobRepository.Beginning beginning) {
     Job job = beginning.job();
+    UUID jobId = job.id();
     List<JobStep> laidOut = layout.layOut(jobId, json.readTree(beginning.plan()));
-    steps.insertAll(laidOut);
-    JobStepRepository.Counts counts;
-    if (beginning.original().isEmpty()) {
-      // The job's steps are known: every one just laid out, waiting (nothing to read back).
-      counts = new JobStepRepository.Counts(laidOut.size(), 0, laidOut.size());
-    } else {
+    Optional<UUID> original = beginning.original();
+    if (original.isEmpty() && !laidOut.isEmpty()) {
+      // A fresh job: its steps are the ones just laid out, all waiting (nothing to read back).
+      ready.insertAndDispatch(job, laidOut);
+      return;
+    }
+    steps.insertAll(laidOut, List.of());
+    JobStepRepository.Counts counts = new JobStepRepository.Counts(laidOut.size(), 0, laidOut.size());
+    if (original.isPresent()) {
       // Storage-service's answers for the original's outputs change them under its lock: none
       // slips between reading them and copying them.
-      jobs.lock(beginning.original().get());
-      steps.reuseCompleted(jobId, beginning.original().get());
+      jobs.lock(original.get());
+      steps.reuseCompleted(jobId, original.get());
       counts = steps.countsForJob(jobId);
     }
     if (counts.allCompleted()) {
       // Nothing to run, or a retry whose original's outputs all became durable after it failed.
       endings.finish(job, counts, true);
-    } else if (beginning.original().isEmpty()) {
-      ready.dispatch(job, counts, laidOut);
     } else {
       ready.dispatch(job, counts);
     }

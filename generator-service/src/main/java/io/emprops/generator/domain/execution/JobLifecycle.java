@@ -70,16 +70,15 @@ public class JobLifecycle {
    * owner's other undecided jobs: it is queued before credits-service has decided. The update holds
    * the job's row lock for the rest of the transaction.
    *
-   * @return whether it was pending (the caller then begins running it)
+   * @return the job queued, with what beginning its execution reads; empty when it was not
+   *     pending (the caller begins running it otherwise)
    */
-  public boolean queueOnStanding(UUID jobId, long available) {
-    if (!jobs.queueOnStanding(jobId)) {
-      return false;
-    }
-    events.appendLocked(jobId, Job.QUEUED, JobEvent.JOB_STATUS,
+  public Optional<JobRepository.Beginning> queueOnStanding(UUID jobId, long available) {
+    Optional<JobRepository.Beginning> queued = jobs.queueOnStanding(jobId);
+    queued.ifPresent(q -> events.appendLocked(jobId, Job.QUEUED, JobEvent.JOB_STATUS,
         "Started on the known credit standing (" + available + " available); credits are being reserved",
-        json.createObjectNode().put("status", Job.QUEUED));
-    return true;
+        json.createObjectNode().put("status", Job.QUEUED)));
+    return queued;
   }
 
   /**

@@ -52,6 +52,50 @@ class ReadySteps {
 
   /** {@link #dispatch(Job, JobStepRepository.Counts)} of a job whose steps are {@code all}, as this transaction holds them. */
   void dispatch(Job job, JobStepRepository.Counts counts, List<JobStep> all) {
+    List<JobStepRepository.Prepared> ready;
+    try {
+      ready = prepareReady(all);
+    } catch (CannotRun e) {
+      endings.fail(job, e.step, e.getMessage());
+      return;
+    }
+    if (!ready.isEmpty()) {
+      Set<String> queued = new HashSet<>(steps.queueAll(ready));
+      dispatcher.dispatchPreparedAfterCommit(job, counts,
+          ready.stream().filter(p -> queued.contains(p.queueStepId())).toList());
+    }
+  }
+
+  /**
+   * Stores the steps of a job just laid out ({@code laidOut}, all waiting), those whose inputs are
+   * ready already queued, in one batch (nothing to update after it), and hands those to the queue
+   * after commit.
+   */
+  void insertAndDispatch(Job job, List<JobStep> laidOut) {
+    List<JobStepRepository.Prepared> ready;
+    try {
+      ready = prepareReady(laidOut);
+    } catch (CannotRun e) {
+      steps.insertAll(laidOut, List.of());
+      endings.fail(job, e.step, e.getMessage());
+      return;
+    }
+    steps.insertAll(laidOut, ready);
+    dispatcher.dispatchPreparedAfterCommit(job, new JobStepRepository.Counts(laidOut.size(), 0, laidOut.size()), ready);
+  }
+
+  /** A ready step that cannot be prepared: its job fails. */
+  private static final class CannotRun extends RuntimeException {
+    private final transient JobStep step;
+
+    CannotRun(JobStep step, String message) {
+      super(message, null, false, false);
+      this.step = step;
+    }
+  }
+
+  /** The waiting steps of {@code all} whose inputs are available, prepared for the queue. */
+  private List<JobStepRepository.Prepared> prepareReady(List<JobStep> all) {
     Map<Integer, Map<Integer, JsonNode>> outputs = new HashMap<>();
     all.stream().filter(JobStep::isCompleted)
         .forEach(s -> outputs.computeIfAbsent(s.generation(), g -> new HashMap<>()).put(s.stepId(), s.output()));
@@ -66,15 +110,10 @@ class ReadySteps {
         ready.add(new JobStepRepository.Prepared(step, UUID.randomUUID().toString(),
             prepare(step, available, workflowsByName)));
       } catch (ApiException | IllegalStateException e) {
-        endings.fail(job, step, "The " + step.label() + " cannot run: " + e.getMessage());
-        return;
+        throw new CannotRun(step, "The " + step.label() + " cannot run: " + e.getMessage());
       }
     }
-    if (!ready.isEmpty()) {
-      Set<String> queued = new HashSet<>(steps.queueAll(ready));
-      dispatcher.dispatchPreparedAfterCommit(job, counts,
-          ready.stream().filter(p -> queued.contains(p.queueStepId())).toList());
-    }
+    return ready;
   }
 
   /** The step's payload: its inputs with {@code $ref}s replaced, rendered by its workflow. */
