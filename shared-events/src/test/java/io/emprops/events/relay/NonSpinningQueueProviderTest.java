@@ -34,35 +34,34 @@ class NonSpinningQueueProviderTest {
 
   @Test
   void anIdlePollerSleepsInsteadOfTurning() throws Exception {
-    var ours = new CountingProvider(new NonSpinningQueueProvider<>(0, 0, TimeUnit.MILLISECONDS.toNanos(20)));
-    var debeziums = new CountingProvider(new DefaultQueueProvider<>());
-    ChangeEventQueue<Event> ourQueue = queueOver(ours);
-    ChangeEventQueue<Event> debeziumsQueue = queueOver(debeziums);
-    enqueueFromAReader(ourQueue, 1);
-    enqueueFromAReader(debeziumsQueue, 1);
-    assertThat(ourQueue.poll()).hasSize(1);
-    assertThat(debeziumsQueue.poll()).hasSize(1);
-    ours.sizeAsks.set(0);
-    debeziums.sizeAsks.set(0);
-
-    pollEmpty(ourQueue);
-    pollEmpty(debeziumsQueue);
-
-    double oursPerPoll = (double) ours.sizeAsks.get() / EMPTY_POLLS;
-    double debeziumsPerPoll = (double) debeziums.sizeAsks.get() / EMPTY_POLLS;
-    System.out.printf("size asks per empty %d ms poll: ours %.1f, Debezium's own queue %.1f%n",
-        POLL_INTERVAL.toMillis(), oursPerPoll, debeziumsPerPoll);
+    var ours = new NonSpinningQueueProvider<Event>(0, 0, TimeUnit.MILLISECONDS.toNanos(20));
+    SizeAsks asks = sizeAsksPerEmptyPoll(ours, "idle");
     // Ours: asked before the wait, it sleeps past the poll interval, which then has expired.
-    assertThat(oursPerPoll).isLessThanOrEqualTo(3);
-    assertThat(debeziumsPerPoll).isGreaterThan(oursPerPoll * 5);
-    assertThat(((NonSpinningQueueProvider<?>) ours.delegate).parks()).isGreaterThanOrEqualTo(EMPTY_POLLS);
+    assertThat(asks.ours()).isLessThanOrEqualTo(3);
+    assertThat(asks.debeziums()).isGreaterThan(asks.ours() * 5);
+    assertThat(ours.parks()).isGreaterThanOrEqualTo(EMPTY_POLLS);
   }
 
   @Test
   void anAwakePollerWaitsAtAnEmptyQueueInsteadOfTurning() throws Exception {
     // Never quiet: changes came lately, so the poller stays awake, and still does not spin.
-    var ours = new CountingProvider(new NonSpinningQueueProvider<>(TimeUnit.MINUTES.toNanos(5),
-        TimeUnit.MINUTES.toNanos(5), TimeUnit.MINUTES.toNanos(5)));
+    var ours = new NonSpinningQueueProvider<Event>(TimeUnit.MINUTES.toNanos(5), TimeUnit.MINUTES.toNanos(5),
+        TimeUnit.MINUTES.toNanos(5));
+    SizeAsks asks = sizeAsksPerEmptyPoll(ours, "awake");
+    // Ours: a look before the wait, one after it, one or two more in the interval's last millisecond.
+    assertThat(asks.ours()).isLessThanOrEqualTo(6);
+    assertThat(asks.debeziums()).isGreaterThan(asks.ours() * 5);
+    assertThat(ours.parks()).isZero();
+    assertThat(ours.awakeWaits()).isGreaterThanOrEqualTo(EMPTY_POLLS);
+  }
+
+  /** How often an empty poll asks the queue's size: of a queue over {@code ours}, and of Debezium's own queue. */
+  private record SizeAsks(double ours, double debeziums) {}
+
+  /** {@link SizeAsks} over {@link #EMPTY_POLLS} polls, each queue having passed one event from a reader first. */
+  private static SizeAsks sizeAsksPerEmptyPoll(NonSpinningQueueProvider<Event> provider, String state)
+      throws InterruptedException {
+    var ours = new CountingProvider(provider);
     var debeziums = new CountingProvider(new DefaultQueueProvider<>());
     ChangeEventQueue<Event> ourQueue = queueOver(ours);
     ChangeEventQueue<Event> debeziumsQueue = queueOver(debeziums);
@@ -76,16 +75,11 @@ class NonSpinningQueueProviderTest {
     pollEmpty(ourQueue);
     pollEmpty(debeziumsQueue);
 
-    double oursPerPoll = (double) ours.sizeAsks.get() / EMPTY_POLLS;
-    double debeziumsPerPoll = (double) debeziums.sizeAsks.get() / EMPTY_POLLS;
-    System.out.printf("size asks per empty %d ms poll while awake: ours %.1f, Debezium's own queue %.1f%n",
-        POLL_INTERVAL.toMillis(), oursPerPoll, debeziumsPerPoll);
-    // Ours: a look before the wait, one after it, one or two more in the interval's last millisecond.
-    assertThat(oursPerPoll).isLessThanOrEqualTo(6);
-    assertThat(debeziumsPerPoll).isGreaterThan(oursPerPoll * 5);
-    var provider = (NonSpinningQueueProvider<?>) ours.delegate;
-    assertThat(provider.parks()).isZero();
-    assertThat(provider.awakeWaits()).isGreaterThanOrEqualTo(EMPTY_POLLS);
+    SizeAsks asks = new SizeAsks((double) ours.sizeAsks.get() / EMPTY_POLLS,
+        (double) debeziums.sizeAsks.get() / EMPTY_POLLS);
+    System.out.printf("size asks per empty %d ms poll (%s): ours %.1f, Debezium's own queue %.1f%n",
+        POLL_INTERVAL.toMillis(), state, asks.ours(), asks.debeziums());
+    return asks;
   }
 
   @Test
