@@ -161,8 +161,9 @@ public class JobEventLog {
   /**
    * Appends the last report of a step that has just completed, which no event carried yet,
    * whatever the throttle: the last value a worker reported (its 100 %) is never lost, and comes
-   * before the step's completion. The caller holds the job's row lock and has just stored the
-   * job's progress, {@code jobProgress}, which counts the step completed.
+   * before the step's completion. Like that completion, it does not count against the job's
+   * throttle. The caller holds the job's row lock and has just stored the job's progress,
+   * {@code jobProgress}, which counts the step completed.
    */
   public void appendLastReport(UUID jobId, String userId, UUID collectionId, int jobProgress,
       JobStepRepository.UnsentReport report) {
