@@ -43,17 +43,16 @@ class JobEndings {
    * Ends a running job whose steps have all completed, once storage-service has answered for every
    * output (and credits-service reserved its credits): completed when all are durable, failed when
    * one will not be. Called by {@link OutputStorage} and on a late reservation, with the job's row
-   * lock held.
+   * lock held and {@code job} as that lock read it (nothing in the transaction has changed it since).
    */
   void settle(Job job) {
-    Job current = jobs.find(job.id()).orElseThrow();
-    if (!current.isActive()) {
+    if (!job.isActive()) {
       return;
     }
     // Counted, not read: this runs for every output storage-service answers for.
     JobStepRepository.Counts counts = steps.countsForJob(job.id());
     if (counts.allCompleted()) {
-      finish(current, counts, false);
+      finish(job, counts, false);
     }
   }
 
