@@ -63,11 +63,10 @@ public class JobStepRepository {
     this.json = json;
   }
 
-  /** Lays out a job's steps, in one batch. */
   /**
-   * Stores steps just laid out, waiting, except {@code queued}: prepared for the queue in the same
-   * transaction, they are stored queued, with their submission id and payload (as {@link #queueAll}
-   * would make them). One batch.
+   * Lays out a job's steps, in one batch: stored waiting, except {@code queued}, prepared for the
+   * queue in the same transaction, which are stored queued with their submission id and payload
+   * (as {@link #queueAll} would make them).
    */
   public void insertAll(List<JobStep> steps, List<Prepared> queued) {
     Map<List<Integer>, Prepared> byStep = new HashMap<>();
@@ -270,7 +269,7 @@ public class JobStepRepository {
   public Optional<Completion> complete(String queueStepId, StepOutput output) {
     List<Map<String, String>> files = output.files().stream()
         .map(f -> {
-          Map<String, String> file = new java.util.HashMap<>();
+          Map<String, String> file = new HashMap<>();
           file.put("url", f.url());
           file.put("mime_type", f.mimeType());
           return file;
