@@ -33,11 +33,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -645,6 +648,8 @@ public final class GeneratorBenchmark {
         HttpResponse.BodyHandlers.ofString()).body();
   }
 
+  private static final Pattern TYPE_TAG = Pattern.compile("type=\"(\\w+)\"");
+
   /** The generator's own timers on the relay path, as Prometheus sums and counts (per message type where tagged). */
   private Map<String, Double> serverTimers() throws Exception {
     Map<String, Double> values = new LinkedHashMap<>();
@@ -652,7 +657,7 @@ public final class GeneratorBenchmark {
         .filter(l -> l.startsWith("generator_queue_message") || l.startsWith("generator_job_events_relay_latency_seconds"))
         .filter(l -> l.contains("_sum") || l.contains("_count"))
         .forEach(l -> {
-          java.util.regex.Matcher type = java.util.regex.Pattern.compile("type=\"(\\w+)\"").matcher(l);
+          Matcher type = TYPE_TAG.matcher(l);
           String name = l.substring(0, l.indexOf(l.contains("{") ? '{' : ' '));
           values.merge(type.find() ? name + ":" + type.group(1) : name,
               Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)), Double::sum);
@@ -701,7 +706,7 @@ public final class GeneratorBenchmark {
     private final long[] machine;
 
     CpuShares(Map<String, Long> pids) throws IOException {
-      this.pids = new java.util.TreeMap<>(pids);
+      this.pids = new TreeMap<>(pids);
       for (var process : this.pids.entrySet()) {
         ticks.put(process.getKey(), cpuTicks(process.getValue()));
       }
