@@ -8,6 +8,7 @@ import io.emprops.generator.persistence.JobStepRepository;
 import io.emprops.generator.progress.JobEvent;
 import io.emprops.generator.progress.JobEventLog;
 import java.util.List;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -77,8 +78,8 @@ class JobEndings {
   }
 
   /** Ends the job failed at step {@code failed} ({@link JobLifecycle#fail}). */
-  void fail(Job job, JobStep failed, String message) {
-    lifecycle.fail(job.id(), failed, JobLifecycle.GENERATION_FAILED, message);
+  void fail(UUID jobId, JobStep failed, String message) {
+    lifecycle.fail(jobId, failed, JobLifecycle.GENERATION_FAILED, message);
   }
 
   private void complete(Job job, List<JobStep> all) {

@@ -10,6 +10,7 @@ import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,8 +40,8 @@ public class QueueEventHandler implements SmartLifecycle {
   private final OwnSubmissions ours;
   private final JobQueueClient queue;
   /** Per message type: handling time, and time waiting in its lane behind earlier messages. */
-  private final Map<Class<?>, Timer> handling = new ConcurrentHashMap<>();
-  private final Map<Class<?>, Timer> waiting = new ConcurrentHashMap<>();
+  private final Map<Class<?>, Timer> handling;
+  private final Map<Class<?>, Timer> waiting;
   private final Counter coalesced;
   /** Per step, the number of the last progress report received and not yet handled. */
   private final Map<String, Long> progressReports = new ConcurrentHashMap<>();
@@ -62,6 +63,8 @@ public class QueueEventHandler implements SmartLifecycle {
     for (int i = 0; i < LANES; i++) {
       lanes[i] = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("queue-events-" + i).daemon(true).factory());
     }
+    Map<Class<?>, Timer> handling = new HashMap<>();
+    Map<Class<?>, Timer> waiting = new HashMap<>();
     for (Class<?> type : QueueEvent.class.getPermittedSubclasses()) {
       String name = type.getSimpleName().toLowerCase(Locale.ROOT);
       handling.put(type, Timer.builder("generator_queue_messages").tag("type", name)
@@ -70,6 +73,8 @@ public class QueueEventHandler implements SmartLifecycle {
           .description("Job-queue messages, from receipt until their lane handles them (behind the step's earlier messages)")
           .publishPercentiles(0.5, 0.99).register(meters));
     }
+    this.handling = Map.copyOf(handling);
+    this.waiting = Map.copyOf(waiting);
     this.coalesced = Counter.builder("generator_queue_progress_coalesced_total")
         .description("Progress reports skipped because a later one of the same step was already waiting").register(meters);
   }

@@ -56,7 +56,7 @@ class ReadySteps {
     try {
       ready = prepareReady(all);
     } catch (CannotRun e) {
-      endings.fail(job, e.step, e.getMessage());
+      endings.fail(job.id(), e.step, e.getMessage());
       return;
     }
     if (!ready.isEmpty()) {
@@ -77,7 +77,7 @@ class ReadySteps {
       ready = prepareReady(laidOut);
     } catch (CannotRun e) {
       steps.insertAll(laidOut, List.of());
-      endings.fail(job, e.step, e.getMessage());
+      endings.fail(job.id(), e.step, e.getMessage());
       return;
     }
     steps.insertAll(laidOut, ready);

@@ -55,7 +55,7 @@ class Resubmissions {
         if (step.kind() == JobStep.Kind.QUEUE) {
           dispatcher.abandonAfterCommit(queueStepId, "Abandoned by EmProps: " + reason + "; the job failed");
         }
-        endings.fail(job, step, "The " + step.label() + " failed: " + reason + " (after " + step.attempt()
+        endings.fail(job.id(), step, "The " + step.label() + " failed: " + reason + " (after " + step.attempt()
             + " attempts)");
       }
       return;

@@ -160,15 +160,11 @@ class WorkerReports {
 
   /** See {@link JobExecution#onFailed}. */
   boolean failed(String queueStepId, String error) {
-    Optional<JobStep> found = steps.bySubmission(queueStepId);
-    if (found.isEmpty()) {
+    Optional<JobStep> found = steps.lockJobOfSubmission(queueStepId);
+    if (found.isEmpty() || !steps.fail(queueStepId, error)) {
       return false;
     }
-    Job job = jobs.lock(found.get().jobId()).orElseThrow();
-    if (!steps.fail(queueStepId, error)) {
-      return false;
-    }
-    endings.fail(job, found.get(), "The " + found.get().label() + " failed: " + error);
+    endings.fail(found.get().jobId(), found.get(), "The " + found.get().label() + " failed: " + error);
     return true;
   }
 
