@@ -89,12 +89,7 @@ class NonSpinningQueueProviderTest {
         TimeUnit.MINUTES.toNanos(5), TimeUnit.MINUTES.toNanos(5), TimeUnit.MINUTES.toNanos(5));
     provider.enqueue(new Event(0));
     assertThat(provider.poll()).isEqualTo(new Event(0));
-    Thread poller = Thread.ofPlatform().name("poller").start(provider::size);
-    org.awaitility.Awaitility.await("the poller waits").atMost(Duration.ofSeconds(10))
-        .until(() -> ConnectionActivity.waiting() > 0);
-    ConnectionActivity.arrived();
-    poller.join(TimeUnit.SECONDS.toMillis(10));
-    assertThat(poller.isAlive()).isFalse();
+    assertAnArrivalEndsAPollersWait(provider);
     assertThat(provider.parks()).isZero();
     assertThat(provider.awakeWaits()).isEqualTo(1);
   }
@@ -196,13 +191,19 @@ class NonSpinningQueueProviderTest {
     assertThat(provider.size()).isZero();
     assertThat(provider.parks()).isZero();
 
+    assertAnArrivalEndsAPollersWait(provider);
+    assertThat(provider.parks()).isEqualTo(1);
+  }
+
+  /** A poller (not the reader) asks the queue's size and waits; data arriving ends its wait. */
+  private static void assertAnArrivalEndsAPollersWait(NonSpinningQueueProvider<Event> provider)
+      throws InterruptedException {
     Thread poller = Thread.ofPlatform().name("poller").start(provider::size);
-    org.awaitility.Awaitility.await("the poller sleeps").atMost(Duration.ofSeconds(10))
+    org.awaitility.Awaitility.await("the poller waits").atMost(Duration.ofSeconds(10))
         .until(() -> ConnectionActivity.waiting() > 0);
     ConnectionActivity.arrived();
     poller.join(TimeUnit.SECONDS.toMillis(10));
     assertThat(poller.isAlive()).isFalse();
-    assertThat(provider.parks()).isEqualTo(1);
   }
 
   /** A queue over {@code provider} that has passed one event from a reader thread (which it now knows). */
